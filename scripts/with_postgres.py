@@ -1,0 +1,106 @@
+"""Run a command against a throw-away PostgreSQL server.
+
+Creates a cluster in a temporary folder, starts it on a free loopback port, runs the command
+with ``DATABASE_URL`` pointing at it, and stops and removes the cluster afterwards, whatever
+the command's outcome. PostgreSQL refuses to run as root, so as root the cluster is run by
+the ``postgres`` system user that Debian's package creates.
+
+Usage: python scripts/with_postgres.py COMMAND [ARGS...]
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def pg_bindir() -> Path:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for candidate in candidates:
+        if Path(candidate, "pg_ctl").exists():
+            return Path(candidate)
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    sys.exit("ERROR: PostgreSQL server binaries (pg_ctl) not found; install package 'postgresql'.")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        sys.exit(__doc__)
+    bindir = pg_bindir()
+    run_as: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="m50-pg-"))
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chown(workdir, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    datadir, sockdir = workdir / "data", workdir / "sock"
+    port = free_port()
+    subprocess.run([*run_as, "mkdir", "-p", str(sockdir)], check=True)
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "m50",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    # Durability is irrelevant for a test cluster; speed is not.
+    options = (
+        f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+    )
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            options,
+            "-l",
+            str(workdir / "server.log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        env = dict(os.environ, DATABASE_URL=f"postgres://m50@127.0.0.1:{port}/postgres")
+        print(f"PostgreSQL {bindir.parent.name} test server on 127.0.0.1:{port}", flush=True)
+        return subprocess.run(argv, env=env).returncode
+    finally:
+        subprocess.run(
+            [*run_as, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+        )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,52 @@
+"""Users of the platform. Access follows the role (DESIGN.md §2), never the person."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUREAU = "bureau", _("bureau")
+    PUBLIC_AFFAIRS = "public_affairs", _("public affairs")
+    PILLAR_CHAIR = "pillar_chair", _("pijlervoorzitter")
+    MEMBER_CONTACT = "member_contact", _("contactpersoon gemeente")
+    PARTICIPANT = "participant", _("deelnemer")
+
+
+# Roles that act on behalf of one municipality and therefore need one.
+MUNICIPAL_ROLES = frozenset({Role.MEMBER_CONTACT, Role.PARTICIPANT})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices, default=Role.PARTICIPANT)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("gemeente"),
+    )
+    person = models.OneToOneField(
+        "contacts.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("persoon"),
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in MUNICIPAL_ROLES])
+                | Q(municipality__isnull=False),
+                name="municipal_role_needs_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

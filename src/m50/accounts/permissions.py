@@ -1,0 +1,47 @@
+"""The permission rules of the platform, in one place (DESIGN.md §2).
+
+Every page and endpoint names the rule it needs; this table says which roles satisfy it.
+The tests walk this table against every role, so a new page cannot forget its rule.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from m50.accounts.models import Role
+
+ANONYMOUS: Final = "anonymous"
+ALL_ROLES: Final = frozenset(Role)
+EVERYONE: Final = ALL_ROLES | {ANONYMOUS}
+
+RULES: Final[dict[str, frozenset]] = {
+    # Public: what the network publishes anyway (CBS figures, its member list).
+    "core.view_public": EVERYONE,
+    "registry.view": EVERYONE,
+    # Acquisition strategy is the network's own business.
+    "registry.view_prospects": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS, Role.PILLAR_CHAIR}),
+    "registry.import": frozenset({Role.BUREAU}),
+    # People and their functions: for the network's own users only (AVG: minimal exposure).
+    "contacts.view": ALL_ROLES,
+    "contacts.view_contact_details": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
+    "contacts.manage": frozenset({Role.BUREAU}),
+    "accounts.manage": frozenset({Role.BUREAU}),
+}
+
+
+def role_of(user) -> str:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    return user.role
+
+
+def has_rule(user, rule: str) -> bool:
+    """Whether ``user`` (possibly anonymous) satisfies ``rule``. Unknown rules deny."""
+    allowed = RULES.get(rule)
+    if allowed is None:
+        raise KeyError(f"unknown permission rule {rule!r}")
+    return role_of(user) in allowed
+
+
+def is_public(rule: str) -> bool:
+    return ANONYMOUS in RULES[rule]

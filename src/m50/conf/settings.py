@@ -1,0 +1,265 @@
+"""Settings of the M50 platform: one module, every value from the environment.
+
+The defaults are safe for the embedded install (SQLite under ``var/``, DEBUG off unless asked
+for). Production sets ``M50_SECRET_KEY``, ``M50_ALLOWED_HOSTS`` and ``DATABASE_URL`` at least.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(os.environ.get("M50_BASE_DIR", PACKAGE_DIR.parent.parent)).resolve()
+VAR_DIR = Path(os.environ.get("M50_VAR_DIR", BASE_DIR / "var"))
+DATA_DIR = Path(os.environ.get("M50_DATA_DIR", BASE_DIR / "data"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from exc
+
+
+DEBUG = env_bool("M50_DEBUG", False)
+# The embedded install is the only one allowed to run without a configured key: it is then
+# marked so that `check --deploy` and the demo-account command can tell.
+EMBEDDED = "M50_SECRET_KEY" not in os.environ
+SECRET_KEY = os.environ.get("M50_SECRET_KEY", "embedded-insecure-key-only-for-local-use")
+ALLOWED_HOSTS = env_list("M50_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("M50_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.admin",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "axes",
+    "m50.core",
+    "m50.accounts",
+    "m50.municipalities",
+    "m50.contacts",
+    "m50.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "m50.api.middleware.ApiVersionMiddleware",
+    # Last, so that a locked-out login is answered before the view runs.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "m50.conf.urls"
+WSGI_APPLICATION = "m50.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "m50.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+SQLITE_PATH = Path(os.environ.get("M50_SQLITE_PATH", VAR_DIR / "m50.sqlite3"))
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("M50_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
+else:
+    # SQLite cannot create its folder; the embedded install must work from a fresh checkout.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy
+                # timeout instead of failing with "database is locked" halfway a transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env_int("M50_SQLITE_TIMEOUT", 20),
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+            "TEST": {"NAME": os.environ.get("M50_SQLITE_TEST_PATH") or None},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication ---------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+AXES_FAILURE_LIMIT = env_int("M50_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("M50_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("M50_PROXY_COUNT", 0)
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("M50_STATIC_ROOT", VAR_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": os.environ.get(
+            "M50_STATICFILES_STORAGE",
+            # The manifest needs `collectstatic`, which production runs at deploy time; the
+            # embedded install serves straight from the apps instead.
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if EMBEDDED or DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        )
+    },
+}
+# Embedded install serves static files straight from the apps, without collectstatic.
+WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing root
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("M50_SECURE_SSL_REDIRECT", not EMBEDDED)
+SESSION_COOKIE_SECURE = env_bool("M50_SECURE_COOKIES", not EMBEDDED)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("M50_HSTS_SECONDS", 0 if EMBEDDED else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not EMBEDDED
+SECURE_HSTS_PRELOAD = env_bool("M50_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "M50_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("M50_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("M50_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("M50_DEFAULT_FROM_EMAIL", "bureau@m50.example")
+
+# --- Logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("M50_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- REST API -------------------------------------------------------------------------------
+API_VERSION = "1.0.0"
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["m50.api.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "m50.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "m50.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "M50 API",
+    "DESCRIPTION": "API van het M50-platform: gemeenten, netwerken en organisaties.",
+    "VERSION": API_VERSION,
+    "CONTACT": {
+        "name": "Bureau M50",
+        "email": os.environ.get("M50_API_CONTACT_EMAIL", "bureau@m50.example"),
+        "url": os.environ.get("M50_API_CONTACT_URL", "https://m50.example/contact"),
+    },
+    "SERVERS": [{"url": os.environ.get("M50_API_SERVER_URL", "https://m50.example/api/v1")}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "OAS_VERSION": "3.0.3",
+}
+
+# --- Domain settings ------------------------------------------------------------------------
+# The band of the M50: municipalities of this size (CBS population on 1 January) may join.
+M50_BAND_MIN = env_int("M50_BAND_MIN", 30_000)
+M50_BAND_MAX = env_int("M50_BAND_MAX", 80_000)
+# A prospect "entered the band recently" when it crossed into it within this many years.
+M50_BAND_RECENT_YEARS = env_int("M50_BAND_RECENT_YEARS", 5)
+# A prospect "will enter soon" when its current trend brings it in within this many years.
+M50_BAND_FORECAST_YEARS = env_int("M50_BAND_FORECAST_YEARS", 5)
+# Demo accounts are created only in the embedded install, never with a configured key.
+M50_DEMO_ACCOUNTS = env_bool("M50_DEMO_ACCOUNTS", EMBEDDED)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from m50.core import views as core_views
+
+urlpatterns = [
+    path("", include("m50.core.urls")),
+    path("account/", include("m50.accounts.urls")),
+    path("gemeenten/", include("m50.municipalities.urls")),
+    path("organisaties/", include("m50.contacts.urls")),
+    path("api/v1/", include("m50.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -1,0 +1,59 @@
+"""Reads of organisations, people and positions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from m50.contacts.models import Organisation, Person, Position
+
+
+def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("municipality", "network").order_by("name", "pk")
+    if search:
+        term = search.strip()
+        qs = qs.filter(Q(name__icontains=term) | Q(abbreviation__iexact=term))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def _positions_with_people() -> QuerySet[Position]:
+    return Position.objects.select_related("person").order_by(
+        "end_date", "-start_date", "person__surname"
+    )
+
+
+def organisation_detail(*, slug: str) -> Organisation:
+    return (
+        Organisation.objects.select_related("municipality", "network")
+        .prefetch_related(Prefetch("positions", queryset=_positions_with_people()))
+        .get(slug=slug)
+    )
+
+
+def person_detail(*, pk: int) -> Person:
+    return Person.objects.prefetch_related(
+        Prefetch(
+            "positions",
+            queryset=Position.objects.select_related("organisation").order_by(
+                "end_date", "-start_date"
+            ),
+        )
+    ).get(pk=pk)
+
+
+def positions_at_municipality(*, municipality_id: int) -> QuerySet[Position]:
+    return _positions_with_people().filter(organisation__municipality_id=municipality_id)
+
+
+def split_current(
+    positions, on: datetime.date | None = None
+) -> tuple[list[Position], list[Position]]:
+    """(current, past) from an already-fetched iterable of positions; no queries."""
+    on = on or datetime.date.today()
+    current, past = [], []
+    for position in positions:
+        (current if position.is_current(on) else past).append(position)
+    return current, past

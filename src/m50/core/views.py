@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+
+from m50.api.problems import is_api_request, problem_response
+from m50.core.access import rule_required
+from m50.municipalities import selectors as municipality_selectors
+
+
+@rule_required("core.view_public")
+def home(request):
+    return render(
+        request,
+        "core/home.html",
+        {"registry_summary": municipality_selectors.registry_summary()},
+    )
+
+
+def _error(request, status: int, title: str, detail: str):
+    if is_api_request(request):
+        return problem_response(status=status, title=title, detail=detail, request=request)
+    return render(
+        request,
+        "core/error.html",
+        {"status": status, "title": title, "detail": detail},
+        status=status,
+    )
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return _error(request, 400, _("Ongeldig verzoek"), _("Het verzoek kon niet worden verwerkt."))
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return _error(
+        request,
+        403,
+        _("Geen toegang"),
+        _(
+            "U heeft geen toegang tot deze pagina. Neem contact op met het bureau als u denkt dat "
+            "dit niet klopt."
+        ),
+    )
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return _error(
+        request, 404, _("Pagina niet gevonden"), _("De pagina die u zoekt bestaat niet (meer).")
+    )
+
+
+@requires_csrf_token
+def server_error(request):
+    # Kept free of database access: the error may be the database itself.
+    if is_api_request(request):
+        return problem_response(
+            status=500,
+            title=_("Interne fout"),
+            detail=_("Er ging iets mis op de server."),
+            request=request,
+        )
+    return render(
+        request,
+        "core/error.html",
+        {
+            "status": 500,
+            "title": _("Er ging iets mis"),
+            "detail": _("Probeer het later opnieuw."),
+            "band_min": settings.M50_BAND_MIN,
+        },
+        status=500,
+    )

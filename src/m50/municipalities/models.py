@@ -1,0 +1,168 @@
+"""The municipality registry: CBS municipalities, their population, mergers and networks."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    code = models.CharField(_("CBS-code"), max_length=4, unique=True)  # PV27
+    name = models.CharField(_("naam"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provincie")
+        verbose_name_plural = _("provincies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("CBS-code"), max_length=6, unique=True)  # GM0384
+    name = models.CharField(_("naam"), max_length=100, db_index=True)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("provincie"),
+    )
+    # Null means "existed before the registry's first year" (the CBS data start in 2019).
+    established_on = models.DateField(_("ontstaan op"), null=True, blank=True)
+    dissolved_on = models.DateField(_("opgeheven op"), null=True, blank=True, db_index=True)
+    oin = models.CharField(_("OIN"), max_length=20, blank=True)
+    rsin = models.CharField(_("RSIN"), max_length=9, blank=True)
+    kvk = models.CharField(_("KvK-nummer"), max_length=8, blank=True)
+    identifiers_source = models.URLField(_("bron identificatie"), max_length=300, blank=True)
+    identifiers_as_of = models.DateField(_("peildatum identificatie"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+
+class PopulationCount(models.Model):
+    """CBS population on 1 January of a year, on the municipal division of that date."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="population_counts"
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    inhabitants = models.PositiveIntegerField(_("inwoners"))
+    source = models.CharField(_("bron"), max_length=200)
+
+    class Meta:
+        ordering = ["municipality", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="population_unique_year"),
+        ]
+        indexes = [models.Index(fields=["year", "inhabitants"])]
+        verbose_name = _("inwonertal")
+        verbose_name_plural = _("inwonertallen")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} 1-1-{self.year}: {self.inhabitants}"
+
+
+class BoundaryChange(models.Model):
+    """One predecessor-successor pair of a municipal redivision (herindeling)."""
+
+    class Kind(models.TextChoices):
+        MERGER_NEW_CODE = "merger_new_code", _("samenvoeging (nieuwe code)")
+        MERGER_KEEP_CODE = (
+            "merger_keep_code",
+            _("samenvoeging (code ontvangende gemeente behouden)"),
+        )
+        MERGER_DIVIDED = "merger_divided", _("samenvoeging; gemeente verdeeld")
+        SPLIT = "split", _("opheffing en verdeling (splitsing)")
+        BOUNDARY_CORRECTION = "boundary_correction", _("grenscorrectie")
+
+    effective_on = models.DateField(_("ingangsdatum"))
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    successor = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="predecessor_links",
+        verbose_name=_("nieuwe of ontvangende gemeente"),
+    )
+    predecessor = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="successor_links",
+        verbose_name=_("opgeheven of afstaande gemeente"),
+    )
+    predecessor_inhabitants = models.PositiveIntegerField(
+        _("inwoners afstaande gemeente (31 december ervoor)"), null=True, blank=True
+    )
+    transferred_inhabitants = models.PositiveIntegerField(
+        _("inwoners overgegaan"), null=True, blank=True
+    )
+    remarks = models.TextField(_("opmerking"), blank=True)
+
+    class Meta:
+        ordering = ["effective_on", "successor__name", "predecessor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_on", "successor", "predecessor"], name="boundary_change_unique"
+            ),
+        ]
+        verbose_name = _("herindeling")
+        verbose_name_plural = _("herindelingen")
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.effective_on})"
+
+    @property
+    def dissolves_predecessor(self) -> bool:
+        return self.kind != self.Kind.BOUNDARY_CORRECTION
+
+
+class Network(models.Model):
+    """A network of municipalities (M50, G4, G40, P10, K80)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    list_completeness = models.CharField(_("volledigheid lijst"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("netwerk")
+        verbose_name_plural = _("netwerken")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class NetworkMembership(models.Model):
+    """A published fact: this municipality is listed as member of this network, per a source."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="network_memberships"
+    )
+    # As the source states it: "2023-04", "2022-07-01", "ca. 2020 (datum artikel niet in bron)".
+    as_of = models.CharField(_("peildatum bron"), max_length=100)
+    status = models.CharField(_("status"), max_length=100)
+    name_in_source = models.CharField(_("naam in bron"), max_length=100, blank=True)
+    source_url = models.URLField(_("bron"), max_length=500)
+    remarks = models.TextField(_("opmerking"), blank=True)
+
+    class Meta:
+        ordering = ["network__code", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "municipality"], name="network_membership_unique"
+            ),
+        ]
+        verbose_name = _("netwerklidmaatschap")
+        verbose_name_plural = _("netwerklidmaatschappen")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} in {self.network}"

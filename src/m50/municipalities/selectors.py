@@ -1,0 +1,222 @@
+"""Reads of the municipality registry, with their joins, for pages, API and other apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from m50.municipalities.eligibility import (
+    BandLimits,
+    entered_band_recently,
+    forecast_entry_year,
+)
+from m50.municipalities.models import (
+    BoundaryChange,
+    Municipality,
+    Network,
+    NetworkMembership,
+    PopulationCount,
+    Province,
+)
+
+M50_NETWORK_CODE = "M50"
+
+
+class Status:
+    ACTIVE = "active"
+    DISSOLVED = "dissolved"
+    ALL = "all"
+
+
+class Ordering:
+    NAME = "name"
+    POPULATION_DESC = "-population"
+    POPULATION_ASC = "population"
+    CHOICES = (NAME, POPULATION_DESC, POPULATION_ASC)
+
+
+def _latest_population(field: str):
+    latest = PopulationCount.objects.filter(municipality=OuterRef("pk")).order_by("-year")
+    return Subquery(latest.values(field)[:1], output_field=IntegerField())
+
+
+def _is_member_of(network_code: str):
+    return Exists(
+        NetworkMembership.objects.filter(municipality=OuterRef("pk"), network__code=network_code)
+    )
+
+
+def municipality_queryset() -> QuerySet[Municipality]:
+    """Municipalities with their latest population and M50 listing, one query for a page."""
+    return Municipality.objects.select_related("province").annotate(
+        latest_population=_latest_population("inhabitants"),
+        latest_population_year=_latest_population("year"),
+        is_m50_member=_is_member_of(M50_NETWORK_CODE),
+    )
+
+
+def municipality_list(
+    *,
+    search: str = "",
+    province: str = "",
+    band: str = "",
+    network: str = "",
+    status: str = Status.ACTIVE,
+    ordering: str = Ordering.NAME,
+) -> QuerySet[Municipality]:
+    """Filtered municipalities. ``band`` is "in" or "out"; ``network`` a network code."""
+    qs = municipality_queryset()
+    if status == Status.ACTIVE:
+        qs = qs.filter(dissolved_on__isnull=True)
+    elif status == Status.DISSOLVED:
+        qs = qs.filter(dissolved_on__isnull=False)
+    if search:
+        qs = qs.filter(Q(name__icontains=search.strip()) | Q(code__iexact=search.strip()))
+    if province:
+        qs = qs.filter(province__code=province)
+    limits = BandLimits.from_settings()
+    in_band = Q(latest_population__gte=limits.minimum, latest_population__lte=limits.maximum)
+    if band == "in":
+        qs = qs.filter(in_band)
+    elif band == "out":
+        qs = qs.exclude(in_band)
+    if network:
+        qs = qs.filter(network_memberships__network__code=network)
+    if ordering == Ordering.POPULATION_DESC:
+        qs = qs.order_by(Coalesce("latest_population", 0).desc(), "name")
+    elif ordering == Ordering.POPULATION_ASC:
+        qs = qs.order_by(Coalesce("latest_population", 0).asc(), "name")
+    else:
+        qs = qs.order_by("name", "code")
+    return qs
+
+
+def municipality_detail(*, code: str) -> Municipality:
+    """One municipality with everything its page shows, in a fixed number of queries."""
+    return (
+        municipality_queryset()
+        .prefetch_related(
+            Prefetch("population_counts", queryset=PopulationCount.objects.order_by("year")),
+            Prefetch(
+                "network_memberships",
+                queryset=NetworkMembership.objects.select_related("network").order_by(
+                    "network__code"
+                ),
+            ),
+            Prefetch(
+                "predecessor_links",
+                queryset=BoundaryChange.objects.select_related("predecessor").order_by(
+                    "effective_on", "predecessor__name"
+                ),
+            ),
+            Prefetch(
+                "successor_links",
+                queryset=BoundaryChange.objects.select_related("successor").order_by(
+                    "effective_on", "successor__name"
+                ),
+            ),
+        )
+        .get(code=code.upper())
+    )
+
+
+def population_series(municipality: Municipality) -> dict[int, int]:
+    """``{year: inhabitants}``; uses the prefetched counts when present."""
+    return {count.year: count.inhabitants for count in municipality.population_counts.all()}
+
+
+def province_list() -> QuerySet[Province]:
+    return Province.objects.order_by("name")
+
+
+def network_list() -> QuerySet[Network]:
+    return Network.objects.order_by("code")
+
+
+@dataclass(frozen=True)
+class Prospect:
+    municipality: Municipality
+    inhabitants: int
+    year: int
+    entered_band_in: int | None = None
+    expected_in_band_in: int | None = None
+
+
+def prospect_lists() -> tuple[list[Prospect], list[Prospect]]:
+    """Non-members in the band (largest first), and non-members growing into it soon.
+
+    The first list marks those that entered the band within ``M50_BAND_RECENT_YEARS``; the
+    second holds those below the band whose trend brings them in within
+    ``M50_BAND_FORECAST_YEARS``, soonest first.
+    """
+    limits = BandLimits.from_settings()
+    candidates = (
+        municipality_queryset()
+        .filter(dissolved_on__isnull=True, is_m50_member=False)
+        .prefetch_related(
+            Prefetch("population_counts", queryset=PopulationCount.objects.order_by("year"))
+        )
+    )
+    in_band: list[Prospect] = []
+    approaching: list[Prospect] = []
+    for municipality in candidates:
+        series = population_series(municipality)
+        if not series:
+            continue
+        year = max(series)
+        inhabitants = series[year]
+        if limits.contains(inhabitants):
+            in_band.append(
+                Prospect(
+                    municipality,
+                    inhabitants,
+                    year,
+                    entered_band_in=entered_band_recently(
+                        series, limits, within_years=settings.M50_BAND_RECENT_YEARS
+                    ),
+                )
+            )
+            continue
+        expected = forecast_entry_year(series, limits)
+        if expected is not None and expected - year <= settings.M50_BAND_FORECAST_YEARS:
+            approaching.append(
+                Prospect(municipality, inhabitants, year, expected_in_band_in=expected)
+            )
+    in_band.sort(key=lambda p: (-p.inhabitants, p.municipality.name))
+    approaching.sort(key=lambda p: (p.expected_in_band_in, -p.inhabitants, p.municipality.name))
+    return in_band, approaching
+
+
+def m50_members_outside_band() -> QuerySet[Municipality]:
+    limits = BandLimits.from_settings()
+    return (
+        municipality_queryset()
+        .filter(is_m50_member=True)
+        .exclude(latest_population__gte=limits.minimum, latest_population__lte=limits.maximum)
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class RegistrySummary:
+    municipalities: int
+    in_band: int
+    m50_members: int
+    latest_year: int | None
+
+
+def registry_summary() -> RegistrySummary:
+    limits = BandLimits.from_settings()
+    qs = municipality_queryset().filter(dissolved_on__isnull=True)
+    latest_year = PopulationCount.objects.order_by("-year").values_list("year", flat=True).first()
+    return RegistrySummary(
+        municipalities=qs.count(),
+        in_band=qs.filter(
+            latest_population__gte=limits.minimum, latest_population__lte=limits.maximum
+        ).count(),
+        m50_members=qs.filter(is_m50_member=True).count(),
+        latest_year=latest_year,
+    )

@@ -1,0 +1,104 @@
+"""factory-boy factories for test data that is not the shipped reference data."""
+
+import factory
+
+from m50.accounts.models import Role, User
+from m50.contacts.models import Organisation, Person, Position
+from m50.municipalities.models import (
+    Municipality,
+    Network,
+    NetworkMembership,
+    PopulationCount,
+    Province,
+)
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"PV{20 + n % 80:02d}")
+    name = factory.Sequence(lambda n: f"Provincie {n}")
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    code = factory.Sequence(lambda n: f"GM{9000 - n:04d}")
+    name = factory.Sequence(lambda n: f"Gemeente {n:05d}")
+    province = factory.SubFactory(ProvinceFactory)
+
+
+class PopulationCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PopulationCount
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    year = 2024
+    inhabitants = 45_000
+    source = "test"
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+        django_get_or_create = ("code",)
+
+    code = "M50"
+    name = factory.LazyAttribute(lambda o: f"Netwerk {o.code}")
+
+
+class NetworkMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkMembership
+
+    network = factory.SubFactory(NetworkFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    as_of = "2023-04"
+    status = "lid"
+    source_url = "https://example.org/bron"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.OTHER
+    name = factory.Sequence(lambda n: f"Organisatie {n:05d}")
+    slug = factory.Sequence(lambda n: f"organisatie-{n:05d}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    given_name = factory.Faker("first_name", locale="nl_NL")
+    surname = factory.Faker("last_name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"persoon{n}@example.org")
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    function = Position.Function.POLICY_ADVISOR
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    role = Role.BUREAU
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
