@@ -43,5 +43,9 @@ def has_rule(user, rule: str) -> bool:
     return role_of(user) in allowed
 
 
+def has_rule_for_role(role: str, rule: str) -> bool:
+    return role in RULES[rule]
+
+
 def is_public(rule: str) -> bool:
     return ANONYMOUS in RULES[rule]

@@ -1,0 +1,102 @@
+"""Writes on users: every change to who may do what goes through here and is audited."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from m50.accounts.models import MUNICIPAL_ROLES, Role, User
+from m50.accounts.permissions import has_rule_for_role
+from m50.core.audit import audit_record, diff
+
+
+def _sync_admin_access(user: User) -> None:
+    # Access follows the role: only the bureau manages users in the beheeromgeving.
+    user.is_staff = user.is_superuser = has_rule_for_role(user.role, "accounts.manage")
+
+
+def _check_role(role: str, municipality) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Onbekende rol: %(role)s.") % {"role": role}})
+    if role in MUNICIPAL_ROLES and municipality is None:
+        raise ValidationError(
+            {"municipality": _("Een contactpersoon of deelnemer hoort bij een gemeente.")}
+        )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    email: str = "",
+    role: str,
+    municipality=None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    actor=None,
+    origin: str = "",
+) -> User:
+    _check_role(role, municipality)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Deze gebruikersnaam bestaat al.")})
+    user = User(
+        username=username,
+        email=email,
+        role=role,
+        municipality=municipality,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    _sync_admin_access(user)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        action="user.create",
+        obj=user,
+        actor=actor,
+        origin=origin,
+        changes=diff({}, {"role": role, "municipality": municipality, "email": email}),
+    )
+    return user
+
+
+@transaction.atomic
+def user_role_change(*, user: User, role: str, municipality=None, actor=None, origin: str = ""):
+    _check_role(role, municipality)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {"role": user.role, "municipality": user.municipality}
+    user.role, user.municipality = role, municipality if role in MUNICIPAL_ROLES else None
+    _sync_admin_access(user)
+    user.save(update_fields=["role", "municipality", "is_staff", "is_superuser"])
+    changes = diff(before, {"role": user.role, "municipality": user.municipality})
+    if changes:
+        audit_record(
+            action="user.role_change", obj=user, actor=actor, origin=origin, changes=changes
+        )
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, actor=None, origin: str = "") -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        action="user.password_set",
+        obj=user,
+        actor=actor,
+        origin=origin,
+        changes=diff({"password": "old"}, {"password": "new"}),
+    )
+
+
+def demo_password() -> str:
+    # Readable enough to type from the terminal, long enough for the validators.
+    return "-".join(secrets.token_hex(3) for _ in range(3))

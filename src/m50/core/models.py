@@ -1,0 +1,45 @@
+"""The audit trail: every change to membership, money and permissions (DESIGN.md §5, BIO 8.15).
+
+One row per action: what was done to which object, by whom, from where, with what result,
+and the old and new values of the fields that changed. Secrets are never recorded.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("geslaagd")
+        REFUSED = "refused", _("geweigerd")
+
+    timestamp = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+    )
+    # Who, in words, also when the actor is a command or has since been removed.
+    actor_label = models.CharField(_("actor"), max_length=200)
+    origin = models.CharField(_("herkomst"), max_length=200, blank=True)
+    action = models.CharField(_("actie"), max_length=100, db_index=True)
+    object_type = models.CharField(_("soort object"), max_length=100)
+    object_id = models.CharField(_("object-id"), max_length=100)
+    object_repr = models.CharField(_("object"), max_length=300)
+    result = models.CharField(_("resultaat"), max_length=20, choices=Result.choices)
+    changes = models.JSONField(_("wijzigingen"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id", "timestamp"])]
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("audittrail")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_label}: {self.action} {self.object_repr}"
+        )

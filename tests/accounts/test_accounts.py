@@ -1,0 +1,115 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from m50.accounts import services
+from m50.accounts.models import Role, User
+from m50.core.models import AuditEvent
+from tests.conftest import PASSWORD
+from tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_can_log_in(client, user_for_role, role):
+    user = user_for_role(role)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+    assert client.get(reverse("core:home")).context["user"] == user
+
+
+def test_wrong_password_gives_a_dutch_message_and_no_session(client, bureau_user):
+    response = client.post(
+        reverse("accounts:login"), {"username": bureau_user.username, "password": "fout"}
+    )
+    assert response.status_code == 200
+    assert "combinatie van gebruikersnaam en wachtwoord is onbekend" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failed_logins_are_throttled(client, bureau_user, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": bureau_user.username, "password": "x"})
+    # Even the right password is refused while locked out.
+    response = client.post(
+        reverse("accounts:login"), {"username": bureau_user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "tijdelijk geblokkeerd" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post(client, bureau_user):
+    client.force_login(bureau_user)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_member_roles_need_a_municipality():
+    with pytest.raises(ValidationError) as excinfo:
+        services.user_create(username="zonder", role=Role.MEMBER_CONTACT)
+    assert "municipality" in excinfo.value.message_dict
+    assert not User.objects.filter(username="zonder").exists()
+
+
+def test_duplicate_username_is_refused():
+    services.user_create(username="dubbel", role=Role.BUREAU)
+    with pytest.raises(ValidationError):
+        services.user_create(username="DUBBEL", role=Role.BUREAU)
+    assert User.objects.filter(username__iexact="dubbel").count() == 1
+
+
+def test_role_changes_are_audited_and_admin_access_follows_the_role():
+    municipality = MunicipalityFactory()
+    user = services.user_create(username="wisselaar", role=Role.BUREAU, origin="test")
+    assert user.is_staff and user.is_superuser
+    user = services.user_role_change(
+        user=user, role=Role.MEMBER_CONTACT, municipality=municipality, origin="test"
+    )
+    assert not user.is_staff and not user.is_superuser
+    event = AuditEvent.objects.filter(action="user.role_change").get()
+    assert event.object_id == str(user.pk)
+    assert event.changes["role"] == {"old": "bureau", "new": "member_contact"}
+    assert event.changes["municipality"] == {"old": None, "new": str(municipality)}
+    assert event.actor_label == "test"
+
+
+def test_password_is_never_written_to_the_audit_trail():
+    user = services.user_create(username="geheim", role=Role.BUREAU, password="een-lang-wachtwoord")
+    services.user_password_set(user=user, password="nog-een-lang-wachtwoord")
+    text = str(list(AuditEvent.objects.values_list("changes", flat=True)))
+    assert "wachtwoord" not in text
+    assert AuditEvent.objects.filter(action="user.password_set").get().changes == {
+        "password": {"old": "***", "new": "***"}
+    }
+
+
+def test_demo_accounts_one_per_role_with_printed_passwords(capsys):
+    MunicipalityFactory(code="GM0384", name="Diemen")
+    call_command("create-demo-accounts")
+    out = capsys.readouterr().out
+    users = {user.username: user for user in User.objects.all()}
+    assert {user.role for user in users.values()} == set(Role.values)
+    for username in users:
+        assert username in out
+    assert users["contactpersoon"].municipality.code == "GM0384"
+    # The printed password works.
+    line = next(line for line in out.splitlines() if line.strip().startswith("deelnemer"))
+    assert users["deelnemer"].check_password(line.split()[1])
+    # Run again: no new users, fresh passwords.
+    call_command("create-demo-accounts")
+    assert User.objects.count() == len(Role)
+
+
+def test_demo_accounts_are_refused_outside_the_embedded_install(settings):
+    settings.M50_DEMO_ACCOUNTS = False
+    MunicipalityFactory()
+    with pytest.raises(CommandError):
+        call_command("create-demo-accounts")
+    assert not User.objects.exists()

@@ -1,0 +1,113 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from m50.accounts.models import MUNICIPAL_ROLES, Role
+from m50.municipalities.models import Municipality
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the test itself only touches
+# the database between page actions, never concurrently with them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+E2E_DIR = Path(__file__).parent
+REPO = E2E_DIR.parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if E2E_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium ontbreekt: installeer Debian-pakket 'chromium' (make test doet dit).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        # The machine has no network but loopback: keep Chromium from reaching out.
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "nl-NL"}
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    call_command("load-reference-data", verbosity=0)
+
+
+@pytest.fixture
+def login(page, live_server, reference_data):
+    """Logs in through the login form as a fresh user of ``role``; returns the user."""
+
+    def do_login(role: Role, municipality_code: str = "GM0384"):
+        extra = {}
+        if role in MUNICIPAL_ROLES:
+            extra["municipality"] = Municipality.objects.get(code=municipality_code)
+        user = UserFactory(role=role, **extra)
+        page.goto(f"{live_server.url}/account/inloggen/")
+        page.get_by_label("Gebruikersnaam").fill(user.username)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def axe_check(page):
+    """Runs axe-core (WCAG 2.1 A and AA) on the current page; fails on any violation."""
+    if not AXE.exists():
+        pytest.fail("axe-core ontbreekt: draai 'npm ci' (make test doet dit).")
+
+    def check():
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+        assert violations == [], f"axe op {page.url}:\n" + "\n".join(violations)
+        return result
+
+    return check
+
+
+@pytest.fixture
+def fits_narrow_screen(page):
+    """Checks the page has no horizontal scroll at 320 px wide (WCAG 1.4.10 reflow)."""
+
+    def check():
+        page.set_viewport_size({"width": 320, "height": 800})
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{page.url} is {overflow}px te breed bij 320px"
+
+    return check
