@@ -1,0 +1,52 @@
+"""Loads the shipped reference data (CBS municipalities, population, mergers, networks).
+
+Idempotent: `make run` runs it every time, and a run on current data changes nothing.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from m50.municipalities import services
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Laadt de meegeleverde referentiegegevens (CBS-gemeenten, inwonertallen, "
+        "herindelingen, netwerken en organisaties). Een tweede keer verandert niets."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help=gettext_lazy("Map met de gegevens (standaard: M50_DATA_DIR of <project>/data)."),
+        )
+
+    def handle(self, *args, data_dir=None, verbosity=1, **options):
+        data_dir = Path(data_dir or settings.DATA_DIR)
+        if not data_dir.is_dir():
+            raise CommandError(
+                _("Map met referentiegegevens niet gevonden: %(dir)s") % {"dir": data_dir}
+            )
+        try:
+            report = services.reference_data_load(data_dir=data_dir)
+        except FileNotFoundError as exc:
+            raise CommandError(
+                _("Bestand met referentiegegevens ontbreekt: %(file)s") % {"file": exc.filename}
+            ) from exc
+        except services.ReferenceDataError as exc:
+            for problem in exc.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                _("De referentiegegevens zijn niet geladen: ze zijn niet consistent.")
+            ) from exc
+        if verbosity >= 1:
+            self.stdout.write(report.summary())
+        if verbosity >= 2 or (verbosity >= 1 and report.changed):
+            for line in report.lines():
+                self.stdout.write(f"  {line}")
