@@ -1,8 +1,18 @@
+"""/api/v1: plural Dutch nouns, no trailing slash (a trailing slash is a 404 problem)."""
+
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from m50.api import views
+from m50.contacts.api import OrganisationViewSet
+from m50.municipalities.api import MunicipalityViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("gemeenten", MunicipalityViewSet, basename="municipality")
+router.register("organisaties", OrganisationViewSet, basename="organisation")
 
 app_name = "api"
 urlpatterns = [
     path("openapi.json", views.OpenApiView.as_view(), name="openapi"),
+    *router.urls,
 ]

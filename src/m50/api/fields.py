@@ -1,0 +1,40 @@
+"""Serializer fields shared by the apps' API modules."""
+
+from rest_framework import serializers
+
+
+class MappedChoiceField(serializers.ChoiceField):
+    """A choice between public (Dutch) values that stand for the domain's own values.
+
+    ``mapping`` goes from the public value, which the API accepts and returns and the OpenAPI
+    document lists, to the internal value that models and selectors use.
+    """
+
+    def __init__(self, mapping: dict[str, str], **kwargs):
+        self.mapping = dict(mapping)
+        self.reverse_mapping = {internal: public for public, internal in self.mapping.items()}
+        super().__init__(choices=list(self.mapping), **kwargs)
+
+    def to_internal_value(self, data):
+        return self.mapping[super().to_internal_value(data)]
+
+    def get_default(self):
+        # ``default`` is given as a public value, as the OpenAPI document shows it.
+        default = super().get_default()
+        return self.mapping.get(default, default)
+
+    def to_representation(self, value):
+        if value in (None, ""):
+            return None
+        return self.reverse_mapping[value]
+
+
+class BlankAsNullCharField(serializers.CharField):
+    """Text that is stored blank when unknown, given as ``null`` so that clients can tell."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None

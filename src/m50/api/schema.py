@@ -1,0 +1,180 @@
+"""The OpenAPI document as the API Design Rules ask for it.
+
+:class:`ApiAutoSchema` is the schema class of every API view (the base view set sets it). To
+each operation it adds what the rules require and the code does anyway:
+
+- the ``API-Version`` header on every response (ADR /core/version-header; the middleware sets
+  it on every response under ``/api/``);
+- the errors an operation can give, as ``application/problem+json`` with the ``Problem``
+  schema (RFC 9457, what :mod:`m50.api.problems` produces), with ``WWW-Authenticate`` on 401;
+- anonymous access as a security alternative on operations under a public rule.
+
+:func:`postprocess_schema` completes the document itself (global tag list). It runs when
+``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`` lists it; the document is valid without it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+from m50.accounts.permissions import RULES, is_public
+from m50.api.problems import PROBLEM_CONTENT_TYPE
+
+API_VERSION_HEADER = "API-Version"
+
+# Tags in the order the document lists them, with their description.
+TAGS = {
+    "gemeenten": _("Gemeentelijk register: CBS-gemeenten, inwoners, herindelingen en netwerken."),
+    "organisaties": _("Organisaties en de functies van personen daar (alleen met een token)."),
+    "openapi": _("Dit OpenAPI-document."),
+}
+
+
+class InvalidParamSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text=_("De parameter of het veld dat ongeldig is."))
+    code = serializers.CharField(help_text=_("Een vaste code voor de soort fout."))
+    reason = serializers.CharField(help_text=_("Uitleg in gewone taal."))
+
+
+class ProblemSerializer(serializers.Serializer):
+    """Problem details for HTTP APIs (RFC 9457)."""
+
+    type = serializers.CharField(
+        help_text=_("URI die de soort fout aanduidt; 'about:blank' als de status genoeg zegt.")
+    )
+    title = serializers.CharField(help_text=_("Korte omschrijving van de soort fout."))
+    status = serializers.IntegerField(help_text=_("De HTTP-statuscode."))
+    detail = serializers.CharField(
+        required=False, help_text=_("Uitleg van deze fout in gewone taal.")
+    )
+    instance = serializers.CharField(
+        required=False, help_text=_("Het pad en de query van het verzoek dat misging.")
+    )
+    # lowerCamelCase as every field of the API (ADR); the name the ADR examples use.
+    invalidParams = InvalidParamSerializer(
+        many=True,
+        required=False,
+        help_text=_("Bij 400: elke ongeldige parameter met de reden."),
+    )
+
+
+def _problem_descriptions() -> dict[int, str]:
+    return {
+        400: _("Ongeldige parameter; invalidParams noemt welke en waarom."),
+        401: _("Niet of ongeldig geauthenticeerd; stuur 'Authorization: Token <sleutel>'."),
+        403: _("Geauthenticeerd, maar de rol van de gebruiker geeft geen toegang."),
+        404: _("Niet gevonden (ook: een paginanummer buiten het bereik)."),
+        406: _("Het gevraagde mediatype (Accept) wordt niet ondersteund."),
+    }
+
+
+def api_version_header() -> dict:
+    return {
+        "description": str(_("De volledige versie van de API (semantic versioning).")),
+        "required": True,
+        "schema": {"type": "string", "example": settings.API_VERSION},
+    }
+
+
+def www_authenticate_header() -> dict:
+    return {
+        "description": str(_("Het te gebruiken authenticatieschema: 'Token'.")),
+        "schema": {"type": "string", "example": "Token"},
+    }
+
+
+class ApiAutoSchema(AutoSchema):
+    """drf-spectacular's schema plus the headers and problem responses of the ADR."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        problem_ref = None
+        descriptions = _problem_descriptions()
+        for code in self.get_problem_codes():
+            if str(code) in responses:
+                continue
+            if problem_ref is None:
+                problem_ref = self.resolve_serializer(ProblemSerializer, "response").ref
+            responses[str(code)] = {
+                "description": str(descriptions[code]),
+                "content": {PROBLEM_CONTENT_TYPE: {"schema": problem_ref}},
+            }
+        for code, response in responses.items():
+            if not response.get("description") and code < "400":
+                response["description"] = str(_("Gelukt."))
+            headers = response.setdefault("headers", {})
+            headers.setdefault(API_VERSION_HEADER, api_version_header())
+            if code == "401":
+                headers.setdefault("WWW-Authenticate", www_authenticate_header())
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _permission_rule(self) -> str | None:
+        rule = getattr(self.view, "permission_rule", None)
+        return rule if rule in RULES else None
+
+    def get_problem_codes(self) -> list[int]:
+        """The error statuses this operation can answer with, all as problem+json."""
+        codes = {406}
+        if self.view.get_authenticators():
+            codes.add(401)  # also on public operations: a wrong token is refused
+        rule = self._permission_rule()
+        if rule is not None and not is_public(rule):
+            codes.add(403)
+        if getattr(self.view, "action", None) == "list":
+            codes.update({400, 404})  # bad filter or page size; page out of range
+        elif self.path_regex and "(?P<" in self.path_regex:
+            codes.add(404)
+        return sorted(codes)
+
+    def get_auth(self):
+        auths = super().get_auth()
+        rule = self._permission_rule()
+        if auths and rule is not None and is_public(rule) and {} not in auths:
+            auths.append({})
+        return auths
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """DRF's token authentication, described in Dutch (replaces drf-spectacular's own)."""
+
+    target_class = "rest_framework.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    match_subclasses = True
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": str(
+                _(
+                    "Token-authenticatie: stuur de header 'Authorization: Token <sleutel>'. "
+                    "Het bureau geeft sleutels uit."
+                )
+            ),
+        }
+
+
+def postprocess_schema(result, generator, request, public):
+    """Lists the tags the operations use, with descriptions (spectral's operation-tag-defined)."""
+    used = {
+        tag
+        for path_item in result.get("paths", {}).values()
+        for operation in path_item.values()
+        if isinstance(operation, dict)
+        for tag in operation.get("tags", [])
+    }
+    known = [{"name": name, "description": str(text)} for name, text in TAGS.items()]
+    result["tags"] = [tag for tag in known if tag["name"] in used] + [
+        {"name": name} for name in sorted(used - set(TAGS))
+    ]
+    return result
