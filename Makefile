@@ -50,7 +50,7 @@ lint: $(TEST_STAMP)
 
 lint-openapi: $(TEST_STAMP) $(NODE_STAMP)
 	@mkdir -p var
-	$(M50) spectacular --validate --fail-on-warn --file var/openapi.json
+	$(M50) spectacular --validate --fail-on-warn --format openapi-json --file var/openapi.json
 	node_modules/.bin/spectral lint --fail-severity=error -r standards/adr-2.1.0-spectral.yml var/openapi.json
 
 test-sqlite: $(TEST_STAMP)
