@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
 from m50.municipalities.models import (
@@ -727,6 +727,26 @@ def _parse_population_file(
     return rows, problems
 
 
+def _population_counts_update(updates: list[tuple[int, str, int]]) -> None:
+    """Write ``(inhabitants, source, pk)`` for every figure, one prepared UPDATE for all.
+
+    Not ``bulk_update``: it builds a CASE WHEN per field per batch, which Django compiles in
+    Python; it took 0.5 s for 2,000 rows and 5 s for 20,000, against 0.04 s here (SQLite).
+    """
+    if not updates:
+        return
+    connection = connections[router.db_for_write(PopulationCount)]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608 names, not data
+        quote(PopulationCount._meta.db_table),
+        quote(PopulationCount._meta.get_field("inhabitants").column),
+        quote(PopulationCount._meta.get_field("source").column),
+        quote(PopulationCount._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, updates)
+
+
 @transaction.atomic
 def population_import(*, file: str | os.PathLike | IO, source: str | None = None) -> ImportReport:
     """Import a CBS population file in long format: a new year or a correction of one.
@@ -760,16 +780,18 @@ def population_import(*, file: str | os.PathLike | IO, source: str | None = None
         raise PopulationImportError(problems)
 
     years = sorted({row.year for row in rows})
+    # Every figure of the file's years: a few hundred per year, and no IN list of thousands
+    # of ids. Tuples rather than instances: the comparison needs no more.
     existing = {
-        (count.municipality_id, count.year): count
-        for count in PopulationCount.objects.filter(
-            year__in=years, municipality_id__in={row.municipality_id for row in rows}
-        ).only("id", "municipality_id", "year", "inhabitants", "source")
+        (municipality_id, year): (pk, inhabitants, source)
+        for pk, municipality_id, year, inhabitants, source in PopulationCount.objects.filter(
+            year__in=years
+        ).values_list("pk", "municipality_id", "year", "inhabitants", "source")
     }
     to_create, to_update, unchanged = [], [], 0
     for row in rows:
-        count = existing.get((row.municipality_id, row.year))
-        if count is None:
+        stored = existing.get((row.municipality_id, row.year))
+        if stored is None:
             to_create.append(
                 PopulationCount(
                     municipality_id=row.municipality_id,
@@ -778,13 +800,12 @@ def population_import(*, file: str | os.PathLike | IO, source: str | None = None
                     source=row.source,
                 )
             )
-        elif (count.inhabitants, count.source) != (row.inhabitants, row.source):
-            count.inhabitants, count.source = row.inhabitants, row.source
-            to_update.append(count)
+        elif stored[1:] != (row.inhabitants, row.source):
+            to_update.append((row.inhabitants, row.source, stored[0]))
         else:
             unchanged += 1
     PopulationCount.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    PopulationCount.objects.bulk_update(to_update, ["inhabitants", "source"], batch_size=BATCH_SIZE)
+    _population_counts_update(to_update)
     return ImportReport(
         rows=len(rows),
         created=len(to_create),
