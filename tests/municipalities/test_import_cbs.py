@@ -232,6 +232,7 @@ def test_a_dissolved_municipality_has_no_later_figures(registry):
         ("3e4", "inwoners '3e4' is geen geheel getal."),
         ("", "inwoners ontbreekt."),
         ("-5", "inwoners -5 is negatief."),
+        ("99999999999", "inwoners 99999999999 is te groot."),
     ],
 )
 def test_inhabitants_must_be_a_non_negative_whole_number(registry, inhabitants, message):
@@ -286,6 +287,19 @@ def test_a_file_in_the_wrong_encoding_names_the_line(registry, tmp_path):
     assert "UTF-8" in problems[0][1]
 
 
+def test_a_text_stream_in_the_wrong_encoding(registry, tmp_path):
+    path = write(tmp_path, csv_text("2025-01-01,GM1900,Súdwest-Fryslân,x,y,1,a,b").encode("cp1252"))
+    with path.open(encoding="utf-8") as stream:
+        ((line, message),) = refused(stream)
+    assert line is None
+    assert "UTF-8" in message
+
+
+def test_a_column_twice_in_the_header(registry):
+    problems = refused(io.StringIO(csv_text(DIEMEN_2025 + ",1", header=HEADER + ",inwoners")))
+    assert problems == [(1, "kolom(men) komen dubbel voor: inwoners.")]
+
+
 def test_every_problem_is_listed_with_its_line_number(registry):
     text = csv_text(
         DIEMEN_2025,
@@ -306,14 +320,16 @@ def test_every_problem_is_listed_with_its_line_number(registry):
 def test_the_command_imports_and_prints_the_counts(registry, tmp_path):
     out = StringIO()
     call_command("import-cbs", str(write(tmp_path, csv_text(DIEMEN_2025))), stdout=out)
-    assert "1 inwonertallen nieuw, 0 bijgewerkt, 0 ongewijzigd" in out.getvalue()
+    assert out.getvalue() == (
+        "1 regel ingelezen (jaar 2025); inwonertallen nieuw: 1, bijgewerkt: 0, ongewijzigd: 0.\n"
+    )
     assert value("GM0384", 2025) == 33_412
 
     out = StringIO()
     call_command(
         "import-cbs", str(tmp_path / "bevolking.csv"), "--source", "eigen bron", stdout=out
     )
-    assert "0 inwonertallen nieuw, 1 bijgewerkt" in out.getvalue()
+    assert "inwonertallen nieuw: 0, bijgewerkt: 1, ongewijzigd: 0." in out.getvalue()
     assert (
         PopulationCount.objects.get(municipality__code="GM0384", year=2025).source == "eigen bron"
     )
@@ -338,6 +354,16 @@ def test_the_command_lists_every_problem_on_stderr_and_imports_nothing(registry,
     ]
     assert out.getvalue() == ""
     assert population() == before
+
+
+def test_the_command_says_when_nothing_changed(registry, tmp_path):
+    path = write(tmp_path, csv_text(DIEMEN_2025, AMSTERDAM_2025))
+    population_import(file=path)
+    out = StringIO()
+    call_command("import-cbs", str(path), stdout=out)
+    assert out.getvalue() == (
+        "Niets gewijzigd: alle 2 ingelezen regels (jaar 2025) stonden er al zo in.\n"
+    )
 
 
 def test_the_command_refuses_a_missing_file(registry, tmp_path):

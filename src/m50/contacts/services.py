@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from m50.contacts.models import Organisation, Person, Position
-from m50.municipalities.models import Municipality, Network
+from m50.municipalities import selectors as registry
 from m50.municipalities.services import Counts
 
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length
@@ -239,7 +239,7 @@ def reference_organisations_load() -> Counts:
     The partner networks, the M50 itself, Platform31 and the ministries, and one organisation
     per current municipality. Found again by their municipality or network link, else by slug.
     """
-    networks = {network.code: network for network in Network.objects.all()}
+    networks = {network.code: network for network in registry.network_list()}
     existing = list(Organisation.objects.all())
     by_slug = {o.slug: o for o in existing}
     by_municipality = {o.municipality_id: o for o in existing if o.municipality_id}
@@ -260,7 +260,7 @@ def reference_organisations_load() -> Counts:
         }
         current = (by_network.get(network.pk) if network else None) or by_slug.get(seed.slug)
         wanted.append((current, values))
-    for municipality in Municipality.objects.filter(dissolved_on__isnull=True).order_by("code"):
+    for municipality in registry.municipality_list(status=registry.Status.ACTIVE):
         # Stored data, not interface text: not translated.
         name = f"Gemeente {municipality.name}"
         current = by_municipality.get(municipality.pk)

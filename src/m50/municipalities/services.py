@@ -21,6 +21,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from m50.municipalities.models import (
     BoundaryChange,
@@ -67,6 +68,8 @@ POPULATION_COLUMNS = (
 )
 SOURCE_MAX_LENGTH = PopulationCount._meta.get_field("source").max_length
 BATCH_SIZE = 500
+# The largest value the column holds on every database (a 32-bit signed integer).
+MAX_INHABITANTS = 2_147_483_647
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 
@@ -87,10 +90,6 @@ class Counts:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged + self.kept
 
 
 def _kind_labels() -> dict[str, str]:
@@ -153,20 +152,27 @@ class ImportReport:
         return bool(self.created or self.updated)
 
     def summary(self) -> str:
+        years = ", ".join(map(str, self.years))
         if not self.changed:
-            return _(
-                "Niets gewijzigd: alle %(rows)d inwonertallen stonden er al zo in (jaar %(years)s)."
-            ) % {"rows": self.rows, "years": ", ".join(map(str, self.years))}
-        return _(
-            "%(rows)d regels ingelezen (jaar %(years)s): %(created)d inwonertallen nieuw, "
-            "%(updated)d bijgewerkt, %(unchanged)d ongewijzigd."
+            return ngettext(
+                "Niets gewijzigd: de ingelezen regel (jaar %(years)s) stond er al zo in.",
+                "Niets gewijzigd: alle %(rows)d ingelezen regels (jaar %(years)s) stonden er al "
+                "zo in.",
+                self.rows,
+            ) % {"rows": self.rows, "years": years}
+        read = ngettext(
+            "%(rows)d regel ingelezen (jaar %(years)s)",
+            "%(rows)d regels ingelezen (jaar %(years)s)",
+            self.rows,
+        ) % {"rows": self.rows, "years": years}
+        counts = _(
+            "inwonertallen nieuw: %(created)d, bijgewerkt: %(updated)d, ongewijzigd: %(unchanged)d."
         ) % {
-            "rows": self.rows,
-            "years": ", ".join(map(str, self.years)),
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
+        return f"{read}; {counts}"
 
 
 @dataclass(frozen=True)
@@ -195,7 +201,7 @@ class PopulationImportError(InputFileError):
 
 
 class ReferenceDataError(InputFileError):
-    """The shipped reference data contradict themselves; raised before anything is written."""
+    """The shipped reference data contradict themselves; the load writes nothing then."""
 
 
 # --- Reading files ------------------------------------------------------------------------
@@ -295,7 +301,6 @@ def _sync(
     existing: dict[Any, Any],
     wanted: dict[Any, dict[str, Any]],
     fields: Iterable[str],
-    make_key=None,
 ) -> Counts:
     """Create the missing rows of ``wanted`` and update those whose ``fields`` differ.
 
@@ -310,8 +315,7 @@ def _sync(
         if instance is None:
             to_create.append(model(**values))
             continue
-        differs = [name for name in fields if getattr(instance, name) != values[name]]
-        if differs:
+        if any(getattr(instance, name) != values[name] for name in fields):
             for name in fields:
                 setattr(instance, name, values[name])
             to_update.append(instance)
@@ -334,7 +338,6 @@ def _municipality_data(
 ) -> tuple[dict[str, _MunicipalityData], dict[str, str]]:
     """Every municipality of the files with its dates and identifiers; and the provinces."""
     provinces: dict[str, str] = {}
-    province_by_name: dict[str, str] = {}
     municipalities: dict[str, _MunicipalityData] = {}
 
     # Oldest first, so that a municipality ends up with its latest name and province.
@@ -421,7 +424,7 @@ def _municipality_data(
 
 
 def _population_source(table: str, variable: str) -> str:
-    """ "CBS 37259ENG, PopulationOn1January_1 (periode 2019)", or as much of it as is known."""
+    """The source as the shipped data give it, like "CBS 37259ENG, PopulationOn1January_1"."""
     return "CBS " + ", ".join(part for part in (table, variable) if part)
 
 
@@ -434,6 +437,7 @@ def reference_data_load(*, data_dir: Path) -> LoadReport:
     organisations of the contacts app. Rows that are not in the files are left alone; a
     population figure that differs from the file is left alone as well (see ``Counts.kept``).
     """
+    # Imported here: contacts.services imports this module (for Counts) at its top.
     from m50.contacts.services import reference_organisations_load
 
     data_dir = Path(data_dir)
@@ -695,6 +699,8 @@ def _parse_population_file(
             )
         elif int(value["inwoners"]) < 0:
             row_problems.append(_("inwoners %(value)s is negatief.") % {"value": value["inwoners"]})
+        elif int(value["inwoners"]) > MAX_INHABITANTS:
+            row_problems.append(_("inwoners %(value)s is te groot.") % {"value": value["inwoners"]})
         else:
             inhabitants = int(value["inwoners"])
 

@@ -8,24 +8,25 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from m50.municipalities import services
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Plain strings: argparse cannot format lazy translations.
+    help = (
         "Importeert een CBS-bestand met inwonertallen op 1 januari (lang formaat, zoals "
         "data/gemeenten/cbs_bevolking_1jan_gemeenten_2019_2024.csv): een nieuw jaar of een "
         "correctie."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help=gettext_lazy("Het CSV-bestand."))
+        parser.add_argument("file", type=Path, help="Het CSV-bestand.")
         parser.add_argument(
             "--source",
             default=None,
-            help=gettext_lazy(
+            help=(
                 "Bron die bij elk inwonertal wordt vastgelegd (standaard: uit de kolommen "
                 "cbs_tabel en cbs_variabele)."
             ),

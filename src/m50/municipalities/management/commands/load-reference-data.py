@@ -8,13 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from m50.municipalities import services
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Plain strings: argparse cannot format lazy translations.
+    help = (
         "Laadt de meegeleverde referentiegegevens (CBS-gemeenten, inwonertallen, "
         "herindelingen, netwerken en organisaties). Een tweede keer verandert niets."
     )
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             "--data-dir",
             type=Path,
             default=None,
-            help=gettext_lazy("Map met de gegevens (standaard: M50_DATA_DIR of <project>/data)."),
+            help="Map met de gegevens (standaard: M50_DATA_DIR of <project>/data).",
         )
 
     def handle(self, *args, data_dir=None, verbosity=1, **options):
