@@ -1,17 +1,47 @@
+"""Pages of organisations and people: who holds which position where, current and past."""
+
+import datetime
+
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from m50.accounts.permissions import has_rule
 from m50.contacts import selectors
+from m50.contacts.forms import OrganisationFilterForm
 from m50.contacts.models import Organisation, Person
 from m50.core.access import rule_required
+
+PAGE_SIZE = 25
+PAGE_PARAMETER = "pagina"
+
+
+def _split(positions):
+    """Current positions (latest start first) and past ones (latest end first).
+
+    The order is set here rather than in SQL because databases disagree on where an empty
+    end date sorts.
+    """
+    current, past = selectors.split_current(positions)
+    current.sort(key=lambda p: p.start_date or datetime.date.min, reverse=True)
+    past.sort(key=lambda p: p.end_date or datetime.date.min, reverse=True)
+    return current, past
 
 
 @rule_required("contacts.view")
 def organisation_list(request):
+    form = OrganisationFilterForm(request.GET)
+    form.is_valid()  # Errors are shown; the valid filters still apply.
+    paginator = Paginator(selectors.organisation_list(**form.filters()), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
     return render(
         request,
         "contacts/organisation_list.html",
-        {"organisations": selectors.organisation_list()[:50]},
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        },
     )
 
 
@@ -21,7 +51,17 @@ def organisation_detail(request, slug: str):
         organisation = selectors.organisation_detail(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "contacts/organisation_detail.html", {"organisation": organisation})
+    current, past = _split(organisation.positions.all())
+    return render(
+        request,
+        "contacts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "current_positions": current,
+            "past_positions": past,
+            "can_view_contact_details": has_rule(request.user, "contacts.view_contact_details"),
+        },
+    )
 
 
 @rule_required("contacts.view")
@@ -30,4 +70,14 @@ def person_detail(request, pk: int):
         person = selectors.person_detail(pk=pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "contacts/person_detail.html", {"person": person})
+    current, past = _split(person.positions.all())
+    return render(
+        request,
+        "contacts/person_detail.html",
+        {
+            "person": person,
+            "current_positions": current,
+            "past_positions": past,
+            "can_view_contact_details": has_rule(request.user, "contacts.view_contact_details"),
+        },
+    )
