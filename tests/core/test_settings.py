@@ -9,7 +9,9 @@ import pytest
 
 
 def run_m50(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("M50_", "DATABASE_URL"))}
+    # A clean environment: only what the test sets reaches the settings.
+    prefixes = ("M50_", "DATABASE_URL", "DJANGO_")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return subprocess.run(
         [sys.executable, "-m", "m50", *args],
         env={**base, **env},

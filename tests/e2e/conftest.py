@@ -1,6 +1,5 @@
 """Browser tests: Playwright driving Debian's Chromium against the live test server."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,10 +9,6 @@ from m50.accounts.models import MUNICIPAL_ROLES, Role
 from m50.municipalities.models import Municipality
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-
-# Playwright's sync API runs an event loop in the test thread; the test itself only touches
-# the database between page actions, never concurrently with them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 E2E_DIR = Path(__file__).parent
 REPO = E2E_DIR.parent.parent
@@ -26,6 +21,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(item.fspath).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sync_database_access_beside_playwright():
+    # Playwright's sync API runs an event loop in the test thread; the tests only touch the
+    # database between page actions, never concurrently with them.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
