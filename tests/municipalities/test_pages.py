@@ -336,12 +336,33 @@ def test_detail_shows_key_figures(client, sample):
     html = response.text
     headings = assert_sound_headings(html)
     assert (1, "Diemen") in headings
+    assert (2, "Inwoners 2019–2024") in headings
     assert "GM0384" in html and "Noord-Holland" in html
     assert "32.100 op 1 januari 2024" in html
     assert "binnen bandbreedte" in html
     assert "in de bandbreedte sinds 1 januari 2020" in html
     assert "00000001002306608000" in html and "34366966" in html
     assert 'aria-current="page"' in html  # the breadcrumb
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_registry_pages_render_for_every_role(client, sample, user_for_role, role):
+    if role:
+        client.force_login(user_for_role(role))
+    for url in (LIST, LIST + "?bandbreedte=in&sorteer=-population", detail_url("GM0384")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_sound_headings(response.text)
+
+
+def test_years_and_coordinates_stay_plain_with_thousand_separators_on(client, sample, settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    html = client.get(detail_url("GM0384")).text
+    assert ">2019</text>" in html and ">2.019<" not in html
+    assert "32.100 op 1 januari 2024" in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert not re.search(r'(?:x|y|width|height|x1|x2|y1|y2)="[^"]*[,.]\d{3}', svg)
+    assert "(2024)" in client.get(LIST).text
 
 
 def test_detail_code_is_case_insensitive(client, sample):
@@ -419,6 +440,7 @@ def test_detail_flags_a_member_outside_the_band(client, sample):
 
 def test_detail_shows_predecessors_of_a_merger(client, sample):
     html = client.get(detail_url("GM1999")).text
+    assert (2, "Inwoners 2023–2024") in assert_sound_headings(html)
     assert "Voorgangers: gemeenten die (deels) opgingen in Nieuwstad" in html
     assert f'href="{detail_url("GM0998")}"' in html
     assert "1 januari 2023" in html
