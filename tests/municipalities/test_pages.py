@@ -214,17 +214,17 @@ def test_list_badges_say_band_and_membership_in_words(client, sample):
         ("?zoek=diem", ["Diemen"]),
         ("?zoek=GM0321", ["Houten"]),
         ("?provincie=PV27", ["Amstelveen", "Diemen"]),
-        ("?bandbreedte=in", ["Diemen", "Houten", "Nieuwstad", "Zeist"]),
-        ("?bandbreedte=out", ["Amstelveen", "Kleindorp"]),
+        ("?bandbreedte=binnen", ["Diemen", "Houten", "Nieuwstad", "Zeist"]),
+        ("?bandbreedte=buiten", ["Amstelveen", "Kleindorp"]),
         ("?netwerk=M50", ["Amstelveen", "Houten"]),
         ("?netwerk=G40&provincie=PV26", ["Zeist"]),
-        ("?status=dissolved", ["Oudstad"]),
-        ("?status=all&provincie=PV26", ["Houten", "Kleindorp", "Nieuwstad", "Oudstad", "Zeist"]),
+        ("?status=opgeheven", ["Oudstad"]),
+        ("?status=alle&provincie=PV26", ["Houten", "Kleindorp", "Nieuwstad", "Oudstad", "Zeist"]),
         (
-            "?sorteer=-population",
+            "?sorteer=-inwoners",
             ["Amstelveen", "Zeist", "Nieuwstad", "Houten", "Diemen", "Kleindorp"],
         ),
-        ("?sorteer=population&bandbreedte=in", ["Diemen", "Houten", "Nieuwstad", "Zeist"]),
+        ("?sorteer=inwoners&bandbreedte=binnen", ["Diemen", "Houten", "Nieuwstad", "Zeist"]),
     ],
 )
 def test_list_filters_search_and_sorting(client, sample, query, expected):
@@ -234,10 +234,10 @@ def test_list_filters_search_and_sorting(client, sample, query, expected):
 
 
 def test_list_filter_form_keeps_its_values(client, sample):
-    html = client.get(LIST + "?zoek=diem&provincie=PV27&sorteer=-population").text
+    html = client.get(LIST + "?zoek=diem&provincie=PV27&sorteer=-inwoners").text
     assert 'value="diem"' in html
     assert '<option value="PV27" selected>Noord-Holland</option>' in html
-    assert '<option value="-population" selected>' in html
+    assert '<option value="-inwoners" selected>' in html
 
 
 @pytest.mark.parametrize(
@@ -281,21 +281,21 @@ def test_list_paginates_by_25_and_page_links_keep_the_filters(client, sample):
     province = sample["houten"].province
     for number in range(40):
         municipality(f"Band {number:02d}", f"GM7{number:03d}", {2024: 40_000}, province=province)
-    first = client.get(LIST + "?bandbreedte=in")
+    first = client.get(LIST + "?bandbreedte=binnen")
     assert "44 gemeenten gevonden" in first.text
     assert len(row_names(first.text)) == 25
     assert "Pagina 1 van 2" in first.text
     assert 'aria-current="page"' in first.text
-    assert 'href="?bandbreedte=in&amp;pagina=2"' in first.text
-    second = client.get(LIST + "?bandbreedte=in&pagina=2")
+    assert 'href="?bandbreedte=binnen&amp;pagina=2"' in first.text
+    second = client.get(LIST + "?bandbreedte=binnen&pagina=2")
     names = row_names(second.text)
     assert len(names) == 19
     assert names[-1] == "Zeist"
-    assert 'href="?bandbreedte=in&amp;pagina=1"' in second.text
+    assert 'href="?bandbreedte=binnen&amp;pagina=1"' in second.text
     current = re.search(
         r'<a class="[^"]*--current" aria-current="page" href="([^"]+)"', second.text
     )
-    assert current and current.group(1) == "?bandbreedte=in&amp;pagina=2"
+    assert current and current.group(1) == "?bandbreedte=binnen&amp;pagina=2"
 
 
 def test_list_query_count_does_not_grow_with_data(client):
@@ -309,7 +309,7 @@ def test_list_query_count_does_not_grow_with_data(client):
         for item in items[::3]:
             NetworkMembershipFactory(network=network, municipality=item)
 
-    url = LIST + "?bandbreedte=in&netwerk=M50&sorteer=-population&pagina=2"
+    url = LIST + "?bandbreedte=binnen&netwerk=M50&sorteer=-inwoners&pagina=2"
     add(10, 1000)
     small = (count_queries(client, LIST), count_queries(client, url))
     add(990, 2000)
@@ -349,7 +349,7 @@ def test_detail_shows_key_figures(client, sample):
 def test_registry_pages_render_for_every_role(client, sample, user_for_role, role):
     if role:
         client.force_login(user_for_role(role))
-    for url in (LIST, LIST + "?bandbreedte=in&sorteer=-population", detail_url("GM0384")):
+    for url in (LIST, LIST + "?bandbreedte=binnen&sorteer=-inwoners", detail_url("GM0384")):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_sound_headings(response.text)

@@ -12,15 +12,7 @@ from m50.api.viewsets import ReadOnlyApiViewSet
 from m50.contacts import selectors
 from m50.contacts.models import Organisation, Position
 
-# Public (Dutch) values of the API for the kinds of organisation.
-KIND_VALUES = {
-    "gemeente": Organisation.Kind.MUNICIPALITY,
-    "ministerie": Organisation.Kind.MINISTRY,
-    "partnernetwerk": Organisation.Kind.PARTNER_NETWORK,
-    "kennispartner": Organisation.Kind.KNOWLEDGE_PARTNER,
-    "fractie": Organisation.Kind.PARLIAMENTARY_GROUP,
-    "overig": Organisation.Kind.OTHER,
-}
+KIND_VALUES = selectors.KIND_PARAMETERS
 
 
 class OrganisationFilterSerializer(serializers.Serializer):

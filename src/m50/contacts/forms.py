@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from m50.contacts.models import Organisation
+from m50.contacts.selectors import KIND_PARAMETERS
 
 
 class OrganisationFilterForm(forms.Form):
@@ -28,7 +28,8 @@ class OrganisationFilterForm(forms.Form):
     soort = forms.ChoiceField(
         label=_("Soort organisatie"),
         required=False,
-        choices=[("", _("Alle soorten"))] + list(Organisation.Kind.choices),
+        choices=[("", _("Alle soorten"))]
+        + [(name, kind.label) for name, kind in KIND_PARAMETERS.items()],
         error_messages={
             "invalid_choice": _(
                 "Kies een soort organisatie uit de lijst; %(value)s is geen geldige keuze."
@@ -47,4 +48,5 @@ class OrganisationFilterForm(forms.Form):
     def filters(self) -> dict:
         """Keyword arguments for ``selectors.organisation_list`` from the valid fields only."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return {"search": data.get("zoek") or "", "kind": data.get("soort") or ""}
+        kind = KIND_PARAMETERS.get(data.get("soort") or "", "")
+        return {"search": data.get("zoek") or "", "kind": kind}

@@ -8,6 +8,16 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from m50.contacts.models import Organisation, Person, Position
 
+# Public (Dutch) names of the kinds of organisation, as used in links and the API.
+KIND_PARAMETERS = {
+    "gemeente": Organisation.Kind.MUNICIPALITY,
+    "ministerie": Organisation.Kind.MINISTRY,
+    "partnernetwerk": Organisation.Kind.PARTNER_NETWORK,
+    "kennispartner": Organisation.Kind.KNOWLEDGE_PARTNER,
+    "fractie": Organisation.Kind.PARLIAMENTARY_GROUP,
+    "overig": Organisation.Kind.OTHER,
+}
+
 
 def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("municipality", "network").order_by("name", "pk")

@@ -19,7 +19,7 @@ STATUS_VALUES = {
     "opgeheven": selectors.Status.DISSOLVED,
     "alle": selectors.Status.ALL,
 }
-BAND_FILTER_VALUES = {"binnen": "in", "buiten": "out"}
+BAND_FILTER_VALUES = {"binnen": selectors.BandFilter.IN, "buiten": selectors.BandFilter.OUT}
 ORDERING_VALUES = {
     "naam": selectors.Ordering.NAME,
     "-inwoners": selectors.Ordering.POPULATION_DESC,

@@ -44,8 +44,8 @@ class MunicipalityFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("Alle gemeenten")),
-            ("in", _("Binnen de bandbreedte")),
-            ("out", _("Buiten de bandbreedte")),
+            (selectors.BandFilter.IN, _("Binnen de bandbreedte")),
+            (selectors.BandFilter.OUT, _("Buiten de bandbreedte")),
         ],
         error_messages={
             "invalid_choice": _(

@@ -25,16 +25,23 @@ from m50.municipalities.models import (
 M50_NETWORK_CODE = "M50"
 
 
+# The values are the public (Dutch) vocabulary of the list's query parameters, shared by the
+# HTML list and the API, so that a filtered link means the same in both.
 class Status:
-    ACTIVE = "active"
-    DISSOLVED = "dissolved"
-    ALL = "all"
+    ACTIVE = "actief"
+    DISSOLVED = "opgeheven"
+    ALL = "alle"
+
+
+class BandFilter:
+    IN = "binnen"
+    OUT = "buiten"
 
 
 class Ordering:
-    NAME = "name"
-    POPULATION_DESC = "-population"
-    POPULATION_ASC = "population"
+    NAME = "naam"
+    POPULATION_DESC = "-inwoners"
+    POPULATION_ASC = "inwoners"
     CHOICES = (NAME, POPULATION_DESC, POPULATION_ASC)
 
 
@@ -67,7 +74,7 @@ def municipality_list(
     status: str = Status.ACTIVE,
     ordering: str = Ordering.NAME,
 ) -> QuerySet[Municipality]:
-    """Filtered municipalities. ``band`` is "in" or "out"; ``network`` a network code."""
+    """Filtered municipalities. ``band`` is a ``BandFilter``; ``network`` a network code."""
     qs = municipality_queryset()
     if status == Status.ACTIVE:
         qs = qs.filter(dissolved_on__isnull=True)
@@ -79,9 +86,9 @@ def municipality_list(
         qs = qs.filter(province__code=province)
     limits = BandLimits.from_settings()
     in_band = Q(latest_population__gte=limits.minimum, latest_population__lte=limits.maximum)
-    if band == "in":
+    if band == BandFilter.IN:
         qs = qs.filter(in_band)
-    elif band == "out":
+    elif band == BandFilter.OUT:
         qs = qs.exclude(in_band)
     if network:
         qs = qs.filter(network_memberships__network__code=network)
