@@ -61,9 +61,15 @@ def positions_at_municipality(*, municipality_id: int) -> QuerySet[Position]:
 def split_current(
     positions, on: datetime.date | None = None
 ) -> tuple[list[Position], list[Position]]:
-    """(current, past) from an already-fetched iterable of positions; no queries."""
+    """(current, past) from an already-fetched iterable of positions; no queries.
+
+    Current ones latest start first, past ones latest end first. Sorted here rather than in
+    SQL because databases disagree on where an empty date sorts.
+    """
     on = on or datetime.date.today()
     current, past = [], []
     for position in positions:
         (current if position.is_current(on) else past).append(position)
+    current.sort(key=lambda p: p.start_date or datetime.date.min, reverse=True)
+    past.sort(key=lambda p: p.end_date or datetime.date.min, reverse=True)
     return current, past

@@ -1,7 +1,5 @@
 """Pages of organisations and people: who holds which position where, current and past."""
 
-import datetime
-
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -14,18 +12,6 @@ from m50.core.access import rule_required
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
-
-
-def _split(positions):
-    """Current positions (latest start first) and past ones (latest end first).
-
-    The order is set here rather than in SQL because databases disagree on where an empty
-    end date sorts.
-    """
-    current, past = selectors.split_current(positions)
-    current.sort(key=lambda p: p.start_date or datetime.date.min, reverse=True)
-    past.sort(key=lambda p: p.end_date or datetime.date.min, reverse=True)
-    return current, past
 
 
 @rule_required("contacts.view")
@@ -51,7 +37,7 @@ def organisation_detail(request, slug: str):
         organisation = selectors.organisation_detail(slug=slug)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
-    current, past = _split(organisation.positions.all())
+    current, past = selectors.split_current(organisation.positions.all())
     return render(
         request,
         "contacts/organisation_detail.html",
@@ -70,7 +56,7 @@ def person_detail(request, pk: int):
         person = selectors.person_detail(pk=pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
-    current, past = _split(person.positions.all())
+    current, past = selectors.split_current(person.positions.all())
     return render(
         request,
         "contacts/person_detail.html",

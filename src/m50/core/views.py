@@ -1,5 +1,6 @@
-from django.conf import settings
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -63,14 +64,9 @@ def server_error(request):
             detail=_("Er ging iets mis op de server."),
             request=request,
         )
-    return render(
-        request,
-        "core/error.html",
-        {
-            "status": 500,
-            "title": _("Er ging iets mis"),
-            "detail": _("Probeer het later opnieuw."),
-            "band_min": settings.M50_BAND_MIN,
-        },
-        status=500,
+    # A bare page: no navigation, no user lookup, nothing that needs the database.
+    body = render_to_string(
+        "core/500.html",
+        {"title": _("Er ging iets mis"), "detail": _("Probeer het later opnieuw.")},
     )
+    return HttpResponseServerError(body)

@@ -105,6 +105,7 @@ def municipality_detail(*, code: str) -> Municipality:
     """One municipality with everything its page shows, in a fixed number of queries."""
     return (
         municipality_queryset()
+        .select_related("organisation")
         .prefetch_related(
             Prefetch("population_counts", queryset=PopulationCount.objects.order_by("year")),
             Prefetch(

@@ -1,7 +1,5 @@
 """Pages of the municipality registry: the list, a municipality, and the prospects."""
 
-import datetime
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -82,9 +80,6 @@ def municipality_detail(request, code: str):
     if context["can_view_people"]:
         positions = contact_selectors.positions_at_municipality(municipality_id=municipality.pk)
         current, past = contact_selectors.split_current(positions)
-        # Latest first; sorted here because databases disagree on where an empty date sorts.
-        current.sort(key=lambda p: p.start_date or datetime.date.min, reverse=True)
-        past.sort(key=lambda p: p.end_date or datetime.date.min, reverse=True)
         context.update(
             organisation=getattr(municipality, "organisation", None),
             current_positions=current,
