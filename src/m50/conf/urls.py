@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from m50.core import views as core_views
 
@@ -9,7 +11,8 @@ urlpatterns = [
     path("gemeenten/", include("m50.municipalities.urls")),
     path("organisaties/", include("m50.contacts.urls")),
     path("api/v1/", include("m50.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Switching language is open to everyone, also before logging in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
 ]
 
