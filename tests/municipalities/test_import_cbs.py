@@ -2,7 +2,6 @@
 
 import csv
 import io
-import time
 from io import StringIO
 
 import pytest
@@ -146,7 +145,7 @@ def test_columns_may_come_in_any_order_with_extra_ones(registry):
 
 
 @pytest.mark.parametrize("inhabitants", [40_000, 40_001])
-def test_2000_rows_import_fast_in_a_fixed_number_of_queries(registry, tmp_path, inhabitants):
+def test_2000_rows_import_in_a_fixed_number_of_queries(registry, tmp_path, inhabitants):
     # Six future years for every current municipality: 2,052 rows. Imported once as new,
     # then again as a correction of every row (the second parameter) or unchanged (the first).
     current = Municipality.objects.filter(dissolved_on__isnull=True).select_related("province")
@@ -178,13 +177,11 @@ def test_2000_rows_import_fast_in_a_fixed_number_of_queries(registry, tmp_path, 
         (population_file(inhabitants), (0, 2052, 0) if inhabitants != 40_000 else (0, 0, 2052)),
     ):
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
             report = population_import(file=path)
-            elapsed = time.perf_counter() - started
         assert (report.created, report.updated, report.unchanged) == expected
         # A handful of statements whatever the size: two reads, then batched writes.
+        # Speed itself is measured in bench/ (make bench), not asserted here.
         assert len(queries) <= 20, [q["sql"][:80] for q in queries]
-        assert elapsed < 1.0
     assert value("GM0384", 2030) == inhabitants + list(current).index(current.get(code="GM0384"))
 
 
