@@ -105,7 +105,7 @@ def describe_trend(name: str, series: dict[int, int], limits: BandLimits) -> str
     years = sorted(series)
     first_year, last_year = years[0], years[-1]
     first, last = series[first_year], series[last_year]
-    values = "; ".join(f"{year}: {format_count(series[year])}" for year in years)
+    per_year_values = "; ".join(f"{year}: {format_count(series[year])}" for year in years)
     if len(years) == 1:
         trend = _(
             "Van %(name)s is alleen het inwonertal op 1 januari %(year)s bekend: %(value)s."
@@ -116,29 +116,37 @@ def describe_trend(name: str, series: dict[int, int], limits: BandLimits) -> str
         }
     else:
         change = (last - first) / first * 100 if first else 0.0
-        if last > first:
-            verb = _("groeide")
-        elif last < first:
-            verb = _("kromp")
-        else:
-            verb = _("bleef gelijk")
-        trend = _(
-            "Het inwonertal van %(name)s %(verb)s van %(first)s op 1 januari %(first_year)s "
-            "naar %(last)s op 1 januari %(last_year)s (%(change)s%%)."
-        ) % {
+        values = {
             "name": name,
-            "verb": verb,
             "first": format_count(first),
             "first_year": first_year,
             "last": format_count(last),
             "last_year": last_year,
             "change": ("+" if change > 0 else "") + number_format(round(change, 1), decimal_pos=1),
         }
+        # Whole sentences per direction, so that each translates as a sentence.
+        if last > first:
+            sentence = _(
+                "Het inwonertal van %(name)s groeide van %(first)s op 1 januari %(first_year)s "
+                "naar %(last)s op 1 januari %(last_year)s (%(change)s%%)."
+            )
+        elif last < first:
+            sentence = _(
+                "Het inwonertal van %(name)s daalde van %(first)s op 1 januari %(first_year)s "
+                "naar %(last)s op 1 januari %(last_year)s (%(change)s%%)."
+            )
+        else:
+            sentence = _(
+                "Het inwonertal van %(name)s was op 1 januari %(last_year)s met %(last)s "
+                "hetzelfde als op 1 januari %(first_year)s."
+            )
+        trend = sentence % values
     band = _(
         "De stippellijnen geven de grenzen van de bandbreedte van het M50 aan: "
         "%(minimum)s en %(maximum)s inwoners."
     ) % {"minimum": format_count(limits.minimum), "maximum": format_count(limits.maximum)}
-    return f"{trend} {band} {_('Per jaar')}: {values}."
+    per_year = _("Per jaar: %(values)s.") % {"values": per_year_values}
+    return f"{trend} {band} {per_year}"
 
 
 def population_bar_chart(
