@@ -1,9 +1,17 @@
 import pytest
+from django.utils import translation
 
 from m50.accounts.models import MUNICIPAL_ROLES, Role
 from tests.factories import MunicipalityFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    # A request in English leaves English active in the thread; every test starts in Dutch.
+    with translation.override("nl"):
+        yield
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "m50.accounts",
     "m50.municipalities",
     "m50.contacts",
+    "m50.membership",
     "m50.api",
 ]
 
@@ -265,5 +266,9 @@ M50_BAND_MAX = env_int("M50_BAND_MAX", 80_000)
 M50_BAND_RECENT_YEARS = env_int("M50_BAND_RECENT_YEARS", 5)
 # A prospect "will enter soon" when its current trend brings it in within this many years.
 M50_BAND_FORECAST_YEARS = env_int("M50_BAND_FORECAST_YEARS", 5)
+# Whether a municipality may become a definitive member without an aspirant year first.
+M50_MEMBERSHIP_DIRECT_ENTRY = env_bool("M50_MEMBERSHIP_DIRECT_ENTRY", False)
+# Days before a mandate's deadline on which the member contact is reminded.
+M50_MANDATE_REMINDER_DAYS = [int(d) for d in env_list("M50_MANDATE_REMINDER_DAYS", "60,30,7")]
 # Demo accounts are created only in the embedded install, never with a configured key.
 M50_DEMO_ACCOUNTS = env_bool("M50_DEMO_ACCOUNTS", EMBEDDED)

@@ -228,3 +228,22 @@ def registry_summary() -> RegistrySummary:
         m50_members=qs.filter(is_m50_member=True).count(),
         latest_year=latest_year,
     )
+
+
+def boundary_change_between(*, predecessor: Municipality, successor: Municipality):
+    """The redivision in which ``predecessor`` (partly) went into ``successor``, if any."""
+    return (
+        BoundaryChange.objects.filter(predecessor=predecessor, successor=successor)
+        .exclude(kind=BoundaryChange.Kind.BOUNDARY_CORRECTION)
+        .order_by("effective_on")
+        .first()
+    )
+
+
+def network_member_municipalities(*, network_code: str) -> list[Municipality]:
+    """Municipalities listed as members of a network, by name."""
+    return list(
+        Municipality.objects.filter(network_memberships__network__code=network_code)
+        .select_related("province")
+        .order_by("name")
+    )

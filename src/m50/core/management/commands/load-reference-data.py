@@ -1,4 +1,5 @@
-"""Loads the shipped reference data (CBS municipalities, population, mergers, networks).
+"""Loads the shipped reference data (CBS municipalities, population, mergers, networks,
+organisations) and the reference membership dossier that rests on it.
 
 Idempotent: `make run` runs it every time, and a run on current data changes nothing.
 """
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from m50.membership import services as membership_services
 from m50.municipalities import services
 
 
@@ -45,8 +47,15 @@ class Command(BaseCommand):
             raise CommandError(
                 _("De referentiegegevens zijn niet geladen: ze zijn niet consistent.")
             ) from exc
+        membership_report = membership_services.membership_reference_load()
         if verbosity >= 1:
-            self.stdout.write(report.summary())
+            if membership_report.changed and not report.changed:
+                self.stdout.write(_("Referentiegegevens geladen."))
+            else:
+                self.stdout.write(report.summary())
         if verbosity >= 2 or (verbosity >= 1 and report.changed):
             for line in report.lines():
+                self.stdout.write(f"  {line}")
+        if verbosity >= 2 or (verbosity >= 1 and membership_report.changed):
+            for line in membership_report.lines():
                 self.stdout.write(f"  {line}")
