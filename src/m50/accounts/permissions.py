@@ -26,6 +26,15 @@ RULES: Final[dict[str, frozenset]] = {
     "contacts.view_contact_details": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
     "contacts.manage": frozenset({Role.BUREAU}),
     "accounts.manage": frozenset({Role.BUREAU}),
+    # Who is a member, and since when, is public: the network publishes its member list.
+    "membership.view": EVERYONE,
+    # Documents, remarks and change history of any dossier: the network's own staff.
+    "membership.view_details": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS, Role.PILLAR_CHAIR}),
+    # ... and of their own municipality's dossier: its contact and participants.
+    "membership.view_own_details": frozenset({Role.MEMBER_CONTACT, Role.PARTICIPANT}),
+    "membership.propose": frozenset({Role.MEMBER_CONTACT}),
+    "membership.record": frozenset({Role.BUREAU}),
+    "membership.view_deadlines": frozenset({Role.BUREAU}),
 }
 
 

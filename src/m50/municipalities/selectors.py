@@ -247,3 +247,15 @@ def network_member_municipalities(*, network_code: str) -> list[Municipality]:
         .select_related("province")
         .order_by("name")
     )
+
+
+def successors_of(*, municipality: Municipality) -> list[Municipality]:
+    """The municipalities a dissolved one went into (not boundary corrections)."""
+    return list(
+        Municipality.objects.filter(
+            predecessor_links__predecessor=municipality,
+        )
+        .exclude(predecessor_links__kind=BoundaryChange.Kind.BOUNDARY_CORRECTION)
+        .distinct()
+        .order_by("name")
+    )

@@ -1,0 +1,163 @@
+"""Reads of memberships, with their derived status, for pages, API, exports and commands."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from m50.accounts.models import MUNICIPAL_ROLES
+from m50.accounts.permissions import has_rule
+from m50.core.models import AuditEvent
+from m50.membership import rules
+from m50.membership.models import Decision, DecisionProposal, Membership
+from m50.membership.services import dossier_of
+from m50.municipalities.eligibility import BandLimits
+from m50.municipalities.selectors import municipality_queryset
+
+
+def _decisions() -> QuerySet[Decision]:
+    return Decision.objects.select_related("predecessor__municipality", "corrects").order_by(
+        "effective_on", "decided_on", "pk"
+    )
+
+
+def membership_queryset() -> QuerySet[Membership]:
+    """Memberships with their municipality (latest population annotated) and decisions."""
+    return Membership.objects.prefetch_related(
+        Prefetch("decisions", queryset=_decisions()),
+        Prefetch("municipality", queryset=municipality_queryset()),
+    )
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    membership: Membership
+    summary: rules.Summary
+    in_band: bool
+    inhabitants: int | None
+    population_year: int | None
+
+    @property
+    def municipality(self):
+        return self.membership.municipality
+
+
+def _row(membership: Membership, today: datetime.date, limits: BandLimits) -> MembershipRow:
+    decisions = list(membership.decisions.all())
+    summary = rules.summarise(dossier_of(membership, decisions), today)
+    municipality = membership.municipality
+    inhabitants = getattr(municipality, "latest_population", None)
+    return MembershipRow(
+        membership=membership,
+        summary=summary,
+        in_band=limits.contains(inhabitants),
+        inhabitants=inhabitants,
+        population_year=getattr(municipality, "latest_population_year", None),
+    )
+
+
+def membership_rows(
+    *,
+    today: datetime.date | None = None,
+    statuses: tuple[rules.Status, ...] = (rules.Status.ASPIRANT, rules.Status.MEMBER),
+    municipality_code: str = "",
+) -> list[MembershipRow]:
+    """Memberships with their status today, by municipality name; a fixed number of queries.
+
+    Succession decisions read their predecessor's dossier: with few mergers among members
+    that costs nothing extra here, because the predecessor's decisions are prefetched too.
+    """
+    today = today or timezone.localdate()
+    limits = BandLimits.from_settings()
+    qs = membership_queryset().order_by("municipality__name", "pk")
+    if municipality_code:
+        qs = qs.filter(municipality__code=municipality_code.upper())
+    rows = [_row(m, today, limits) for m in qs]
+    return [row for row in rows if row.summary.status in statuses]
+
+
+def membership_detail(*, municipality_code: str) -> Membership | None:
+    return membership_queryset().filter(municipality__code=municipality_code.upper()).first()
+
+
+def membership_summary(membership: Membership, today: datetime.date | None = None):
+    return rules.summarise(dossier_of(membership), today or timezone.localdate())
+
+
+def deadline_rows(*, today: datetime.date | None = None) -> list[MembershipRow]:
+    """Aspirants with a running mandate: expired first, then fewest days left."""
+    today = today or timezone.localdate()
+    rows = [
+        row
+        for row in membership_rows(today=today, statuses=(rules.Status.ASPIRANT,))
+        if row.summary.mandate is not None
+    ]
+    rows.sort(
+        key=lambda row: (
+            not row.summary.mandate_expired,
+            row.summary.days_left,
+            row.municipality.name,
+        )
+    )
+    return rows
+
+
+def decision_history(*, membership: Membership) -> QuerySet[AuditEvent]:
+    """Who changed what in this dossier, when, with old and new values (newest first)."""
+    decision_ids = [str(pk) for pk in membership.decisions.values_list("pk", flat=True)]
+    proposal_ids = [str(pk) for pk in membership.proposals.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(object_type="membership.Decision", object_id__in=decision_ids)
+        | AuditEvent.objects.filter(
+            object_type="membership.DecisionProposal", object_id__in=proposal_ids
+        )
+    ).order_by("-timestamp", "-pk")
+
+
+def pending_proposals(*, membership: Membership | None = None) -> QuerySet[DecisionProposal]:
+    qs = DecisionProposal.objects.filter(state=DecisionProposal.State.PENDING).select_related(
+        "membership__municipality", "proposed_by"
+    )
+    if membership is not None:
+        qs = qs.filter(membership=membership)
+    return qs.order_by("proposed_at")
+
+
+def can_view_dossier_details(user, municipality) -> bool:
+    """Documents, remarks and history: the network's staff, and the municipality's own users."""
+    if has_rule(user, "membership.view_details"):
+        return True
+    return (
+        has_rule(user, "membership.view_own_details")
+        and user.role in MUNICIPAL_ROLES
+        and user.municipality_id == municipality.pk
+    )
+
+
+def can_propose(user, municipality) -> bool:
+    return has_rule(user, "membership.propose") and user.municipality_id == municipality.pk
+
+
+def succession_proposals(*, today: datetime.date | None = None) -> list[tuple[Membership, object]]:
+    """(predecessor membership, successor municipality) pairs the bureau should record.
+
+    A member municipality that was dissolved into another, whose successor has no running
+    membership yet: the platform proposes that the successor continues it.
+    """
+    from m50.municipalities.selectors import successors_of
+
+    today = today or timezone.localdate()
+    proposals = []
+    for membership in membership_queryset().filter(municipality__dissolved_on__isnull=False):
+        dossier = dossier_of(membership, list(membership.decisions.all()))
+        day_before = membership.municipality.dissolved_on - datetime.timedelta(days=1)
+        if rules.status_on(dossier, day_before) not in rules.RUNNING:
+            continue
+        for successor in successors_of(municipality=membership.municipality):
+            current = Membership.objects.filter(municipality=successor).first()
+            if current is None or rules.status_on(dossier_of(current), today) not in rules.RUNNING:
+                proposals.append((membership, successor))
+    return proposals
