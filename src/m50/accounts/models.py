@@ -42,7 +42,7 @@ class User(AbstractUser):
         verbose_name_plural = _("gebruikers")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in MUNICIPAL_ROLES])
+                condition=~Q(role__in=sorted(r.value for r in MUNICIPAL_ROLES))
                 | Q(municipality__isnull=False),
                 name="municipal_role_needs_municipality",
             ),

@@ -100,3 +100,38 @@ def user_password_set(*, user: User, password: str, actor=None, origin: str = ""
 def demo_password() -> str:
     # Readable enough to type from the terminal, long enough for the validators.
     return "-".join(secrets.token_hex(3) for _ in range(3))
+
+
+DEMO_USERS = [
+    ("bureau", Role.BUREAU, "Bea", "Bureau"),
+    ("publicaffairs", Role.PUBLIC_AFFAIRS, "Piet", "Lobby"),
+    ("pijlervoorzitter", Role.PILLAR_CHAIR, "Pauline", "Pijler"),
+    ("contactpersoon", Role.MEMBER_CONTACT, "Cor", "Contact"),
+    ("deelnemer", Role.PARTICIPANT, "Dewi", "Deelnemer"),
+]
+
+
+@transaction.atomic
+def demo_accounts_create(*, municipality, origin: str = "create-demo-accounts"):
+    """One account per role, each with a fresh password; returns (user, password) pairs."""
+    result = []
+    for username, role, first, last in DEMO_USERS:
+        target = municipality if role in MUNICIPAL_ROLES else None
+        password = demo_password()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                username=username,
+                email=f"{username}@m50.example",
+                role=role,
+                municipality=target,
+                first_name=first,
+                last_name=last,
+                password=password,
+                origin=origin,
+            )
+        else:
+            user = user_role_change(user=user, role=role, municipality=target, origin=origin)
+            user_password_set(user=user, password=password, origin=origin)
+        result.append((user, password))
+    return result

@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -36,14 +37,14 @@ def problem_response(*, status: int, title: str, detail: str = "", request=None,
 
 
 _TITLES = {
-    status.HTTP_400_BAD_REQUEST: "Ongeldig verzoek",
-    status.HTTP_401_UNAUTHORIZED: "Niet geauthenticeerd",
-    status.HTTP_403_FORBIDDEN: "Geen toegang",
-    status.HTTP_404_NOT_FOUND: "Niet gevonden",
-    status.HTTP_405_METHOD_NOT_ALLOWED: "Methode niet toegestaan",
-    status.HTTP_406_NOT_ACCEPTABLE: "Niet aanvaardbaar",
-    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "Mediatype niet ondersteund",
-    status.HTTP_429_TOO_MANY_REQUESTS: "Te veel verzoeken",
+    status.HTTP_400_BAD_REQUEST: gettext_lazy("Ongeldig verzoek"),
+    status.HTTP_401_UNAUTHORIZED: gettext_lazy("Niet geauthenticeerd"),
+    status.HTTP_403_FORBIDDEN: gettext_lazy("Geen toegang"),
+    status.HTTP_404_NOT_FOUND: gettext_lazy("Niet gevonden"),
+    status.HTTP_405_METHOD_NOT_ALLOWED: gettext_lazy("Methode niet toegestaan"),
+    status.HTTP_406_NOT_ACCEPTABLE: gettext_lazy("Niet aanvaardbaar"),
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: gettext_lazy("Mediatype niet ondersteund"),
+    status.HTTP_429_TOO_MANY_REQUESTS: gettext_lazy("Te veel verzoeken"),
 }
 
 
@@ -52,7 +53,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     request = context.get("request")
-    title = _(_TITLES.get(response.status_code, "Fout"))
+    title = str(_TITLES.get(response.status_code, _("Fout")))
     data = response.data
     extra = {}
     if isinstance(exc, exceptions.ValidationError):

@@ -88,6 +88,7 @@ class OrganisationViewSet(ReadOnlyApiViewSet):
     serializer_class = OrganisationSerializer
     filter_serializer_class = OrganisationFilterSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -234,6 +234,8 @@ class MunicipalityViewSet(ReadOnlyApiViewSet):
     serializer_class = MunicipalitySerializer
     filter_serializer_class = MunicipalityFilterSerializer
     lookup_field = "code"
+    # Only a CBS code reaches the database (a NUL byte would make PostgreSQL fail).
+    lookup_value_regex = "[Gg][Mm][0-9]{4}"
 
     def get_serializer_class(self):
         if self.action == "retrieve":

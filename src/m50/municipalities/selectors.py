@@ -259,3 +259,11 @@ def successors_of(*, municipality: Municipality) -> list[Municipality]:
         .distinct()
         .order_by("name")
     )
+
+
+def municipality_by_code_or_first(*, code: str) -> Municipality | None:
+    """The municipality with ``code``, or else the first current one by name."""
+    return (
+        Municipality.objects.filter(code=code).first()
+        or Municipality.objects.filter(dissolved_on__isnull=True).order_by("name").first()
+    )

@@ -239,15 +239,24 @@ def _encoding_message() -> str:
     return _("het bestand is geen UTF-8-tekst (verkeerde tekenset); sla het op als CSV in UTF-8.")
 
 
+class _CsvSyntaxError(Exception):
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(first line of the record, fields) for every record, blank lines skipped."""
     reader = csv.reader(io.StringIO(text, newline=""))
     previous_end = 0
-    for fields in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if not any(value.strip() for value in fields):
-            continue
-        yield start, fields
+    try:
+        for fields in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(value.strip() for value in fields):
+                continue
+            yield start, fields
+    except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
+        raise _CsvSyntaxError(previous_end + 1, str(exc)) from exc
 
 
 def _read_reference_csv(path: Path) -> list[dict[str, str]]:
@@ -608,7 +617,15 @@ def _parse_population_file(
     text: str, *, source: str | None, file_name: str
 ) -> tuple[list[_PopulationRow], list[Problem]]:
     problems: list[Problem] = []
-    records = _csv_rows(text)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return [], [
+            Problem(line, _("het bestand bevat een NUL-teken; is het wel een CSV-bestand?"))
+        ]
+    try:
+        records = iter(list(_csv_rows(text)))
+    except _CsvSyntaxError as exc:
+        return [], [Problem(exc.line, _("geen geldige CSV (%(reason)s).") % {"reason": str(exc)})]
     first = next(records, None)
     if first is None:
         return [], [Problem(None, _("het bestand is leeg."))]

@@ -1,10 +1,13 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from m50.municipalities import views
+from m50.municipalities.converters import MunicipalityCodeConverter
+
+register_converter(MunicipalityCodeConverter, "gemeentecode")
 
 app_name = "municipalities"
 urlpatterns = [
     path("", views.municipality_list, name="list"),
     path("kansrijk/", views.prospects, name="prospects"),
-    path("<str:code>/", views.municipality_detail, name="detail"),
+    path("<gemeentecode:code>/", views.municipality_detail, name="detail"),
 ]

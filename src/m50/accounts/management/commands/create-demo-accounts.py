@@ -6,19 +6,10 @@ never stored anywhere but in the database's hash. Refused outside the embedded i
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from m50.accounts import services
-from m50.accounts.models import MUNICIPAL_ROLES, Role, User
-from m50.municipalities.models import Municipality
+from m50.municipalities import selectors as registry
 
-DEMO_USERS = [
-    ("bureau", Role.BUREAU, "Bea", "Bureau"),
-    ("publicaffairs", Role.PUBLIC_AFFAIRS, "Piet", "Lobby"),
-    ("pijlervoorzitter", Role.PILLAR_CHAIR, "Pauline", "Pijler"),
-    ("contactpersoon", Role.MEMBER_CONTACT, "Cor", "Contact"),
-    ("deelnemer", Role.PARTICIPANT, "Dewi", "Deelnemer"),
-]
 DEMO_MUNICIPALITY = "GM0384"  # Diemen: the network's own worked example
 
 
@@ -31,38 +22,12 @@ class Command(BaseCommand):
                 "Demo-accounts zijn uitgeschakeld: deze installatie heeft een eigen "
                 "M50_SECRET_KEY. Maak echte accounts aan met 'm50 createsuperuser' of via beheer."
             )
-        municipality = (
-            Municipality.objects.filter(code=DEMO_MUNICIPALITY).first()
-            or Municipality.objects.filter(dissolved_on__isnull=True).order_by("name").first()
-        )
+        municipality = registry.municipality_by_code_or_first(code=DEMO_MUNICIPALITY)
         if municipality is None:
             raise CommandError("Laad eerst de referentiegegevens: m50 load-reference-data")
-        rows = []
-        with transaction.atomic():
-            for username, role, first, last in DEMO_USERS:
-                target = municipality if role in MUNICIPAL_ROLES else None
-                password = services.demo_password()
-                user = User.objects.filter(username=username).first()
-                if user is None:
-                    user = services.user_create(
-                        username=username,
-                        email=f"{username}@m50.example",
-                        role=role,
-                        municipality=target,
-                        first_name=first,
-                        last_name=last,
-                        password=password,
-                        origin="create-demo-accounts",
-                    )
-                else:
-                    services.user_role_change(
-                        user=user, role=role, municipality=target, origin="create-demo-accounts"
-                    )
-                    services.user_password_set(
-                        user=user, password=password, origin="create-demo-accounts"
-                    )
-                rows.append((username, password, user.get_role_display(), target))
         self.stdout.write("Demo-accounts (alleen voor de ingebouwde installatie):")
-        for username, password, role, target in rows:
-            suffix = f", {target}" if target else ""
-            self.stdout.write(f"  {username:<18} {password:<22} {role}{suffix}")
+        for user, password in services.demo_accounts_create(municipality=municipality):
+            suffix = f", {user.municipality}" if user.municipality else ""
+            self.stdout.write(
+                f"  {user.username:<18} {password:<22} {user.get_role_display()}{suffix}"
+            )
