@@ -38,7 +38,7 @@ demo-data: $(RUN_STAMP)
 	$(M50) create-demo-accounts
 
 ## test: the whole suite on SQLite and on PostgreSQL, the browser tests, lint and API rules
-test: system-deps $(TEST_STAMP) $(NODE_STAMP) lint lint-openapi test-sqlite test-postgres test-e2e
+test: system-deps $(TEST_STAMP) $(NODE_STAMP) lint lint-openapi test-sqlite test-postgres test-e2e test-fuzz
 
 system-deps:
 	@scripts/ensure-system-deps.sh
@@ -61,6 +61,10 @@ test-postgres: $(TEST_STAMP)
 
 test-e2e: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+## test-fuzz: schemathesis against the running API on a throw-away database (scripts/fuzz_api.py)
+test-fuzz: $(TEST_STAMP)
+	$(BIN)/python scripts/fuzz_api.py
 
 ## css: refresh the shipped NL Design System CSS from the npm registry (pinned in package.json)
 css: $(NODE_STAMP)

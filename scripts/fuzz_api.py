@@ -1,0 +1,178 @@
+"""Property-based run of schemathesis against the running API, on a throw-away database.
+
+Creates a SQLite database in a temporary folder, migrates it, loads the reference data,
+creates a bureau user with an API token, starts ``m50 runserver`` on a free loopback port
+(without debug), waits until it answers, and runs schemathesis against every operation and
+every documented method of ``/api/v1/openapi.json``, authenticated as the bureau. The checks:
+no server error, and every response conforms to the document (status code, content type,
+body schema). The number of examples is bounded and the seed fixed, so a run is reproducible.
+
+Only the loopback address is contacted: the base URL is given explicitly (the document's own
+``servers`` entry names the production host), and proxies from the environment are ignored.
+The server is stopped and the folder removed whatever the outcome; the exit status is
+schemathesis' own (non-zero on any failure).
+
+Usage: python scripts/fuzz_api.py [--max-examples N] [--seed N] [EXTRA SCHEMATHESIS ARGS...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+M50 = str(BIN / "m50")
+SCHEMATHESIS = str(BIN / "schemathesis")
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
+USERNAME = "fuzz-bureau"
+TOKEN_SCRIPT = f"""
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+user = get_user_model().objects.create_user(username={USERNAME!r}, role="bureau")
+print("TOKEN=" + Token.objects.create(user=user).key)
+"""
+PROXY_VARIABLES = (
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("M50_DEBUG", "DATABASE_URL", "M50_SECRET_KEY", *PROXY_VARIABLES):
+        env.pop(name, None)
+    env["M50_SQLITE_PATH"] = str(workdir / "fuzz.sqlite3")
+    env["M50_STATIC_ROOT"] = str(workdir / "static")
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    return env
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> str:
+    result = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"fuzz_api: '{' '.join(args[:2])}' failed ({result.returncode})")
+    return result.stdout
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"fuzz_api: the server stopped ({server.returncode}) before answering")
+        try:
+            with opener.open(url, timeout=2) as response:  # noqa: S310 (loopback http only)
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"fuzz_api: no answer from {url} within {timeout:.0f} s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-examples", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=50)
+    options, extra = parser.parse_known_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="m50-fuzz-"))
+    server = None
+    try:
+        env = environment(workdir)
+        run([M50, "migrate", "--noinput", "-v", "0"], env, workdir)
+        run([M50, "load-reference-data", "-v", "0"], env, workdir)
+        output = run([M50, "shell", "-c", TOKEN_SCRIPT], env, workdir)
+        token = next(
+            line.removeprefix("TOKEN=") for line in output.splitlines() if line.startswith("TOKEN=")
+        )
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}/api/v1"
+        log = (workdir / "server.log").open("w")
+        server = subprocess.Popen(
+            [M50, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until_up(f"{base}/openapi.json", server)
+
+        command = [
+            SCHEMATHESIS,
+            "run",
+            f"{base}/openapi.json",
+            "--url",
+            base,
+            "--checks",
+            ",".join(CHECKS),
+            "--header",
+            f"Authorization: Token {token}",
+            "--max-examples",
+            str(options.max_examples),
+            "--seed",
+            str(options.seed),
+            "--workers",
+            "1",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "30",
+            "--no-color",
+            *extra,
+        ]
+        print(f"fuzz_api: schemathesis against {base} (seed {options.seed})", flush=True)
+        status = subprocess.run(command, env=env, cwd=workdir, check=False).returncode
+        if status != 0:
+            stop(server)
+            log.close()
+            server_log = (workdir / "server.log").read_text(errors="replace")
+            tracebacks = [part for part in server_log.split("\n\n") if "Traceback" in part]
+            if tracebacks:
+                print("fuzz_api: server tracebacks:\n" + "\n\n".join(tracebacks[:5]))
+        return status
+    finally:
+        if server is not None:
+            stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
