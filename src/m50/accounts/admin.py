@@ -39,7 +39,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     list_display = ("username", "email", "role", "municipality", "is_active")
     list_filter = ("role", "is_active")
-    autocomplete_fields = ("municipality",)
+    # A plain select: the autocomplete widget (select2) has no accessible name.
     raw_id_fields = ("person",)
 
     def save_model(self, request, obj, form, change):
