@@ -269,5 +269,7 @@ M50_BAND_FORECAST_YEARS = env_int("M50_BAND_FORECAST_YEARS", 5)
 M50_MEMBERSHIP_DIRECT_ENTRY = env_bool("M50_MEMBERSHIP_DIRECT_ENTRY", False)
 # Days before a mandate's deadline on which the member contact is reminded.
 M50_MANDATE_REMINDER_DAYS = [int(d) for d in env_list("M50_MANDATE_REMINDER_DAYS", "60,30,7")]
+# The address of the platform, for links in e-mails sent by commands (no request there).
+M50_SITE_URL = os.environ.get("M50_SITE_URL", "http://127.0.0.1:8000")
 # Demo accounts are created only in the embedded install, never with a configured key.
 M50_DEMO_ACCOUNTS = env_bool("M50_DEMO_ACCOUNTS", EMBEDDED)
