@@ -87,6 +87,10 @@ def membership_summary(membership: Membership, today: datetime.date | None = Non
     return rules.summarise(dossier_of(membership), today or timezone.localdate())
 
 
+def summary_status_of(membership: Membership, day: datetime.date) -> rules.Status:
+    return rules.status_on(dossier_of(membership), day)
+
+
 def deadline_rows(*, today: datetime.date | None = None) -> list[MembershipRow]:
     """Aspirants with a running mandate: expired first, then fewest days left."""
     today = today or timezone.localdate()
