@@ -4,12 +4,16 @@ The URL patterns are walked, so a new page without a permission rule, or without
 in ``SAMPLE_KWARGS``, fails here instead of slipping through.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from m50.accounts.models import Role
+from m50.accounts.models import MUNICIPAL_ROLES, Role
 from m50.accounts.permissions import ANONYMOUS, EVERYONE, RULES, has_rule_for_role
 from m50.contacts.models import Organisation
+from m50.membership import services as membership_services
+from m50.membership.models import DecidingBody, DecisionKind
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -21,6 +25,9 @@ from tests.factories import (
 # Third-party URL trees with their own access control, checked in their own tests.
 EXCLUDED_NAMESPACES = {"admin"}
 EXCLUDED_NAMES = {"set_language", "accounts:logout"}  # POST-only, tested elsewhere
+# Routes that also check the object: a municipal user of another municipality than the
+# sample's (Diemen) is refused, even with the rule.
+OWN_MUNICIPALITY_ONLY = {"membership:proposal_create"}
 
 
 def _walk(resolver, namespace=""):
@@ -63,7 +70,29 @@ def sample(db):
     )
     person = PersonFactory()
     PositionFactory(person=person, organisation=organisation)
-    return {"code": "GM0384", "slug": organisation.slug, "pk": person.pk}
+    membership = membership_services.membership_for(municipality=diemen)
+    decision = membership_services.decision_record(
+        membership=membership,
+        kind=DecisionKind.ASPIRANT,
+        deciding_body=DecidingBody.COLLEGE,
+        decided_on=datetime.date(2022, 8, 22),
+        mandated_body=DecidingBody.MAYOR,
+    )
+    proposal = membership_services.proposal_create(
+        membership=membership,
+        actor=None,
+        kind=DecisionKind.DEFINITIVE,
+        deciding_body=DecidingBody.MAYOR,
+        decided_on=datetime.date(2023, 5, 16),
+        document_title="Informatie van de burgemeester",
+    )
+    return {
+        "code": "GM0384",
+        "slug": organisation.slug,
+        "pk": person.pk,
+        "decision_id": decision.pk,
+        "proposal_id": proposal.pk,
+    }
 
 
 def _kwargs_for(pattern, sample):
@@ -79,6 +108,8 @@ def expected_status(name: str, rule: str, role: str) -> set[int]:
     allowed = has_rule_for_role(role, rule)
     if name == "accounts:login" and role != ANONYMOUS:
         return {302}  # already logged in: sent on
+    if allowed and name in OWN_MUNICIPALITY_ONLY and role in MUNICIPAL_ROLES:
+        return {403}
     if allowed:
         return {200}
     if role == ANONYMOUS:

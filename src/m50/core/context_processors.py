@@ -10,7 +10,7 @@ NAVIGATION = [
     ("municipalities:list", _("Gemeenten"), "registry.view"),
     ("municipalities:prospects", _("Kansrijke gemeenten"), "registry.view_prospects"),
     ("contacts:organisation_list", _("Organisaties"), "contacts.view"),
-    (None, _("Lidmaatschap"), None),
+    ("membership:overview", _("Lidmaatschap"), "membership.view"),
     (None, _("Financiën"), None),
     (None, _("Pijlers"), None),
     (None, _("Activiteiten"), None),
