@@ -1,5 +1,6 @@
 """Serializer fields shared by the apps' API modules."""
 
+from drf_spectacular.drainage import set_override
 from rest_framework import serializers
 
 
@@ -8,12 +9,19 @@ class MappedChoiceField(serializers.ChoiceField):
 
     ``mapping`` goes from the public value, which the API accepts and returns and the OpenAPI
     document lists, to the internal value that models and selectors use.
+
+    With ``enum_name`` the OpenAPI document lists the values once, as a schema component of
+    that name, which every field with the same name refers to (one name for one set of
+    values, whatever the properties are called).
     """
 
-    def __init__(self, mapping: dict[str, str], **kwargs):
+    def __init__(self, mapping: dict[str, str], *, enum_name: str | None = None, **kwargs):
         self.mapping = dict(mapping)
         self.reverse_mapping = {internal: public for public, internal in self.mapping.items()}
         super().__init__(choices=list(self.mapping), **kwargs)
+        if enum_name:
+            set_override(self, "field", {"type": "string", "enum": list(self.mapping)})
+            set_override(self, "field_component_name", enum_name)
 
     def to_internal_value(self, data):
         return self.mapping[super().to_internal_value(data)]

@@ -7,7 +7,9 @@ each operation it adds what the rules require and the code does anyway:
   it on every response under ``/api/``);
 - the errors an operation can give, as ``application/problem+json`` with the ``Problem``
   schema (RFC 9457, what :mod:`m50.api.problems` produces), with ``WWW-Authenticate`` on 401;
-- anonymous access as a security alternative on operations under a public rule.
+- anonymous access as a security alternative on operations under a public rule;
+- on writes, 400 and 415, and the statuses a view names for an action in
+  ``action_problem_codes`` (409, 412, 428).
 
 :func:`postprocess_schema` completes the document itself (global tag list). It runs when
 ``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`` lists it; the document is valid without it.
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from m50.accounts.permissions import RULES, is_public
@@ -30,6 +33,10 @@ API_VERSION_HEADER = "API-Version"
 TAGS = {
     "gemeenten": _("Gemeentelijk register: CBS-gemeenten, inwoners, herindelingen en netwerken."),
     "organisaties": _("Organisaties en de functies van personen daar (alleen met een token)."),
+    "lidmaatschappen": _("Wie lid is van het M50 en sinds wanneer, met het lopende mandaat."),
+    "besluiten": _(
+        "De besluiten van het lidmaatschapsdossier; vastleggen en aanvullen door het bureau."
+    ),
     "openapi": _("Dit OpenAPI-document."),
 }
 
@@ -69,7 +76,14 @@ def _problem_descriptions() -> dict[int, str]:
         403: _("Geauthenticeerd, maar de rol van de gebruiker geeft geen toegang."),
         404: _("Niet gevonden (ook: een paginanummer buiten het bereik)."),
         406: _("Het gevraagde mediatype (Accept) wordt niet ondersteund."),
+        409: _("Botst met wat intussen is vastgelegd."),
+        412: _("If-Match noemt niet de actuele versie (ETag): iemand anders wijzigde intussen."),
+        415: _("De body is geen application/json."),
+        428: _("If-Match ontbreekt (of is '*'): stuur de ETag die u bij het lezen kreeg."),
     }
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def api_version_header() -> dict:
@@ -78,6 +92,35 @@ def api_version_header() -> dict:
         "required": True,
         "schema": {"type": "string", "example": settings.API_VERSION},
     }
+
+
+def etag_header_parameter(*, response: list[int]):
+    """The ``ETag`` a response carries: the version of the resource, for ``If-Match``."""
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=response,
+        required=True,
+        description=_(
+            'De versie van dit gegeven, zoals "12-3". Stuur die bij een wijziging terug in'
+            " If-Match."
+        ),
+    )
+
+
+def if_match_parameter():
+    """The ``If-Match`` request header of a change under optimistic concurrency."""
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        OpenApiParameter.HEADER,
+        required=True,
+        description=_(
+            "De ETag van de versie die u las en wijzigt. Ontbreekt hij (of is hij '*'): 428."
+            " Is het gegeven intussen gewijzigd: 412; haal het dan opnieuw op."
+        ),
+    )
 
 
 def www_authenticate_header() -> dict:
@@ -109,15 +152,17 @@ class ApiAutoSchema(AutoSchema):
         for code, response in responses.items():
             if not response.get("description") and code < "400":
                 response["description"] = str(_("Gelukt."))
-            headers = response.setdefault("headers", {})
-            headers.setdefault(API_VERSION_HEADER, api_version_header())
+            # API-Version first, then the operation's own headers (ETag, Location, ...).
+            headers = {API_VERSION_HEADER: api_version_header(), **response.get("headers", {})}
+            response["headers"] = headers
             if code == "401":
                 headers.setdefault("WWW-Authenticate", www_authenticate_header())
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
     def _permission_rule(self) -> str | None:
-        rule = getattr(self.view, "permission_rule", None)
+        getter = getattr(self.view, "get_permission_rule", None)
+        rule = getter() if getter is not None else getattr(self.view, "permission_rule", None)
         return rule if rule in RULES else None
 
     def get_problem_codes(self) -> list[int]:
@@ -128,10 +173,14 @@ class ApiAutoSchema(AutoSchema):
         rule = self._permission_rule()
         if rule is not None and not is_public(rule):
             codes.add(403)
-        if getattr(self.view, "action", None) == "list":
+        action = getattr(self.view, "action", None)
+        if action == "list":
             codes.update({400, 404})  # bad filter or page size; page out of range
         elif self.path_regex and "(?P<" in self.path_regex:
             codes.add(404)
+        if self.method in WRITE_METHODS:
+            codes.update({400, 415})  # invalid body; not JSON
+        codes.update(getattr(self.view, "action_problem_codes", {}).get(action, ()))
         return sorted(codes)
 
     def get_auth(self):

@@ -5,11 +5,14 @@ from rest_framework.routers import SimpleRouter
 
 from m50.api import views
 from m50.contacts.api import OrganisationViewSet
+from m50.membership.api import DecisionViewSet, MembershipViewSet
 from m50.municipalities.api import MunicipalityViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("gemeenten", MunicipalityViewSet, basename="municipality")
 router.register("organisaties", OrganisationViewSet, basename="organisation")
+router.register("lidmaatschappen", MembershipViewSet, basename="membership")
+router.register("besluiten", DecisionViewSet, basename="decision")
 
 app_name = "api"
 urlpatterns = [
