@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import socket
@@ -28,6 +29,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -96,6 +98,26 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60.0) -> 
     raise SystemExit(f"fuzz_api: no answer from {url} within {timeout:.0f} s")
 
 
+REQUEST_LINE = re.compile(r'"([A-Z]+) (/api/v1/[^ ?"]*)[^"]*" (\d{3}) ')
+# /api/v1/<collection>/<key>[/<sub-resource>]: the key, whatever it is, as {key}.
+ITEM_PATH = re.compile(r"^(/api/v1/[a-z-]+)/[^/]+(/[a-z-]+)?$")
+
+
+def request_summary(server_log: str) -> str:
+    """How many requests each operation got, by status, from the server's access log."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for method, path, status in REQUEST_LINE.findall(server_log):
+        path = ITEM_PATH.sub(lambda m: f"{m[1]}/{{key}}{m[2] or ''}", path)
+        counts[method, path, status] += 1
+    by_operation: dict[tuple[str, str], list[str]] = {}
+    for (method, path, status), count in sorted(counts.items()):
+        by_operation.setdefault((method, path), []).append(f"{status}: {count}")
+    return "\n".join(
+        f"  {method:6} {path:40} {', '.join(statuses)}"
+        for (method, path), statuses in sorted(by_operation.items(), key=lambda i: i[0][::-1])
+    )
+
+
 def stop(server: subprocess.Popen) -> None:
     if server.poll() is None:
         server.send_signal(signal.SIGINT)
@@ -160,13 +182,14 @@ def main(argv: list[str]) -> int:
         ]
         print(f"fuzz_api: schemathesis against {base} (seed {options.seed})", flush=True)
         status = subprocess.run(command, env=env, cwd=workdir, check=False).returncode
-        if status != 0:
-            stop(server)
-            log.close()
-            server_log = (workdir / "server.log").read_text(errors="replace")
-            tracebacks = [part for part in server_log.split("\n\n") if "Traceback" in part]
-            if tracebacks:
-                print("fuzz_api: server tracebacks:\n" + "\n\n".join(tracebacks[:5]))
+        stop(server)
+        log.close()
+        server_log = (workdir / "server.log").read_text(errors="replace")
+        print("fuzz_api: requests the server answered, per operation and status:")
+        print(request_summary(server_log))
+        tracebacks = [part for part in server_log.split("\n\n") if "Traceback" in part]
+        if tracebacks:
+            print("fuzz_api: server tracebacks:\n" + "\n\n".join(tracebacks[:5]))
         return status
     finally:
         if server is not None:

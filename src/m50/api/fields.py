@@ -1,5 +1,8 @@
 """Serializer fields shared by the apps' API modules."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 from rest_framework import serializers
 
@@ -46,3 +49,21 @@ class BlankAsNullCharField(serializers.CharField):
 
     def to_representation(self, value):
         return value or None
+
+
+class LinkField(serializers.CharField):
+    """An http(s) link, or blank. In the OpenAPI document a plain string: a ``uri`` format
+    beside the blank alternative would need ``oneOf``, which ``nullable`` cannot go with."""
+
+    default_error_messages = {"invalid": _("Geef een volledige link, zoals https://...")}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                URLValidator(schemes=["http", "https"])(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from exc
+        return value

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerExtension,
+)
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
 from m50.accounts.permissions import RULES, is_public
@@ -116,6 +119,7 @@ def if_match_parameter():
         str,
         OpenApiParameter.HEADER,
         required=True,
+        examples=[OpenApiExample("versie", value='"1-1"')],
         description=_(
             "De ETag van de versie die u las en wijzigt. Ontbreekt hij (of is hij '*'): 428."
             " Is het gegeven intussen gewijzigd: 412; haal het dan opnieuw op."
@@ -191,6 +195,20 @@ class ApiAutoSchema(AutoSchema):
         return auths
 
 
+class StrictSerializerExtension(OpenApiSerializerExtension):
+    """A :class:`~m50.api.serializers.StrictSerializer` refuses unknown fields, so its request
+    body says ``additionalProperties: false``."""
+
+    target_class = "m50.api.serializers.StrictSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
+
+
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
     """DRF's token authentication, described in Dutch (replaces drf-spectacular's own)."""
 
@@ -213,8 +231,27 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
         }
 
 
+def _type_nullable_references(node, schemas: dict) -> None:
+    """``{"allOf": [{"$ref": X}], "nullable": true}`` gets X's ``type``: in OpenAPI 3.0,
+    ``nullable`` counts only beside a ``type`` (spectral's example validation says so)."""
+    if isinstance(node, dict):
+        all_of = node.get("allOf")
+        if node.get("nullable") and "type" not in node and isinstance(all_of, list):
+            refs = [item.get("$ref", "") for item in all_of if isinstance(item, dict)]
+            types = {schemas.get(ref.rsplit("/", 1)[-1], {}).get("type") for ref in refs}
+            if len(types) == 1 and None not in types:
+                node["type"] = types.pop()
+        for value in node.values():
+            _type_nullable_references(value, schemas)
+    elif isinstance(node, list):
+        for value in node:
+            _type_nullable_references(value, schemas)
+
+
 def postprocess_schema(result, generator, request, public):
-    """Lists the tags the operations use, with descriptions (spectral's operation-tag-defined)."""
+    """Lists the tags the operations use, with descriptions (spectral's operation-tag-defined),
+    and types the nullable references."""
+    _type_nullable_references(result, result.get("components", {}).get("schemas", {}))
     used = {
         tag
         for path_item in result.get("paths", {}).values()

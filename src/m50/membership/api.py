@@ -20,13 +20,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
@@ -36,7 +38,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 
-from m50.api.fields import BlankAsNullCharField, MappedChoiceField
+from m50.api.fields import BlankAsNullCharField, LinkField, MappedChoiceField
 from m50.api.problems import (
     Conflict,
     PreconditionFailed,
@@ -157,6 +159,18 @@ def _text(max_length: int | None = None, **kwargs):
     if max_length is not None:
         kwargs["max_length"] = max_length
     return serializers.CharField(required=False, allow_blank=True, allow_null=True, **kwargs)
+
+
+def _url(**kwargs):
+    """An optional link (http or https); null and "" both mean "none"."""
+    return LinkField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=500,
+        help_text=gettext_lazy("Een link naar het document, zoals https://...; leeg: geen."),
+        **kwargs,
+    )
 
 
 # --- Memberships ----------------------------------------------------------------------------
@@ -301,6 +315,24 @@ class MembershipDetailSerializer(MembershipSerializer):
     )
 
 
+def membership_list_queryset() -> QuerySet[Membership]:
+    """Memberships by municipality name, with what their status is derived from.
+
+    Not ``selectors.membership_rows``: its queryset prefetches the municipalities (for their
+    population), and Django 5.2 prefetches a forward relation on SQLite with one OR term per
+    row, which SQLite refuses from 1,000 rows on ("Expression tree is too large"). The API
+    needs no population, so the municipality comes along in the same query.
+    """
+    decisions = Decision.objects.select_related("predecessor__municipality").order_by(
+        "effective_on", "decided_on", "pk"
+    )
+    return (
+        Membership.objects.select_related("municipality")
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .order_by("municipality__name", "pk")
+    )
+
+
 @extend_schema(tags=["lidmaatschappen"])
 class MembershipViewSet(ReadOnlyApiViewSet):
     """Memberships with the status of today, derived from their decisions; public."""
@@ -320,11 +352,16 @@ class MembershipViewSet(ReadOnlyApiViewSet):
             return Membership.objects.none()
         filters = self.get_filters()
         status_filter = filters.get("status")
-        rows = selectors.membership_rows(
-            statuses=(status_filter,) if status_filter else LISTED_STATUSES,
-            municipality_code=filters.get("municipality_code", ""),
+        statuses = (status_filter,) if status_filter else LISTED_STATUSES
+        memberships = membership_list_queryset()
+        if filters.get("municipality_code"):
+            memberships = memberships.filter(municipality__code=filters["municipality_code"])
+        today = timezone.localdate()
+        items = (
+            MembershipItem.of(membership, selectors.membership_summary(membership, today))
+            for membership in memberships
         )
-        return [MembershipItem.of(row.membership, row.summary) for row in rows]
+        return [item for item in items if item.status in statuses]
 
     def get_object(self):
         code = self.kwargs["code"].upper()
@@ -576,9 +613,7 @@ class DecisionRecordSerializer(StrictSerializer):
     )
     documentTitle = _text(300, source="document_title")
     documentNumber = _text(100, source="document_number")
-    documentUrl = serializers.URLField(
-        source="document_url", required=False, allow_blank=True, allow_null=True, max_length=500
-    )
+    documentUrl = _url(source="document_url")
     remarks = _text()
 
     def validate_municipalityCode(self, code: str):  # noqa: N802 (the public name)
@@ -627,9 +662,7 @@ class DecisionDocumentSerializer(StrictSerializer):
 
     documentTitle = _text(300, source="document_title")
     documentNumber = _text(100, source="document_number")
-    documentUrl = serializers.URLField(
-        source="document_url", required=False, allow_blank=True, allow_null=True, max_length=500
-    )
+    documentUrl = _url(source="document_url")
     remarks = _text()
     announcedOn = DecisionDateField(
         source="announced_on",
@@ -694,6 +727,38 @@ DECISION_ID = OpenApiParameter(
     OpenApiTypes.INT64,
     OpenApiParameter.PATH,
     description=gettext_lazy("Het nummer van het besluit."),
+    examples=[OpenApiExample("besluit", value=1)],
+)
+RECORD_EXAMPLE = OpenApiExample(
+    "aspirant-lidmaatschap",
+    summary=gettext_lazy(
+        "Het college besluit tot aspirant-lidmaatschap en mandateert de burgemeester"
+    ),
+    request_only=True,
+    value={
+        "municipalityCode": "GM1696",
+        "kind": "aspirant",
+        "decidingBody": "college",
+        "decidedOn": "2024-03-12",
+        "mandate": {"body": "burgemeester"},
+        "documentTitle": "Collegebesluit aspirant-lidmaatschap M50",
+        "documentNumber": "Z-2024-0312",
+    },
+)
+DOCUMENT_EXAMPLE = OpenApiExample(
+    "kenmerk en link",
+    summary=gettext_lazy("Kenmerk en link van het document aanvullen"),
+    request_only=True,
+    value={
+        "documentNumber": "BM-2023-16",
+        "documentUrl": "https://gemeente.example/bestuur/informatie-2023-16.pdf",
+    },
+)
+WITHDRAWAL_EXAMPLE = OpenApiExample(
+    "dubbel",
+    summary=gettext_lazy("Een dubbel vastgelegd besluit"),
+    request_only=True,
+    value={"reason": "Dubbel ingevoerd: hetzelfde besluit staat er al."},
 )
 
 
@@ -797,6 +862,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         request=DecisionRecordSerializer,
         responses={201: DecisionSerializer},
         parameters=[ETAG_201, LOCATION_201],
+        examples=[RECORD_EXAMPLE],
     )
     def create(self, request, *args, **kwargs):
         serializer = DecisionRecordSerializer(data=request.data)
@@ -829,6 +895,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         ),
         request=DecisionDocumentSerializer,
         responses={200: DecisionSerializer},
+        examples=[DOCUMENT_EXAMPLE],
         parameters=[DECISION_ID, if_match_parameter(), etag_header_parameter(response=[200])],
     )
     def partial_update(self, request, *args, **kwargs):
@@ -861,6 +928,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         ),
         request=WithdrawalSerializer,
         responses={201: DecisionSerializer},
+        examples=[WITHDRAWAL_EXAMPLE],
         parameters=[DECISION_ID, ETAG_201, LOCATION_201],
     )
     @action(detail=True, methods=["post"], url_path="intrekking", url_name="withdraw")
