@@ -723,3 +723,32 @@ def test_list_query_count_does_not_grow(api_client, client_for, diemen_dossier, 
     # A count and a page (+ the municipality filter's look-up); the bureau's token once more.
     assert counts["anonymous"][0] == 2 + ("gemeente" in params)
     assert counts["bureau"][0] == counts["anonymous"][0] + 1
+
+
+# --- The OpenAPI document says all this -------------------------------------------------------
+
+
+def test_document_describes_concurrency_and_writes(api_client, db):
+    document = api_client.get("/api/v1/openapi.json").json()
+    paths = document["paths"]
+    assert set(paths["/besluiten"]) == {"get", "post"}
+    assert set(paths["/besluiten/{id}"]) == {"get", "patch"}  # no put, no delete
+    assert set(paths["/besluiten/{id}/intrekking"]) == {"post"}
+    assert set(paths["/lidmaatschappen"]) == {"get"} == set(paths["/lidmaatschappen/{code}"])
+    patch = paths["/besluiten/{id}"]["patch"]
+    if_match = next(p for p in patch["parameters"] if p["name"] == "If-Match")
+    assert if_match["in"] == "header" and if_match["required"] is True
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for code in ("400", "403", "412", "415", "428"):
+        assert patch["responses"][code]["content"] == problem, code
+    assert "ETag" in patch["responses"]["200"]["headers"]
+    assert "ETag" in paths["/besluiten/{id}"]["get"]["responses"]["200"]["headers"]
+    post = paths["/besluiten"]["post"]
+    assert {"ETag", "Location"} <= set(post["responses"]["201"]["headers"])
+    assert post["responses"]["409"]["content"] == problem
+    assert {} not in post["security"] and {} in paths["/besluiten"]["get"]["security"]
+    schemas = document["components"]["schemas"]
+    assert schemas["DecisionRecordRequest"]["additionalProperties"] is False
+    assert "intrekking" not in schemas["RecordableDecisionKind"]["enum"]
+    assert schemas["MembershipStatus"]["enum"] == ["geen", "aspirant", "lid", "beeindigd"]
+    assert "null" in schemas["Decision"]["description"]  # who sees documents, and who null

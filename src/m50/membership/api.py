@@ -524,10 +524,11 @@ class DecisionSerializer(serializers.Serializer):
         return DecisionMandateSerializer(decision).data
 
     def get_withdrawn(self, decision: Decision) -> bool:
-        return _corrected_by_kind(decision) == DecisionKind.WITHDRAWAL
+        # corrected_by and corrected_by_kind: annotations of decision_queryset().
+        return decision.corrected_by_kind == DecisionKind.WITHDRAWAL
 
     def get_inEffect(self, decision: Decision) -> bool:  # noqa: N802 (the public name)
-        return _corrected_by(decision) is None and decision.kind != DecisionKind.WITHDRAWAL
+        return decision.corrected_by is None and decision.kind != DecisionKind.WITHDRAWAL
 
     def get_detailsVisible(self, decision: Decision) -> bool:  # noqa: N802 (the public name)
         request = self.context.get("request")
@@ -540,20 +541,6 @@ class DecisionSerializer(serializers.Serializer):
             for name in DETAIL_FIELDS:
                 data[name] = None
         return data
-
-
-def _corrected_by(decision: Decision) -> int | None:
-    if hasattr(decision, "corrected_by"):
-        return decision.corrected_by
-    correction = decision.corrections.first()
-    return correction.pk if correction else None
-
-
-def _corrected_by_kind(decision: Decision) -> str | None:
-    if hasattr(decision, "corrected_by_kind"):
-        return decision.corrected_by_kind
-    correction = decision.corrections.first()
-    return correction.kind if correction else None
 
 
 class DecisionRecordSerializer(StrictSerializer):
