@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from m50.membership.models import DecidingBody, DecisionKind
@@ -327,7 +328,11 @@ class SuccessionForm(RefusalMixin, forms.Form):
     )
     decided_on = _date_field(
         _("Besloten op"),
-        help_text=_("Niet vóór het vorige besluit in het dossier van de opvolger."),
+        help_text=_(
+            "Uiterlijk op de datum van de herindeling: de voortzetting gaat op die datum in, "
+            "en een besluit kan niet ingaan vóór de datum waarop het is genomen. Niet vóór het "
+            "vorige besluit in het dossier van de opvolger."
+        ),
     )
     document_title = DecisionForm.base_fields["document_title"]
     document_number = DecisionForm.base_fields["document_number"]
@@ -343,7 +348,17 @@ class SuccessionForm(RefusalMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["predecessor"].choices = [
             ("", _("Kies de opgeheven gemeente")),
-            *[(m.municipality.code, m.municipality.name) for m in predecessors],
+            *[
+                (
+                    m.municipality.code,
+                    _("%(name)s (opgeheven op %(date)s)")
+                    % {
+                        "name": m.municipality.name,
+                        "date": formats.date_format(m.municipality.dissolved_on, "j F Y"),
+                    },
+                )
+                for m in predecessors
+            ],
         ]
 
 
