@@ -85,6 +85,7 @@ def test_bureau_sees_documents_remarks_history_and_the_actions(client, bureau_us
     assert "referentiegegevens" in history  # who: the reference load
     assert "soort besluit: leeg → wordt definitief lidmaatschap" in history
     assert "besloten op: leeg → wordt 22 augustus 2022" in history
+    assert "kenmerk document" not in history  # empty before and after: no line
     decision = item.membership.decisions.first()
     assert reverse("membership:decision_correct", args=[decision.pk]) in response.text
     assert reverse("membership:decision_withdraw", args=[decision.pk]) in response.text

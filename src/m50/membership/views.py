@@ -193,12 +193,17 @@ def history_entry(event) -> HistoryEntry:
         subject=event.object_repr,
         origin=event.origin,
         changes=[
-            Change(
-                _field_label(name),
-                _history_value(name, (values or {}).get("old")),
-                _history_value(name, (values or {}).get("new")),
+            change
+            for change in (
+                Change(
+                    _field_label(name),
+                    _history_value(name, (values or {}).get("old")),
+                    _history_value(name, (values or {}).get("new")),
+                )
+                for name, values in changes.items()
             )
-            for name, values in changes.items()
+            # "" and None both read "leeg": no change worth a line.
+            if change.old != change.new
         ],
     )
 
@@ -704,6 +709,7 @@ def overview(request):
         {
             "form": form,
             "status": status,
+            "status_label": dict(form.fields["status"].choices)[status],
             "page": page,
             "rows": [_row_view(row) for row in page.object_list],
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
