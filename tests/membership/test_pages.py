@@ -4,6 +4,7 @@ members overview and the deadlines page, for each kind of visitor, with their qu
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -236,11 +237,11 @@ def members():
 def overview_rows(html: str) -> dict[str, str]:
     """Municipality name → the text of its row in the overview table."""
     body = section(html, "leden-caption")
-    rows = body.split('<tr class="utrecht-table__row">')[2:]
+    body = body[: body.index("</table>")]
     result = {}
-    for row in rows:
-        words = text(row)
-        result[words.split(" ")[0]] = words
+    for row in body.split('<tr class="utrecht-table__row">')[2:]:
+        name = re.search(r'm50-cell-name" scope="row"><a [^>]*>([^<]+)</a>', row).group(1)
+        result[name] = text(row)
     return result
 
 
@@ -284,6 +285,21 @@ def test_overview_offers_both_exports_with_the_filter(client, members):
     html = client.get(OVERVIEW, {"status": "lid"}).text
     assert 'href="?status=lid&amp;formaat=csv"' in html
     assert 'href="?status=lid&amp;formaat=xlsx"' in html
+
+
+def test_overview_pages_by_100_and_the_export_has_every_row(client):
+    bulk_memberships(150)
+    members = client.get(OVERVIEW, {"status": "lid"})
+    assert "Pagina 1 van" not in members.text  # two thirds of 150: one page
+    assert len(overview_rows(members.text)) == 100
+    everyone = client.get(OVERVIEW)
+    assert len(overview_rows(everyone.text)) == 100
+    assert "Pagina 1 van 2 (gemeente 1 tot en met 100)." in text(everyone.text)
+    assert 'href="?pagina=2"' in everyone.text
+    second = client.get(OVERVIEW, {"pagina": 2})
+    assert len(overview_rows(second.text)) == 50
+    csv_lines = client.get(OVERVIEW, {"formaat": "csv", "pagina": 2}).content.splitlines()
+    assert len(csv_lines) == 1 + 150
 
 
 def test_navigation_links_to_the_overview(client):
