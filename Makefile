@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.test-installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup demo-data test-sqlite test-postgres test-e2e lint lint-openapi \
+.PHONY: run test setup demo-data test-sqlite test-postgres test-e2e test-fuzz lint lint-openapi \
         system-deps css bench messages clean
 
 $(RUN_STAMP): pyproject.toml

@@ -477,7 +477,8 @@ def test_withdrawal_needs_a_reason(bureau, diemen_dossier, reason):
 
 def test_a_decision_is_withdrawn_only_once(bureau, diemen_dossier):
     assert withdraw(bureau, diemen_dossier["definitive"]).status_code == 201
-    assert_problem(withdraw(bureau, diemen_dossier["definitive"]), 409)
+    problem = assert_problem(withdraw(bureau, diemen_dossier["definitive"]), 400)
+    assert codes(problem) == ["already_corrected"]
     assert Decision.objects.count() == 3
 
 

@@ -63,6 +63,11 @@ def test_paths(schema):
         "/gemeenten/{code}",
         "/organisaties",
         "/organisaties/{slug}",
+        "/lidmaatschappen",
+        "/lidmaatschappen/{code}",
+        "/besluiten",
+        "/besluiten/{id}",
+        "/besluiten/{id}/intrekking",
         "/openapi.json",
     }
     for path in schema["paths"]:

@@ -126,3 +126,14 @@ def test_home_query_count_does_not_grow_with_data(client):
     with CaptureQueriesContext(connection) as large:
         client.get(HOME)
     assert len(small) == len(large)
+
+
+@pytest.mark.django_db
+def test_only_the_exact_page_is_the_current_page_in_the_menu(client, user_for_role):
+    client.force_login(user_for_role(Role.BUREAU))
+    html = client.get("/gemeenten/kansrijk/").text
+    assert html.count('aria-current="page"') == 1
+    assert 'href="/gemeenten/kansrijk/" aria-current="page"' in html
+    assert 'href="/gemeenten/" aria-current' not in html
+    html = client.get("/organisaties/?soort=ministerie").text
+    assert 'href="/organisaties/" aria-current="page"' in html

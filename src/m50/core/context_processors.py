@@ -24,14 +24,21 @@ def navigation(request):
     path = request.path
     for url_name, label, rule in NAVIGATION:
         if url_name is None:
-            items.append({"label": label, "url": None, "current": False})
-            continue
-        if not has_rule(request.user, rule):
-            continue
-        url = reverse(url_name)
-        items.append({"label": label, "url": url, "current": path.startswith(url)})
+            items.append({"label": label, "url": None, "current": None})
+        elif has_rule(request.user, rule):
+            items.append({"label": label, "url": reverse(url_name), "current": None})
+    # The item of the section the page is in: the longest link the path starts with. It is
+    # the current page only on an exact match (aria-current="page"), else its section ("true").
+    section = max(
+        (item for item in items if item["url"] and path.startswith(item["url"])),
+        key=lambda item: len(item["url"]),
+        default=None,
+    )
+    if section is not None:
+        section["current"] = "page" if section["url"] == path else "true"
     return {
         "main_navigation": items,
         "band_min": settings.M50_BAND_MIN,
         "band_max": settings.M50_BAND_MAX,
+        "login_cooloff_minutes": settings.M50_LOGIN_COOLOFF_MINUTES,
     }

@@ -15,7 +15,7 @@ from m50.membership import rules
 from m50.membership.models import Decision, DecisionProposal, Membership
 from m50.membership.services import dossier_of
 from m50.municipalities.eligibility import BandLimits
-from m50.municipalities.selectors import municipality_queryset
+from m50.municipalities.selectors import latest_population
 
 
 def _decisions() -> QuerySet[Decision]:
@@ -25,10 +25,18 @@ def _decisions() -> QuerySet[Decision]:
 
 
 def membership_queryset() -> QuerySet[Membership]:
-    """Memberships with their municipality (latest population annotated) and decisions."""
-    return Membership.objects.prefetch_related(
-        Prefetch("decisions", queryset=_decisions()),
-        Prefetch("municipality", queryset=municipality_queryset()),
+    """Memberships with their municipality, its latest population, and their decisions.
+
+    Joined and annotated rather than prefetched: a prefetch of 1,000 municipalities becomes
+    an expression SQLite refuses as too large.
+    """
+    return (
+        Membership.objects.select_related("municipality__province")
+        .annotate(
+            latest_population=latest_population("inhabitants", municipality_ref="municipality"),
+            latest_population_year=latest_population("year", municipality_ref="municipality"),
+        )
+        .prefetch_related(Prefetch("decisions", queryset=_decisions()))
     )
 
 
@@ -48,14 +56,13 @@ class MembershipRow:
 def _row(membership: Membership, today: datetime.date, limits: BandLimits) -> MembershipRow:
     decisions = list(membership.decisions.all())
     summary = rules.summarise(dossier_of(membership, decisions), today)
-    municipality = membership.municipality
-    inhabitants = getattr(municipality, "latest_population", None)
+    inhabitants = membership.latest_population
     return MembershipRow(
         membership=membership,
         summary=summary,
         in_band=limits.contains(inhabitants),
         inhabitants=inhabitants,
-        population_year=getattr(municipality, "latest_population_year", None),
+        population_year=membership.latest_population_year,
     )
 
 

@@ -208,6 +208,15 @@ def decision_record(
         raise DecisionRefused([rules.Problem("unknown_kind", _("Onbekende soort besluit."))])
     if deciding_body not in DecidingBody.values:
         raise DecisionRefused([rules.Problem("unknown_body", _("Onbekend besluitvormend orgaan."))])
+    if corrects is not None and corrects.corrections.exists():
+        raise DecisionRefused(
+            [
+                rules.Problem(
+                    "already_corrected",
+                    _("Dit besluit is al gecorrigeerd of ingetrokken; corrigeer de correctie."),
+                )
+            ]
+        )
     if corrects is not None and corrects.membership_id != membership.pk:
         raise DecisionRefused(
             [

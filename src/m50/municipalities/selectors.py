@@ -45,8 +45,11 @@ class Ordering:
     CHOICES = (NAME, POPULATION_DESC, POPULATION_ASC)
 
 
-def _latest_population(field: str):
-    latest = PopulationCount.objects.filter(municipality=OuterRef("pk")).order_by("-year")
+def latest_population(field: str, *, municipality_ref: str = "pk"):
+    """Subquery of the latest population count's ``field`` for the outer municipality."""
+    latest = PopulationCount.objects.filter(municipality=OuterRef(municipality_ref)).order_by(
+        "-year"
+    )
     return Subquery(latest.values(field)[:1], output_field=IntegerField())
 
 
@@ -59,8 +62,8 @@ def _is_member_of(network_code: str):
 def municipality_queryset() -> QuerySet[Municipality]:
     """Municipalities with their latest population and M50 listing, one query for a page."""
     return Municipality.objects.select_related("province").annotate(
-        latest_population=_latest_population("inhabitants"),
-        latest_population_year=_latest_population("year"),
+        latest_population=latest_population("inhabitants"),
+        latest_population_year=latest_population("year"),
         is_m50_member=_is_member_of(M50_NETWORK_CODE),
     )
 
