@@ -90,7 +90,7 @@ def test_a_succession_continues_the_predecessors_status():
         )
     )
     assert rules.status_on(dossier, D(2023, 1, 1)) == Status.MEMBER
-    assert codes(dossier) == ["effective_before_decided"]  # decided after the merger date
+    assert codes(dossier) == []  # recorded after the merger, in effect from its date
     assert codes(
         Dossier(
             (fact(1, Kind.SUCCESSION, Body.BOARD, D(2023, 1, 1), continues_status=Status.NONE),)

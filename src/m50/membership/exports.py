@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from m50.membership import rules
 from m50.membership.models import DecidingBody
@@ -26,12 +25,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 ISO_DATE = "yyyy-mm-dd"
 
 # The words for a derived status, on the pages and in the files.
-STATUS_LABELS = {
-    rules.Status.NONE: gettext_lazy("geen lid"),
-    rules.Status.ASPIRANT: gettext_lazy("aspirant-lid"),
-    rules.Status.MEMBER: gettext_lazy("lid"),
-    rules.Status.TERMINATED: gettext_lazy("beëindigd"),
-}
+STATUS_LABELS = rules.STATUS_LABELS
 
 # A spreadsheet would run a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from m50.membership.models import DecidingBody, DecisionKind
 
@@ -25,10 +26,10 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.NONE: "geen lid",
-    Status.ASPIRANT: "aspirant-lid",
-    Status.MEMBER: "lid",
-    Status.TERMINATED: "beëindigd",
+    Status.NONE: gettext_lazy("geen lid"),
+    Status.ASPIRANT: gettext_lazy("aspirant-lid"),
+    Status.MEMBER: gettext_lazy("lid"),
+    Status.TERMINATED: gettext_lazy("beëindigd"),
 }
 
 # Bodies that decide on membership on their own authority; any other needs a mandate.
@@ -207,10 +208,6 @@ def _mandate_for(facts: Sequence[Fact], fact: Fact) -> Mandate | None:
     return max(candidates, key=lambda m: (m.given_on, m.fact_id), default=None)
 
 
-def _label(status: Status) -> str:
-    return _(STATUS_LABELS[status])
-
-
 def check_dossier(dossier: Dossier, *, direct_entry_allowed: bool = False) -> list[Problem]:
     """Every way in which the dossier contradicts itself, in the order of its decisions."""
     problems: list[Problem] = []
@@ -246,7 +243,8 @@ def _check_fact(fact, status, previous, seen, dossier, direct_entry_allowed) -> 
     def refuse(code, message):
         problems.append(Problem(code, message, fact.id))
 
-    if fact.effective_on < fact.decided_on:
+    # A succession takes effect on the merger date, also when the board records it later.
+    if fact.effective_on < fact.decided_on and fact.kind != DecisionKind.SUCCESSION:
         refuse(
             "effective_before_decided",
             _("Een besluit kan niet ingaan vóór de datum waarop het is genomen."),
