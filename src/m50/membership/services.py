@@ -94,6 +94,10 @@ def _check(membership: Membership, candidate: Decision, *, new: bool) -> None:
     problems = [
         p for p in rules.check_dossier(after, direct_entry_allowed=allowed) if p not in known
     ]
+    own = [p for p in problems if p.fact_id in (NEW_ID, None)]
+    if new and own:
+        # A new decision comes last; report what is wrong with it, not the knock-on effects.
+        problems = own
     latest = max(rules.effective_facts(before.facts), key=rules.sort_key, default=None)
     if new and latest is not None and candidate.effective_on < latest.effective_on:
         problems.insert(
