@@ -113,3 +113,9 @@ def test_demo_accounts_are_refused_outside_the_embedded_install(settings):
     with pytest.raises(CommandError):
         call_command("create-demo-accounts")
     assert not User.objects.exists()
+
+
+def test_createsuperuser_makes_a_bureau_account():
+    call_command("createsuperuser", "--noinput", "--username", "eerste", "--email", "e@m50.example")
+    user = User.objects.get(username="eerste")
+    assert user.role == Role.BUREAU and user.is_superuser

@@ -1,6 +1,7 @@
 """Users of the platform. Access follows the role (DESIGN.md §2), never the person."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,13 @@ class Role(models.TextChoices):
 
 # Roles that act on behalf of one municipality and therefore need one.
 MUNICIPAL_ROLES = frozenset({Role.MEMBER_CONTACT, Role.PARTICIPANT})
+
+
+class UserManager(BaseUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # The first account (`m50 createsuperuser`) is the bureau's: access follows the role.
+        extra_fields.setdefault("role", Role.BUREAU)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -36,6 +44,8 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("persoon"),
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("gebruiker")
