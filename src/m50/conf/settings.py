@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "m50.municipalities",
     "m50.contacts",
     "m50.membership",
+    "m50.finance",
     "m50.api",
 ]
 
@@ -272,5 +273,29 @@ M50_MEMBERSHIP_DIRECT_ENTRY = env_bool("M50_MEMBERSHIP_DIRECT_ENTRY", False)
 M50_MANDATE_REMINDER_DAYS = [int(d) for d in env_list("M50_MANDATE_REMINDER_DAYS", "60,30,7")]
 # The address of the platform, for links in e-mails sent by commands (no request there).
 M50_SITE_URL = os.environ.get("M50_SITE_URL", "http://127.0.0.1:8000")
+# Invoicing: payment term, VAT treatment of the contribution (default: not subject to VAT,
+# EN 16931 category O), pro-rata billing of the year of entry (off by default).
+M50_INVOICE_DUE_DAYS = env_int("M50_INVOICE_DUE_DAYS", 30)
+M50_VAT_CATEGORY = os.environ.get("M50_VAT_CATEGORY", "O")
+M50_VAT_RATE = os.environ.get("M50_VAT_RATE", "0")
+M50_VAT_EXEMPTION_REASON = os.environ.get(
+    "M50_VAT_EXEMPTION_REASON",
+    "Niet onderworpen aan btw: contributie van een netwerk van gemeenten",
+)
+M50_PRO_RATA_ENTRY_YEAR = env_bool("M50_PRO_RATA_ENTRY_YEAR", False)
+M50_FEE_CATEGORIES = env_list("M50_FEE_CATEGORIES", "standaard")
+# The network as seller on its invoices.
+M50_SELLER = {
+    "name": os.environ.get("M50_SELLER_NAME", "Vereniging M50"),
+    "address_line": os.environ.get("M50_SELLER_ADDRESS", "Postbus 50"),
+    "postal_code": os.environ.get("M50_SELLER_POSTAL_CODE", "3500 AA"),
+    "city": os.environ.get("M50_SELLER_CITY", "Utrecht"),
+    "country": "NL",
+    "kvk": os.environ.get("M50_SELLER_KVK", "00000000"),
+    "vat_number": os.environ.get("M50_SELLER_VAT", ""),
+    "iban": os.environ.get("M50_SELLER_IBAN", "NL91ABNA0417164300"),
+    "bic": os.environ.get("M50_SELLER_BIC", "ABNANL2A"),
+    "email": os.environ.get("M50_SELLER_EMAIL", "bureau@m50.example"),
+}
 # Demo accounts are created only in the embedded install, never with a configured key.
 M50_DEMO_ACCOUNTS = env_bool("M50_DEMO_ACCOUNTS", EMBEDDED)

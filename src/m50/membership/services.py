@@ -441,16 +441,18 @@ DIEMEN = "GM0384"
 class MembershipLoadReport:
     listed_created: int = 0
     decisions_created: int = 0
+    fees_created: int = 0  # the contribution schedule, loaded alongside
 
     @property
     def changed(self) -> bool:
-        return bool(self.listed_created or self.decisions_created)
+        return bool(self.listed_created or self.decisions_created or self.fees_created)
 
     def lines(self) -> list[str]:
         return [
             _("Lidmaatschappen uit de ledenlijst van april 2023: %(n)d nieuw")
             % {"n": self.listed_created},
             _("Besluiten in dossiers: %(n)d nieuw") % {"n": self.decisions_created},
+            _("Contributies: %(n)d nieuw") % {"n": self.fees_created},
         ]
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from m50.finance import services as finance_services
 from m50.membership import services as membership_services
 from m50.municipalities import services
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
                 _("De referentiegegevens zijn niet geladen: ze zijn niet consistent.")
             ) from exc
         membership_report = membership_services.membership_reference_load()
+        if finance_services.fee_reference_load():
+            membership_report.fees_created += 1
         if verbosity >= 1:
             if membership_report.changed and not report.changed:
                 self.stdout.write(_("Referentiegegevens geladen."))

@@ -1,0 +1,223 @@
+"""Contributions and invoices. What a membership owes is derived from its decisions (see
+``rules.owed_years``); what was invoiced and paid is recorded here, never edited once sent."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_CATEGORY = "standaard"
+
+
+class Fee(models.Model):
+    """The annual contribution from ``valid_from_year`` on, until a later row takes over."""
+
+    valid_from_year = models.PositiveSmallIntegerField(_("geldig vanaf jaar"))
+    category = models.CharField(_("categorie"), max_length=50, default=DEFAULT_CATEGORY)
+    amount = models.DecimalField(_("bedrag"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["category", "valid_from_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "valid_from_year"], name="fee_unique_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="fee_not_negative"),
+        ]
+        verbose_name = _("contributie")
+        verbose_name_plural = _("contributies")
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.valid_from_year}: EUR {self.amount}"
+
+
+class BillingDetails(models.Model):
+    """How a municipality wants to be invoiced; copied onto each invoice at its date."""
+
+    municipality = models.OneToOneField(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        related_name="billing",
+        verbose_name=_("gemeente"),
+    )
+    name = models.CharField(_("naam debiteur"), max_length=200)
+    address_line = models.CharField(_("adres"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("plaats"), max_length=100, blank=True)
+    oin = models.CharField(_("OIN"), max_length=20, blank=True)
+    kvk = models.CharField(_("KvK-nummer"), max_length=8, blank=True)
+    email = models.EmailField(_("e-mailadres facturen"), blank=True)
+    contact_name = models.CharField(_("contactpersoon"), max_length=200, blank=True)
+    purchase_order = models.CharField(
+        _("inkoopordernummer of referentie"), max_length=100, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("factuurgegevens")
+        verbose_name_plural = _("factuurgegevens")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number used in a year; locked while numbering, so numbers have no gaps."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("factuur")
+        CREDIT_NOTE = "credit_note", _("creditnota")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        SENT = "sent", _("verzonden")
+
+    number = models.CharField(_("factuurnummer"), max_length=9, unique=True)  # 2024-0001
+    year = models.PositiveSmallIntegerField(_("nummerjaar"))
+    sequence = models.PositiveIntegerField(_("volgnummer"))
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    membership = models.ForeignKey(
+        "membership.Membership", on_delete=models.PROTECT, related_name="invoices"
+    )
+    fee_year = models.PositiveSmallIntegerField(_("contributiejaar"))
+    credits = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_note",
+        verbose_name=_("crediteert factuur"),
+    )
+    issue_date = models.DateField(_("factuurdatum"))
+    due_date = models.DateField(_("vervaldatum"))
+    amount = models.DecimalField(_("bedrag excl. btw"), max_digits=10, decimal_places=2)
+    vat_category = models.CharField(_("btw-categorie"), max_length=2)
+    vat_rate = models.DecimalField(_("btw-percentage"), max_digits=5, decimal_places=2)
+    vat_amount = models.DecimalField(_("btw-bedrag"), max_digits=10, decimal_places=2)
+    total = models.DecimalField(_("totaal"), max_digits=10, decimal_places=2)
+    description = models.CharField(_("omschrijving"), max_length=300)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.DRAFT)
+    # Set, with the credit note, in the same transaction: frees the year for a new invoice.
+    credited = models.BooleanField(_("gecrediteerd"), default=False)
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    sent_to = models.CharField(_("verzonden aan"), max_length=300, blank=True)
+    # The debtor as it was on the invoice date.
+    debtor_name = models.CharField(_("naam debiteur"), max_length=200)
+    debtor_address_line = models.CharField(_("adres"), max_length=200, blank=True)
+    debtor_postal_code = models.CharField(_("postcode"), max_length=10, blank=True)
+    debtor_city = models.CharField(_("plaats"), max_length=100, blank=True)
+    debtor_oin = models.CharField(_("OIN"), max_length=20, blank=True)
+    debtor_kvk = models.CharField(_("KvK-nummer"), max_length=8, blank=True)
+    debtor_contact = models.CharField(_("contactpersoon"), max_length=200, blank=True)
+    debtor_email = models.EmailField(_("e-mailadres"), blank=True)
+    purchase_order = models.CharField(
+        _("inkoopordernummer of referentie"), max_length=100, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_number_unique"),
+            # One invoice per membership and contribution year: a second run creates nothing.
+            models.UniqueConstraint(
+                fields=["membership", "fee_year"],
+                condition=Q(kind="invoice"),
+                name="invoice_once_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="invoice", credits__isnull=True)
+                | Q(kind="credit_note", credits__isnull=False),
+                name="credit_note_credits_an_invoice",
+            ),
+        ]
+        indexes = [models.Index(fields=["fee_year", "kind"])]
+        verbose_name = _("factuur")
+        verbose_name_plural = _("facturen")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Payment(models.Model):
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    paid_on = models.DateField(_("betaald op"))
+    amount = models.DecimalField(_("bedrag"), max_digits=10, decimal_places=2)
+    reference = models.CharField(_("kenmerk"), max_length=300, blank=True)
+    # A bank statement line, when the payment came from an imported statement.
+    statement_line = models.OneToOneField(
+        "finance.StatementLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+        verbose_name = _("betaling")
+        verbose_name_plural = _("betalingen")
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} EUR {self.amount}"
+
+
+class BankStatement(models.Model):
+    """An imported CAMT.053 statement; its message and statement ids make a re-import a no-op."""
+
+    message_id = models.CharField(_("berichtkenmerk"), max_length=100)
+    statement_id = models.CharField(_("afschriftkenmerk"), max_length=100)
+    account_iban = models.CharField(_("IBAN"), max_length=34)
+    created_on = models.DateTimeField(_("aangemaakt door de bank op"), null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account_iban", "message_id", "statement_id"], name="statement_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_iban} {self.statement_id}"
+
+
+class StatementLine(models.Model):
+    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="lines")
+    entry_reference = models.CharField(max_length=100, blank=True)
+    booking_date = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    credit = models.BooleanField(default=True)
+    counterparty_name = models.CharField(max_length=200, blank=True)
+    counterparty_iban = models.CharField(max_length=34, blank=True)
+    remittance = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["booking_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_date} {self.amount} {self.remittance[:40]}"
+
+
+ZERO = Decimal("0.00")

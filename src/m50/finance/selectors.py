@@ -1,0 +1,72 @@
+"""Reads of invoices and payments, with their derived status."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from m50.finance.models import Invoice
+
+
+class Status:
+    DRAFT = "draft"
+    SENT = "sent"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    CREDITED = "credited"
+    CREDIT_NOTE = "credit_note"
+
+    LABELS = {
+        DRAFT: _("concept"),
+        SENT: _("verzonden"),
+        PARTLY_PAID: _("deels betaald"),
+        PAID: _("betaald"),
+        OVERDUE: _("te laat"),
+        CREDITED: _("gecrediteerd"),
+        CREDIT_NOTE: _("creditnota"),
+    }
+
+
+def invoice_queryset() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related("membership__municipality", "credits").annotate(
+        paid=Coalesce(Sum("payments__amount"), Value(Decimal("0.00")), output_field=DecimalField())
+    )
+
+
+def invoice_status(invoice: Invoice, today: datetime.date | None = None) -> str:
+    """The status of an invoice annotated with ``paid`` (see :func:`invoice_queryset`)."""
+    today = today or timezone.localdate()
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        return Status.CREDIT_NOTE
+    if invoice.credited:
+        return Status.CREDITED
+    paid = getattr(invoice, "paid", None)
+    if paid is None:
+        paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    if paid >= invoice.total:
+        return Status.PAID
+    if invoice.state == Invoice.State.DRAFT:
+        return Status.DRAFT
+    if invoice.due_date < today:
+        return Status.OVERDUE
+    return Status.PARTLY_PAID if paid > 0 else Status.SENT
+
+
+def open_amount(invoice: Invoice) -> Decimal:
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE or invoice.credited:
+        return Decimal("0.00")
+    return max(invoice.total - invoice.paid, Decimal("0.00"))
+
+
+def invoice_by_number(*, number: str) -> Invoice | None:
+    return invoice_queryset().filter(number=number).first()
+
+
+def invoices_for_year(*, year: int) -> QuerySet[Invoice]:
+    return invoice_queryset().filter(fee_year=year).order_by("year", "sequence")

@@ -1,0 +1,355 @@
+"""Every write on money: fees, billing details, invoice runs, credit notes and payments.
+
+Invoice numbers are taken from a per-year counter that is locked for the whole run, in the
+same transaction as the invoices: a rolled-back run leaves no gap, and two runs at once are
+serialised, so the second finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from m50.core.audit import audit_record, diff
+from m50.finance import rules
+from m50.finance.models import (
+    DEFAULT_CATEGORY,
+    BillingDetails,
+    Fee,
+    Invoice,
+    InvoiceSequence,
+    Payment,
+)
+from m50.membership.models import Membership
+from m50.membership.services import dossier_of
+
+ZERO = Decimal("0.00")
+
+
+@transaction.atomic
+def fee_set(
+    *, valid_from_year: int, amount: Decimal, category: str = DEFAULT_CATEGORY, actor=None
+) -> Fee:
+    if category not in settings.M50_FEE_CATEGORIES:
+        raise ValidationError(_("Onbekende contributiecategorie: %(c)s.") % {"c": category})
+    amount = Decimal(amount)
+    if amount < 0:
+        raise ValidationError(_("Een contributie kan niet negatief zijn."))
+    fee = Fee.objects.filter(category=category, valid_from_year=valid_from_year).first()
+    before = {"amount": fee.amount} if fee else {}
+    if fee is None:
+        fee = Fee.objects.create(category=category, valid_from_year=valid_from_year, amount=amount)
+    else:
+        fee.amount = amount
+        fee.save(update_fields=["amount"])
+    audit_record(action="fee.set", obj=fee, actor=actor, changes=diff(before, {"amount": amount}))
+    return fee
+
+
+def fee_reference_load() -> bool:
+    """EUR 5,000 a year from 2023; idempotent. True when it created the row."""
+    _fee, created = Fee.objects.get_or_create(
+        category=DEFAULT_CATEGORY, valid_from_year=2023, defaults={"amount": Decimal("5000.00")}
+    )
+    return created
+
+
+BILLING_FIELDS = (
+    "name",
+    "address_line",
+    "postal_code",
+    "city",
+    "oin",
+    "kvk",
+    "email",
+    "contact_name",
+    "purchase_order",
+)
+
+
+@transaction.atomic
+def billing_details_update(*, municipality, actor=None, **values) -> BillingDetails:
+    unknown = set(values) - set(BILLING_FIELDS)
+    if unknown:
+        raise ValidationError(_("Onbekende velden: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    details = BillingDetails.objects.filter(municipality=municipality).first()
+    if details is None:
+        details = BillingDetails(municipality=municipality, **_billing_defaults(municipality))
+    before = {name: getattr(details, name) for name in BILLING_FIELDS}
+    for name, value in values.items():
+        setattr(details, name, value)
+    details.full_clean(exclude=["municipality"])
+    details.save()
+    changes = diff(before, {name: getattr(details, name) for name in BILLING_FIELDS})
+    if changes:
+        audit_record(action="billing.update", obj=details, actor=actor, changes=changes)
+    return details
+
+
+def _billing_defaults(municipality) -> dict:
+    return {
+        "name": _("Gemeente %(name)s") % {"name": municipality.name},
+        "oin": municipality.oin,
+        "kvk": municipality.kvk,
+    }
+
+
+@dataclass(frozen=True)
+class PlannedInvoice:
+    membership: Membership
+    fee_year: int
+    amount: Decimal
+    description: str
+
+
+def _fees(category: str) -> list[tuple[int, Decimal]]:
+    return list(Fee.objects.filter(category=category).values_list("valid_from_year", "amount"))
+
+
+def invoice_run_preview(*, year: int) -> list[PlannedInvoice]:
+    """The invoices a run for ``year`` would create: memberships that owe that year and have
+    no (uncredited) invoice for it yet. A fixed number of queries, whatever the size."""
+    fees = _fees(DEFAULT_CATEGORY)
+    fee = rules.fee_for(fees, year)
+    if fee is None:
+        return []
+    invoiced = set(
+        Invoice.objects.filter(
+            kind=Invoice.Kind.INVOICE, fee_year=year, credited=False
+        ).values_list("membership_id", flat=True)
+    )
+    plan = []
+    memberships = (
+        Membership.objects.select_related("municipality")
+        .prefetch_related("decisions")
+        .order_by("municipality__name", "pk")
+    )
+    for membership in memberships:
+        if membership.pk in invoiced:
+            continue
+        listed_year = int(membership.listed_since[:4]) if membership.listed_since else None
+        days = rules.member_days_by_year(
+            dossier_of(membership, list(membership.decisions.all())),
+            listed_from_year=listed_year,
+            through_year=year,
+        )
+        if not days.get(year):
+            continue
+        amount = rules.amount_owed(
+            fee=fee,
+            year=year,
+            member_days=days[year],
+            entry_year=min(days) == year,
+            pro_rata=settings.M50_PRO_RATA_ENTRY_YEAR,
+        )
+        description = _("Contributie M50 %(year)d, %(name)s") % {
+            "year": year,
+            "name": membership.municipality.name,
+        }
+        plan.append(PlannedInvoice(membership, year, amount, description))
+    return plan
+
+
+def _vat(amount: Decimal) -> tuple[str, Decimal, Decimal]:
+    rate = Decimal(settings.M50_VAT_RATE)
+    vat = (amount * rate / 100).quantize(rules.CENT)
+    return settings.M50_VAT_CATEGORY, rate, vat
+
+
+def _debtor_snapshot(municipality, billing: BillingDetails | None) -> dict:
+    values = {
+        **_billing_defaults(municipality),
+        "address_line": "",
+        "postal_code": "",
+        "city": "",
+        "email": "",
+        "contact_name": "",
+        "purchase_order": "",
+    }
+    if billing is not None:
+        values.update({name: getattr(billing, name) for name in BILLING_FIELDS})
+    return {
+        "debtor_name": values["name"],
+        "debtor_address_line": values["address_line"],
+        "debtor_postal_code": values["postal_code"],
+        "debtor_city": values["city"],
+        "debtor_oin": values["oin"],
+        "debtor_kvk": values["kvk"],
+        "debtor_contact": values["contact_name"],
+        "debtor_email": values["email"],
+        "purchase_order": values["purchase_order"],
+    }
+
+
+def _lock_sequence(year: int) -> InvoiceSequence:
+    InvoiceSequence.objects.get_or_create(year=year)
+    return InvoiceSequence.objects.select_for_update().get(year=year)
+
+
+def _number(sequence: InvoiceSequence) -> tuple[int, str]:
+    sequence.last_number += 1
+    return sequence.last_number, f"{sequence.year}-{sequence.last_number:04d}"
+
+
+@transaction.atomic
+def invoice_run(*, year: int, issue_date: datetime.date | None = None, actor=None) -> list[Invoice]:
+    """Creates the year's invoices that do not exist yet; returns them (none on a rerun)."""
+    issue_date = issue_date or timezone.localdate()
+    sequence = _lock_sequence(issue_date.year)  # held until commit: runs queue here
+    plan = invoice_run_preview(year=year)
+    if not plan:
+        return []
+    # One query, no list of ids: runs of 10,000 memberships stay within SQLite's limits.
+    billing = {
+        b.municipality_id: b
+        for b in BillingDetails.objects.filter(municipality__membership__isnull=False)
+    }
+    due = issue_date + datetime.timedelta(days=settings.M50_INVOICE_DUE_DAYS)
+    invoices = []
+    for item in plan:
+        number_in_year, number = _number(sequence)
+        category, rate, vat = _vat(item.amount)
+        invoices.append(
+            Invoice(
+                number=number,
+                year=sequence.year,
+                sequence=number_in_year,
+                membership=item.membership,
+                fee_year=item.fee_year,
+                issue_date=issue_date,
+                due_date=due,
+                amount=item.amount,
+                vat_category=category,
+                vat_rate=rate,
+                vat_amount=vat,
+                total=item.amount + vat,
+                description=item.description,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                **_debtor_snapshot(
+                    item.membership.municipality, billing.get(item.membership.municipality_id)
+                ),
+            )
+        )
+    Invoice.objects.bulk_create(invoices, batch_size=500)
+    sequence.save(update_fields=["last_number"])
+    created = list(
+        Invoice.objects.filter(year=sequence.year, number__in=[i.number for i in invoices])
+    )
+    audit_record(
+        action="invoice.run",
+        obj=sequence,
+        actor=actor,
+        changes={
+            "invoices": {"old": None, "new": f"{invoices[0].number} t/m {invoices[-1].number}"},
+            "fee_year": {"old": None, "new": year},
+        },
+    )
+    return sorted(created, key=lambda invoice: invoice.sequence)
+
+
+@transaction.atomic
+def invoice_credit(*, invoice: Invoice, reason: str, issue_date=None, actor=None) -> Invoice:
+    """A credit note for the whole invoice; the invoice itself is never edited or deleted."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != Invoice.Kind.INVOICE:
+        raise ValidationError(_("Alleen een factuur kan worden gecrediteerd."))
+    if invoice.credited:
+        raise ValidationError(_("Deze factuur is al gecrediteerd."))
+    if not reason.strip():
+        raise ValidationError(_("Geef de reden van de creditering."))
+    issue_date = issue_date or timezone.localdate()
+    sequence = _lock_sequence(issue_date.year)
+    number_in_year, number = _number(sequence)
+    sequence.save(update_fields=["last_number"])
+    snapshot = {
+        f.name: getattr(invoice, f.name)
+        for f in Invoice._meta.fields
+        if f.name.startswith("debtor_") or f.name == "purchase_order"
+    }
+    note = Invoice.objects.create(
+        number=number,
+        year=sequence.year,
+        sequence=number_in_year,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        membership=invoice.membership,
+        fee_year=invoice.fee_year,
+        credits=invoice,
+        issue_date=issue_date,
+        due_date=issue_date,
+        amount=-invoice.amount,
+        vat_category=invoice.vat_category,
+        vat_rate=invoice.vat_rate,
+        vat_amount=-invoice.vat_amount,
+        total=-invoice.total,
+        description=_("Creditering van factuur %(number)s: %(reason)s")
+        % {"number": invoice.number, "reason": reason},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **snapshot,
+    )
+    invoice.credited = True
+    invoice.save(update_fields=["credited"])
+    audit_record(
+        action="invoice.credit",
+        obj=invoice,
+        actor=actor,
+        changes={
+            "credit_note": {"old": None, "new": note.number},
+            "reason": {"old": None, "new": reason},
+        },
+    )
+    return note
+
+
+@transaction.atomic
+def invoice_mark_sent(*, invoice: Invoice, recipients: list[str], actor=None) -> Invoice:
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    before = {"state": invoice.state}
+    invoice.state, invoice.sent_at = Invoice.State.SENT, timezone.now()
+    invoice.sent_to = ", ".join(recipients)
+    invoice.save(update_fields=["state", "sent_at", "sent_to"])
+    audit_record(
+        action="invoice.send",
+        obj=invoice,
+        actor=actor,
+        changes=diff(before, {"state": invoice.state, "sent_to": invoice.sent_to}),
+    )
+    return invoice
+
+
+@transaction.atomic
+def payment_register(
+    *,
+    invoice: Invoice,
+    paid_on: datetime.date,
+    amount: Decimal,
+    reference: str = "",
+    statement_line=None,
+    actor=None,
+) -> Payment:
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError(_("Een betaling is een positief bedrag."))
+    if invoice.kind != Invoice.Kind.INVOICE:
+        raise ValidationError(_("Een betaling hoort bij een factuur, niet bij een creditnota."))
+    payment = Payment.objects.create(
+        invoice=invoice,
+        paid_on=paid_on,
+        amount=amount,
+        reference=reference,
+        statement_line=statement_line,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        action="payment.register",
+        obj=payment,
+        actor=actor,
+        changes=diff({}, {"invoice": invoice.number, "amount": amount, "paid_on": paid_on}),
+    )
+    return payment
