@@ -5,6 +5,7 @@ for). Production sets ``M50_SECRET_KEY``, ``M50_ALLOWED_HOSTS`` and ``DATABASE_U
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -130,7 +131,12 @@ else:
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("M50_SQLITE_TEST_PATH") or None},
+            # A file, not memory: tests with real concurrency need SQLite's own locking. One
+            # per process, so that test runs side by side do not share it.
+            "TEST": {
+                "NAME": os.environ.get("M50_SQLITE_TEST_PATH")
+                or str(Path(tempfile.gettempdir()) / f"m50-test-{os.getpid()}.sqlite3")
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -132,7 +132,7 @@ class Invoice(models.Model):
             # One invoice per membership and contribution year: a second run creates nothing.
             models.UniqueConstraint(
                 fields=["membership", "fee_year"],
-                condition=Q(kind="invoice"),
+                condition=Q(kind="invoice", credited=False),
                 name="invoice_once_per_year",
             ),
             models.CheckConstraint(

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
@@ -94,11 +95,13 @@ def billing_details_update(*, municipality, actor=None, **values) -> BillingDeta
 
 
 def _billing_defaults(municipality) -> dict:
-    return {
-        "name": _("Gemeente %(name)s") % {"name": municipality.name},
-        "oin": municipality.oin,
-        "kvk": municipality.kvk,
-    }
+    # Stored on invoices: always Dutch, whatever language the user reads the platform in.
+    with translation.override("nl"):
+        return {
+            "name": _("Gemeente %(name)s") % {"name": municipality.name},
+            "oin": municipality.oin,
+            "kvk": municipality.kvk,
+        }
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,11 @@ def _fees(category: str) -> list[tuple[int, Decimal]]:
 
 
 def invoice_run_preview(*, year: int) -> list[PlannedInvoice]:
+    with translation.override("nl"):  # the descriptions end up on the invoices
+        return _invoice_run_preview(year=year)
+
+
+def _invoice_run_preview(*, year: int) -> list[PlannedInvoice]:
     """The invoices a run for ``year`` would create: memberships that owe that year and have
     no (uncredited) invoice for it yet. A fixed number of queries, whatever the size."""
     fees = _fees(DEFAULT_CATEGORY)
@@ -273,6 +281,11 @@ def invoice_credit(*, invoice: Invoice, reason: str, issue_date=None, actor=None
         for f in Invoice._meta.fields
         if f.name.startswith("debtor_") or f.name == "purchase_order"
     }
+    with translation.override("nl"):  # stored on the credit note
+        description = _("Creditering van factuur %(number)s: %(reason)s") % {
+            "number": invoice.number,
+            "reason": reason,
+        }
     note = Invoice.objects.create(
         number=number,
         year=sequence.year,
@@ -288,8 +301,7 @@ def invoice_credit(*, invoice: Invoice, reason: str, issue_date=None, actor=None
         vat_rate=invoice.vat_rate,
         vat_amount=-invoice.vat_amount,
         total=-invoice.total,
-        description=_("Creditering van factuur %(number)s: %(reason)s")
-        % {"number": invoice.number, "reason": reason},
+        description=description,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         **snapshot,
     )

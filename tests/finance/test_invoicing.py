@@ -1,0 +1,253 @@
+"""What is owed and the invoice run: derived from decisions, idempotent, numbered without gaps."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from m50.finance import rules, selectors, services
+from m50.finance.models import Invoice, InvoiceSequence
+from m50.membership import rules as membership_rules
+from m50.membership import services as membership_services
+from m50.membership.models import DecidingBody, DecisionKind, Membership
+from tests.factories import MunicipalityFactory
+
+D = dt.date
+Fact, Dossier = membership_rules.Fact, membership_rules.Dossier
+
+
+def diemen() -> Dossier:
+    return Dossier(
+        (
+            Fact(
+                1,
+                DecisionKind.ASPIRANT,
+                DecidingBody.COLLEGE,
+                D(2022, 8, 22),
+                D(2022, 8, 22),
+                mandated_body=DecidingBody.MAYOR,
+                mandate_deadline=D(2023, 8, 22),
+            ),
+            Fact(2, DecisionKind.DEFINITIVE, DecidingBody.MAYOR, D(2023, 5, 16), D(2023, 5, 16)),
+        )
+    )
+
+
+# --- Years owed (pure) ----------------------------------------------------------------------
+
+
+def test_nothing_for_the_aspirant_year_and_the_fee_for_every_definitive_year():
+    assert rules.owed_years(diemen(), listed_from_year=None, through_year=2026) == [
+        2023,
+        2024,
+        2025,
+        2026,
+    ]
+
+
+def test_the_year_in_which_a_membership_ends_is_owed_in_full():
+    ended = Dossier(
+        (
+            *diemen().facts,
+            Fact(3, DecisionKind.TERMINATION, DecidingBody.COLLEGE, D(2024, 6, 1), D(2025, 1, 1)),
+        )
+    )
+    assert rules.owed_years(ended, listed_from_year=None, through_year=2026) == [2023, 2024]
+    early = Dossier(
+        (
+            *diemen().facts,
+            Fact(3, DecisionKind.TERMINATION, DecidingBody.COLLEGE, D(2024, 6, 1), D(2024, 7, 1)),
+        )
+    )
+    assert rules.owed_years(early, listed_from_year=None, through_year=2026) == [2023, 2024]
+
+
+@pytest.mark.parametrize(
+    ("effective", "years"),
+    [(D(2023, 12, 31), [2023, 2024]), (D(2024, 1, 1), [2024])],
+)
+def test_one_definitive_day_in_a_year_owes_that_year(effective, years):
+    dossier = Dossier(
+        (
+            Fact(1, DecisionKind.ASPIRANT, DecidingBody.COLLEGE, D(2023, 1, 5), D(2023, 1, 5)),
+            Fact(2, DecisionKind.DEFINITIVE, DecidingBody.COLLEGE, effective, effective),
+        )
+    )
+    assert rules.owed_years(dossier, listed_from_year=None, through_year=2024) == years
+
+
+def test_a_listed_member_owes_from_the_year_of_the_list():
+    assert rules.owed_years(Dossier(listed=True), listed_from_year=2023, through_year=2025) == [
+        2023,
+        2024,
+        2025,
+    ]
+
+
+def test_pro_rata_only_when_set_and_only_for_the_year_of_entry():
+    fee = Decimal("5000")
+    days = rules.member_days_by_year(diemen(), listed_from_year=None, through_year=2024)
+    assert days == {2023: 230, 2024: 366}
+    assert rules.amount_owed(
+        fee=fee, year=2023, member_days=230, entry_year=True, pro_rata=False
+    ) == Decimal("5000.00")
+    assert rules.amount_owed(
+        fee=fee, year=2023, member_days=230, entry_year=True, pro_rata=True
+    ) == Decimal("3150.68")
+    assert rules.amount_owed(
+        fee=fee, year=2024, member_days=366, entry_year=False, pro_rata=True
+    ) == Decimal("5000.00")
+
+
+def test_the_fee_of_a_year_is_the_latest_valid_row():
+    fees = [(2023, Decimal("5000.00")), (2027, Decimal("5250.00"))]
+    assert rules.fee_for(fees, 2022) is None
+    assert rules.fee_for(fees, 2026) == Decimal("5000.00")
+    assert rules.fee_for(fees, 2028) == Decimal("5250.00")
+
+
+# --- The invoice run (database) -------------------------------------------------------------
+
+
+def diemen_membership() -> Membership:
+    municipality = MunicipalityFactory(code="GM0384", name="Diemen", oin="00000001001997233000")
+    membership = membership_services.membership_for(municipality=municipality)
+    for kind, body, decided, extra in (
+        (
+            DecisionKind.ASPIRANT,
+            DecidingBody.COLLEGE,
+            D(2022, 8, 22),
+            {"mandated_body": DecidingBody.MAYOR},
+        ),
+        (DecisionKind.DEFINITIVE, DecidingBody.MAYOR, D(2023, 5, 16), {}),
+    ):
+        membership_services.decision_record(
+            membership=membership, kind=kind, deciding_body=body, decided_on=decided, **extra
+        )
+    return membership
+
+
+def listed(n: int) -> list[Membership]:
+    return [
+        Membership.objects.create(municipality=MunicipalityFactory(), listed_since="2023-04")
+        for _ in range(n)
+    ]
+
+
+@pytest.mark.django_db
+def test_diemen_owes_nothing_for_2022_and_5000_for_2023():
+    services.fee_reference_load()
+    diemen_membership()
+    assert services.invoice_run(year=2022, issue_date=D(2022, 12, 1)) == []
+    [invoice] = services.invoice_run(year=2023, issue_date=D(2023, 6, 1))
+    assert (invoice.number, invoice.amount, invoice.total) == (
+        "2023-0001",
+        Decimal("5000.00"),
+        Decimal("5000.00"),
+    )
+    assert invoice.due_date == D(2023, 7, 1)
+    assert (invoice.vat_category, invoice.vat_amount) == ("O", Decimal("0.00"))
+    assert invoice.debtor_name == "Gemeente Diemen"
+    assert invoice.debtor_oin == "00000001001997233000"
+
+
+@pytest.mark.django_db
+def test_a_second_run_creates_nothing_and_numbers_have_no_gaps():
+    services.fee_reference_load()
+    listed(3)
+    first = services.invoice_run(year=2024, issue_date=D(2024, 1, 10))
+    assert [i.number for i in first] == ["2024-0001", "2024-0002", "2024-0003"]
+    assert services.invoice_run(year=2024, issue_date=D(2024, 1, 11)) == []
+    listed(1)
+    assert [i.number for i in services.invoice_run(year=2024, issue_date=D(2024, 2, 1))] == [
+        "2024-0004"
+    ]
+    assert InvoiceSequence.objects.get(year=2024).last_number == 4
+
+
+@pytest.mark.django_db
+def test_the_debtor_is_copied_as_it_was_on_the_invoice_date():
+    services.fee_reference_load()
+    [membership] = listed(1)
+    services.billing_details_update(
+        municipality=membership.municipality, purchase_order="PO-123", city="Diemen"
+    )
+    [invoice] = services.invoice_run(year=2024, issue_date=D(2024, 1, 10))
+    services.billing_details_update(municipality=membership.municipality, purchase_order="PO-999")
+    invoice.refresh_from_db()
+    assert (invoice.purchase_order, invoice.debtor_city) == ("PO-123", "Diemen")
+
+
+@pytest.mark.django_db
+def test_a_credit_note_references_the_invoice_and_frees_the_year():
+    services.fee_reference_load()
+    [membership] = listed(1)
+    [invoice] = services.invoice_run(year=2024, issue_date=D(2024, 1, 10))
+    note = services.invoice_credit(
+        invoice=invoice, reason="verkeerd adres", issue_date=D(2024, 2, 1)
+    )
+    assert (note.number, note.kind, note.credits, note.total) == (
+        "2024-0002",
+        Invoice.Kind.CREDIT_NOTE,
+        invoice,
+        Decimal("-5000.00"),
+    )
+    with pytest.raises(ValidationError):
+        services.invoice_credit(invoice=invoice, reason="nog eens")
+    [again] = services.invoice_run(year=2024, issue_date=D(2024, 2, 2))
+    assert again.number == "2024-0003" and again.membership == membership
+    statuses = {
+        i.number: selectors.invoice_status(i, D(2024, 3, 1))
+        for i in selectors.invoices_for_year(year=2024)
+    }
+    assert statuses == {"2024-0001": "credited", "2024-0002": "credit_note", "2024-0003": "draft"}
+
+
+@pytest.mark.django_db
+def test_partial_payments_add_up():
+    services.fee_reference_load()
+    listed(1)
+    [invoice] = services.invoice_run(year=2024, issue_date=D(2024, 1, 10))
+    services.invoice_mark_sent(invoice=invoice, recipients=["f@gemeente.nl"])
+    services.payment_register(invoice=invoice, paid_on=D(2024, 1, 20), amount=Decimal("2000"))
+
+    def status():
+        return selectors.invoice_status(
+            selectors.invoice_by_number(number=invoice.number), D(2024, 1, 25)
+        )
+
+    assert status() == "partly_paid"
+    services.payment_register(invoice=invoice, paid_on=D(2024, 1, 22), amount=Decimal("3000"))
+    assert status() == "paid"
+    with pytest.raises(ValidationError):
+        services.payment_register(invoice=invoice, paid_on=D(2024, 1, 22), amount=Decimal("0"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_create_no_duplicates():
+    services.fee_reference_load()
+    listed(20)
+    results, errors = [], []
+    start = threading.Barrier(2)
+
+    def run():
+        try:
+            start.wait()
+            results.append(services.invoice_run(year=2024, issue_date=D(2024, 1, 10)))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(len(r) for r in results) == [0, 20]
+    numbers = sorted(Invoice.objects.values_list("sequence", flat=True))
+    assert numbers == list(range(1, 21))
