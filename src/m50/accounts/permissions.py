@@ -35,6 +35,9 @@ RULES: Final[dict[str, frozenset]] = {
     "membership.propose": frozenset({Role.MEMBER_CONTACT}),
     "membership.record": frozenset({Role.BUREAU}),
     "membership.view_deadlines": frozenset({Role.BUREAU}),
+    # Money: the bureau does the finance; a municipality's contact sees its own invoices.
+    "finance.manage": frozenset({Role.BUREAU}),
+    "finance.view_own": frozenset({Role.MEMBER_CONTACT}),
 }
 
 
