@@ -398,3 +398,16 @@ def test_amounts_must_be_decimals():
     invoice.total = 5000.0
     with pytest.raises(TypeError):
         invoice_ubl(invoice)
+
+
+def test_identifiers_that_cannot_be_an_oin_or_kvk_number_are_refused():
+    invoice = diemen_invoice()
+    invoice.debtor_oin = "0000000100199723300"  # 19 digits
+    invoice.debtor_kvk = "3437481A"
+    with override_settings(M50_SELLER={**SELLER_WITH_VAT, "kvk": "KVK123"}):
+        problems = ubl_problems(invoice)
+    assert problems == [
+        "Het OIN van de debiteur (0000000100199723300) is geen nummer van 20 cijfers.",
+        "Het KvK-nummer van de debiteur (3437481A) is geen nummer van 8 cijfers.",
+        "Het KvK-nummer van het netwerk (KVK123) is geen nummer van 8 cijfers.",
+    ]

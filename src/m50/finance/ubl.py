@@ -141,6 +141,16 @@ def ubl_problems(invoice: Invoice) -> list[str]:
         problems.append(
             _("De debiteur heeft geen OIN en geen KvK-nummer (nodig als elektronisch adres).")
         )
+    for label, value, length in (
+        (_("Het OIN van de debiteur"), invoice.debtor_oin.strip(), 20),
+        (_("Het KvK-nummer van de debiteur"), invoice.debtor_kvk.strip(), 8),
+        (_("Het KvK-nummer van het netwerk"), str(seller.get("kvk", "")).strip(), 8),
+    ):
+        if value and not (value.isdigit() and len(value) == length):
+            problems.append(
+                _("%(label)s (%(value)s) is geen nummer van %(length)d cijfers.")
+                % {"label": label, "value": value, "length": length}
+            )
     if not (invoice.debtor_address_line and invoice.debtor_postal_code and invoice.debtor_city):
         problems.append(_("Het adres van de debiteur is onvolledig (adres, postcode en plaats)."))
     if not seller.get("kvk"):
