@@ -79,7 +79,8 @@ class Invoice(models.Model):
         DRAFT = "draft", _("concept")
         SENT = "sent", _("verzonden")
 
-    number = models.CharField(_("factuurnummer"), max_length=9, unique=True)  # 2024-0001
+    # 2024-0001; a fifth digit only past 9,999 invoices in a year.
+    number = models.CharField(_("factuurnummer"), max_length=12, unique=True)
     year = models.PositiveSmallIntegerField(_("nummerjaar"))
     sequence = models.PositiveIntegerField(_("volgnummer"))
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)

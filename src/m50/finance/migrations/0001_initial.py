@@ -153,7 +153,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "number",
-                    models.CharField(max_length=9, unique=True, verbose_name="factuurnummer"),
+                    models.CharField(max_length=12, unique=True, verbose_name="factuurnummer"),
                 ),
                 ("year", models.PositiveSmallIntegerField(verbose_name="nummerjaar")),
                 ("sequence", models.PositiveIntegerField(verbose_name="volgnummer")),
