@@ -49,6 +49,24 @@ class DecidingBody(models.TextChoices):
     BOARD = "board", _("bestuur van het M50")
 
 
+# How each body is named in a sentence: Dutch needs the right article ("het college",
+# "de burgemeester"), which a label cannot carry.
+BODY_PHRASES = {
+    DecidingBody.COLLEGE: _("het college van B&W"),
+    DecidingBody.MAYOR: _("de burgemeester"),
+    DecidingBody.COUNCIL: _("de gemeenteraad"),
+    DecidingBody.BOARD: _("het bestuur van het M50"),
+}
+
+
+def body_phrase(body: str) -> str:
+    """The body, by value or by label, as named in a sentence; "" for none."""
+    for value, label in DecidingBody.choices:
+        if body in (value, str(label)):
+            return str(BODY_PHRASES[value])
+    return str(body or "")
+
+
 class Decision(models.Model):
     membership = models.ForeignKey(
         Membership,

@@ -19,7 +19,7 @@ from django.utils import translation
 
 from m50.accounts.models import Role, User
 from m50.membership import selectors
-from m50.membership.models import DecidingBody, Decision, ReminderSent
+from m50.membership.models import Decision, ReminderSent, body_phrase
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _send(row, decision, summary, recipients) -> None:
             "municipality": row.municipality,
             "days_left": summary.days_left,
             "deadline": summary.mandate.deadline,
-            "body": DecidingBody(summary.mandate.body).label,
+            "body": body_phrase(summary.mandate.body),
             "decision": decision,
             "url": url,
         }

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from m50.membership.models import DecidingBody, DecisionKind
+from m50.membership.models import DecidingBody, DecisionKind, body_phrase
 
 
 class Status(StrEnum):
@@ -337,10 +338,10 @@ def _check_mandate(fact: Fact, seen: list[Fact]) -> list[Problem]:
             Problem(
                 "no_mandate",
                 _(
-                    "De %(body)s heeft geen mandaat om over definitief lidmaatschap te "
+                    "%(body)s heeft geen mandaat om over definitief lidmaatschap te "
                     "besluiten; het college kan dat wel zelf."
                 )
-                % {"body": DecidingBody(fact.deciding_body).label},
+                % {"body": capfirst(body_phrase(fact.deciding_body))},
                 fact.id,
             )
         ]

@@ -41,6 +41,7 @@ from m50.membership.models import (
     Decision,
     DecisionKind,
     DecisionProposal,
+    body_phrase,
 )
 from m50.municipalities import selectors as registry
 from m50.municipalities.models import Municipality
@@ -209,7 +210,8 @@ def history_entry(event) -> HistoryEntry:
 
 
 def _body_label(body: str) -> str:
-    return str(DecidingBody(body).label) if body else ""
+    # Shown inside sentences ("de burgemeester mag ..."), so with its article.
+    return body_phrase(body)
 
 
 def _mandate_view(summary: rules.Summary) -> dict | None:
