@@ -193,6 +193,7 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self.ns = ""
+        self._paths: dict[str, str] = {}  # "Acct/Id/IBAN" -> "{ns}Acct/{ns}Id/{ns}IBAN"
 
     # -- helpers
 
@@ -211,7 +212,11 @@ class _Reader:
         return parent.findall(self._qualified(path))
 
     def _qualified(self, path: str) -> str:
-        return "/".join(f"{{{self.ns}}}{step}" for step in path.split("/"))
+        qualified = self._paths.get(path)
+        if qualified is None:
+            qualified = "/".join(f"{{{self.ns}}}{step}" for step in path.split("/"))
+            self._paths[path] = qualified
+        return qualified
 
     def text(self, parent: etree._Element | None, path: str) -> str:
         element = self.find(parent, path)
