@@ -4,6 +4,7 @@ hand, the import-camt command, and a query count that does not grow with the lin
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -290,9 +291,10 @@ def test_credited_invoices_credit_notes_and_several_numbers_stay_unmatched():
 
 def test_a_number_inside_a_longer_token_is_not_an_invoice_number():
     assert payments.invoice_numbers("NL2024-00015 x12024-0001 2024-0001a") == []
-    assert payments.invoice_numbers("fact.nr.2024-0001/2024-0002, 2024-0001") == [
+    assert payments.invoice_numbers("fact.nr.2024-0001/2024-0002, 2024-0001 2024-10000") == [
         "2024-0001",
         "2024-0002",
+        "2024-10000",  # past 9,999 invoices in a year
     ]
 
 
@@ -347,6 +349,53 @@ def test_a_file_with_a_new_and_an_old_statement_imports_only_the_new_one():
     assert (report.imported, report.already_imported) == (["S2"], ["S1"])
     assert report.summary().endswith("Al eerder ingelezen en overgeslagen: afschrift S1.")
     assert Payment.objects.count() == 2
+
+
+def _at_once(*files: bytes) -> list:
+    """Imports the files in threads started together; each result or exception, in order."""
+    results: list = [None] * len(files)
+    start = threading.Barrier(len(files))
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            results[index] = payments.bank_statement_import(file=files[index])
+        except Exception as exc:  # noqa: BLE001 - asserted by the caller
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(files))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_imported_twice_at_the_same_moment_is_imported_once():
+    make_invoices(4)
+    data = SAMPLE.read_bytes()
+
+    first, second = _at_once(data, data)
+
+    assert sorted([first.changed, second.changed]) == [False, True]
+    assert BankStatement.objects.count() == 1 and StatementLine.objects.count() == 6
+    assert Payment.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_statements_paying_one_invoice_at_the_same_moment_pay_it_once():
+    make_invoices(1)
+    one = statement_xml([entry_xml("5000.00", ustrd="2024-0001")], message_id="A")
+    other = statement_xml([entry_xml("5000.00", ustrd="2024-0001")], message_id="B")
+
+    reports = _at_once(one, other)
+
+    assert sorted(r.results[0].outcome for r in reports) == ["matched", "unmatched"]
+    assert Payment.objects.count() == 1
+    assert open_amount("2024-0001") == 0
 
 
 # --- Bad files --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -32,7 +32,8 @@ from m50.core.models import AuditEvent
 from m50.finance import camt, selectors, services
 from m50.finance.models import BankStatement, Invoice, Payment, StatementLine
 
-INVOICE_NUMBER = re.compile(r"\b(20\d{2})-(\d{4})\b")
+# 2024-0001; a fifth digit past 9,999 invoices in a year (the column holds up to seven).
+INVOICE_NUMBER = re.compile(r"\b(20\d{2})-(\d{4,7})\b")
 BATCH_SIZE = 500
 # Values per IN (...) list: far below the bound parameters SQLite (32,766 since 3.32) and
 # PostgreSQL accept, so a file of any size needs one query per 5,000 invoice numbers.
@@ -163,12 +164,21 @@ def _chunks(values: list[Any], size: int = IN_LIST_SIZE) -> Iterator[list[Any]]:
         yield values[start : start + size]
 
 
-def _invoices_with_paid(**lookup) -> QuerySet[Invoice]:
-    """Invoices annotated with ``paid``, locked until the end of the transaction.
+def _lock_invoices(**lookup) -> None:
+    """Locks the invoices until the end of the transaction, so that two imports (or an import
+    and a match by hand) at once cannot both book what is open.
 
-    What was paid comes from a subquery, not a join with GROUP BY, so that PostgreSQL can lock
-    the rows (FOR UPDATE): two imports at once cannot both book the open amount.
+    A statement of its own, before the amounts are read: in PostgreSQL's READ COMMITTED a
+    query that waited for a lock still reads with the snapshot from before the wait, and so
+    would miss the other's payments. SQLite has no row locks; its transactions take the write
+    lock at BEGIN (``transaction_mode`` IMMEDIATE in the settings) and queue there.
     """
+    if connection.features.has_select_for_update:
+        list(Invoice.objects.filter(**lookup).select_for_update().order_by("pk").values_list("pk"))
+
+
+def _invoices_with_paid(**lookup) -> QuerySet[Invoice]:
+    """Invoices annotated with ``paid``, the sum of their payments (see ``_lock_invoices``)."""
     paid = (
         Payment.objects.filter(invoice=OuterRef("pk"))
         .order_by()
@@ -176,24 +186,22 @@ def _invoices_with_paid(**lookup) -> QuerySet[Invoice]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return (
-        Invoice.objects.filter(**lookup)
-        .annotate(
-            paid=Coalesce(
-                Subquery(paid),
-                Value(ZERO),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
+    return Invoice.objects.filter(**lookup).annotate(
+        paid=Coalesce(
+            Subquery(paid),
+            Value(ZERO),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
         )
-        .select_for_update(of=("self",))
-        .order_by("pk")
     )
 
 
 def _referenced_invoices(numbers: Iterable[str]) -> dict[str, Invoice]:
+    """The invoices with these numbers, locked, with what was paid on them: one query (two on
+    PostgreSQL, with the lock) per 5,000 numbers."""
     wanted = sorted(set(numbers))
     invoices: dict[str, Invoice] = {}
     for chunk in _chunks(wanted):
+        _lock_invoices(number__in=chunk)
         invoices.update(
             (invoice.number, invoice) for invoice in _invoices_with_paid(number__in=chunk)
         )
@@ -453,6 +461,7 @@ def statement_line_match(*, line: StatementLine, invoice: Invoice, actor) -> Pay
             _("Deze regel is al gekoppeld aan factuur %(number)s.")
             % {"number": existing.invoice.number if existing.invoice else "-"}
         )
+    _lock_invoices(pk=invoice.pk)
     invoice = _invoices_with_paid(pk=invoice.pk).get()
     refusal = _refusal(invoice, line.amount, selectors.open_amount(invoice))
     if refusal:
