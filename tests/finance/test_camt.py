@@ -189,8 +189,7 @@ def test_the_sample_matches_full_partial_and_structured_and_leaves_the_rest():
     assert report.debits == 1
     assert report.imported == ["0417164300-2024-03-15"] and report.already_imported == []
     assert report.summary() == (
-        "6 regels ingelezen: 2 betaald, 1 deels betaald, 3 niet gekoppeld "
-        "(waarvan 1 afschrijving(en))."
+        "6 regels ingelezen: 2 betaald, 1 deels betaald, 3 niet gekoppeld (waarvan 1 afschrijving)."
     )
     outcomes = [(r.outcome, r.invoice_number) for r in report.results]
     assert outcomes == [
@@ -255,6 +254,7 @@ def test_partial_payments_add_up_and_an_over_payment_stays_unmatched():
         ("unmatched", "2024-0001"),
         ("unmatched", "2024-0002"),
     ]
+    assert report.summary() == ("4 regels ingelezen: 1 betaald, 1 deels betaald, 2 niet gekoppeld.")
     assert report.results[2].reason == "factuur 2024-0001 is al volledig betaald."
     assert report.results[3].reason == (
         "het bedrag (€ 5.000,01) is hoger dan wat op factuur 2024-0002 openstaat (€ 5.000,00)."
@@ -296,6 +296,14 @@ def test_a_number_inside_a_longer_token_is_not_an_invoice_number():
         "2024-0002",
         "2024-10000",  # past 9,999 invoices in a year
     ]
+
+
+def test_a_day_without_entries_is_imported_as_an_empty_statement():
+    report = payments.bank_statement_import(file=statement_xml([]))
+
+    assert report.changed and report.lines == 0
+    assert report.summary() == "0 regels ingelezen: 0 betaald, 0 deels betaald, 0 niet gekoppeld."
+    assert BankStatement.objects.count() == 1
 
 
 # --- Importing again --------------------------------------------------------------------------
@@ -347,6 +355,9 @@ def test_a_file_with_a_new_and_an_old_statement_imports_only_the_new_one():
     report = payments.bank_statement_import(file=both)
 
     assert (report.imported, report.already_imported) == (["S2"], ["S1"])
+    (event,) = AuditEvent.objects.filter(action="bank_statement.import", object_repr__endswith="S2")
+    assert event.changes["lines"] == {"old": None, "new": 1}
+    assert event.changes["matched"] == {"old": None, "new": 1}
     assert report.summary().endswith("Al eerder ingelezen en overgeslagen: afschrift S1.")
     assert Payment.objects.count() == 2
 
@@ -654,7 +665,7 @@ def test_the_command_prints_the_counts_and_a_rerun_changes_nothing():
     printed = out.getvalue()
     assert printed.startswith(
         "6 regels ingelezen: 2 betaald, 1 deels betaald, 3 niet gekoppeld "
-        "(waarvan 1 afschrijving(en)).\n"
+        "(waarvan 1 afschrijving).\n"
     )
     assert "niet gekoppeld: onbekend factuurnummer 2024-0999." in printed
     again = StringIO()

@@ -313,7 +313,8 @@ class _Reader:
             statements.append(statement)
 
         if self.problems:
-            raise CamtError(self.problems)
+            # In the order of the file; a missing child is reported at its parent's line.
+            raise CamtError(sorted(self.problems, key=lambda problem: problem.line or 0))
         return Message(
             message_id=message_id,
             created_at=created_at,

@@ -15,6 +15,7 @@ statement id) is skipped, so importing a file again changes nothing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -94,22 +95,23 @@ class ImportReport:
         """The outcome in Dutch, one or two sentences."""
         parts = []
         if self.imported:
-            parts.append(
+            read = ngettext(
+                "%(lines)d regel ingelezen", "%(lines)d regels ingelezen", self.lines
+            ) % {"lines": self.lines}
+            counts = _(
+                "%(matched)d betaald, %(partial)d deels betaald, %(unmatched)d niet gekoppeld"
+            ) % {"matched": self.matched, "partial": self.partial, "unmatched": self.unmatched}
+            debits = (
                 ngettext(
-                    "%(lines)d regel ingelezen: %(matched)d betaald, %(partial)d deels betaald, "
-                    "%(unmatched)d niet gekoppeld (waarvan %(debits)d afschrijving(en)).",
-                    "%(lines)d regels ingelezen: %(matched)d betaald, %(partial)d deels betaald, "
-                    "%(unmatched)d niet gekoppeld (waarvan %(debits)d afschrijving(en)).",
-                    self.lines,
+                    " (waarvan %(debits)d afschrijving)",
+                    " (waarvan %(debits)d afschrijvingen)",
+                    self.debits,
                 )
-                % {
-                    "lines": self.lines,
-                    "matched": self.matched,
-                    "partial": self.partial,
-                    "unmatched": self.unmatched,
-                    "debits": self.debits,
-                }
+                % {"debits": self.debits}
+                if self.debits
+                else ""
             )
+            parts.append(f"{read}: {counts}{debits}.")
         if self.already_imported:
             ids = ", ".join(self.already_imported)
             if self.imported:
@@ -380,7 +382,11 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
             )
     Payment.objects.bulk_create(payments, batch_size=BATCH_SIZE)
     AuditEvent.objects.bulk_create(_audit_events(payments, actor), batch_size=BATCH_SIZE)
-    for _statement, row in stored:
+    first = 0
+    for statement, row in stored:
+        results = report.results[first : first + len(statement.entries)]
+        first += len(statement.entries)
+        outcomes = Counter(result.outcome for result in results)
         audit_record(
             action="bank_statement.import",
             obj=row,
@@ -390,10 +396,10 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
                 {
                     "message_id": message.message_id,
                     "file_name": name,
-                    "lines": report.lines,
-                    "matched": report.matched,
-                    "partial": report.partial,
-                    "unmatched": report.unmatched,
+                    "lines": len(results),
+                    "matched": outcomes[Outcome.MATCHED],
+                    "partial": outcomes[Outcome.PARTIAL],
+                    "unmatched": outcomes[Outcome.UNMATCHED],
                 },
             ),
         )
