@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from m50.accounts.models import Role
 from m50.accounts.permissions import ANONYMOUS, EVERYONE, RULES
 from m50.contacts.models import Organisation
+from m50.finance.models import Invoice
 from m50.membership import services as membership_services
 from m50.membership.models import DecidingBody, DecisionKind
 from tests.factories import (
@@ -92,7 +93,28 @@ def sample(db):
         "pk": person.pk,
         "decision_id": decision.pk,
         "proposal_id": proposal.pk,
+        "number": _sample_invoice(membership).number,
     }
+
+
+def _sample_invoice(membership) -> Invoice:
+    """Diemen's invoice 2024-0001 (stored directly: the sample is no definitive member)."""
+    return Invoice.objects.create(
+        number="2024-0001",
+        year=2024,
+        sequence=1,
+        membership=membership,
+        fee_year=2024,
+        issue_date=datetime.date(2024, 1, 15),
+        due_date=datetime.date(2024, 2, 14),
+        amount="5000.00",
+        vat_category="O",
+        vat_rate="0.00",
+        vat_amount="0.00",
+        total="5000.00",
+        description="Contributie M50 2024, Diemen",
+        debtor_name="Gemeente Diemen",
+    )
 
 
 def _kwargs_for(name, pattern, sample):
@@ -163,6 +185,9 @@ EXPECTED = {
     ("api:decision-list", "post"): endpoint({B}, WRITE_ALLOWED),
     ("api:decision-detail", "patch"): endpoint({B}, WRITE_ALLOWED),
     ("api:decision-withdraw", "post"): endpoint({B}, WRITE_ALLOWED),
+    # A member contact reads its own municipality's invoices; another's is a 404, not a 403.
+    ("api:invoice-list", "get"): endpoint({B, MC}),
+    ("api:invoice-detail", "get"): {**endpoint({B}), MC: 404},
 }
 
 

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from m50.api import views
 from m50.contacts.api import OrganisationViewSet
+from m50.finance.api import InvoiceViewSet
 from m50.membership.api import DecisionViewSet, MembershipViewSet
 from m50.municipalities.api import MunicipalityViewSet
 
@@ -13,6 +14,7 @@ router.register("gemeenten", MunicipalityViewSet, basename="municipality")
 router.register("organisaties", OrganisationViewSet, basename="organisation")
 router.register("lidmaatschappen", MembershipViewSet, basename="membership")
 router.register("besluiten", DecisionViewSet, basename="decision")
+router.register("facturen", InvoiceViewSet, basename="invoice")
 
 app_name = "api"
 urlpatterns = [
