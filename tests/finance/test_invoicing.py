@@ -251,3 +251,16 @@ def test_two_runs_at_the_same_moment_create_no_duplicates():
     assert sorted(len(r) for r in results) == [0, 20]
     numbers = sorted(Invoice.objects.values_list("sequence", flat=True))
     assert numbers == list(range(1, 21))
+
+
+@pytest.mark.django_db
+def test_a_payment_beyond_the_open_amount_is_refused():
+    services.fee_reference_load()
+    listed(1)
+    [invoice] = services.invoice_run(year=2024, issue_date=D(2024, 1, 10))
+    services.payment_register(invoice=invoice, paid_on=D(2024, 1, 20), amount=Decimal("4000"))
+    with pytest.raises(ValidationError, match="hoger dan wat openstaat"):
+        services.payment_register(
+            invoice=invoice, paid_on=D(2024, 1, 21), amount=Decimal("1000.01")
+        )
+    assert invoice.payments.count() == 1

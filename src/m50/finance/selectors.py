@@ -51,11 +51,11 @@ def invoice_status(invoice: Invoice, today: datetime.date | None = None) -> str:
         paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
     if paid >= invoice.total:
         return Status.PAID
-    if invoice.state == Invoice.State.DRAFT:
-        return Status.DRAFT
-    if invoice.due_date < today:
+    if invoice.due_date < today and (paid > 0 or invoice.state == Invoice.State.SENT):
         return Status.OVERDUE
-    return Status.PARTLY_PAID if paid > 0 else Status.SENT
+    if paid > 0:  # also a draft that was paid before it was sent
+        return Status.PARTLY_PAID
+    return Status.DRAFT if invoice.state == Invoice.State.DRAFT else Status.SENT
 
 
 def open_amount(invoice: Invoice) -> Decimal:

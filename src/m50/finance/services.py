@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -349,6 +350,16 @@ def payment_register(
         raise ValidationError(_("Een betaling is een positief bedrag."))
     if invoice.kind != Invoice.Kind.INVOICE:
         raise ValidationError(_("Een betaling hoort bij een factuur, niet bij een creditnota."))
+    # Locked, so two payments registered at once cannot both fit the same open amount.
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.credited:
+        raise ValidationError(_("Deze factuur is gecrediteerd; er valt niets meer te betalen."))
+    paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+    if amount > invoice.total - paid:
+        raise ValidationError(
+            _("Het bedrag (%(amount)s) is hoger dan wat openstaat (%(open)s).")
+            % {"amount": amount, "open": invoice.total - paid}
+        )
     payment = Payment.objects.create(
         invoice=invoice,
         paid_on=paid_on,
