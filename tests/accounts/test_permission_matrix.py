@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from m50.accounts.models import Role
 from m50.accounts.permissions import ANONYMOUS, EVERYONE, RULES
 from m50.contacts.models import Organisation
-from m50.finance.models import Invoice
+from m50.finance.models import BankStatement, Invoice, StatementLine
 from m50.membership import services as membership_services
 from m50.membership.models import DecidingBody, DecisionKind
 from tests.factories import (
@@ -28,7 +28,12 @@ EXCLUDED_NAMESPACES = {"admin"}
 EXCLUDED_NAMES = {"set_language", "accounts:logout"}  # POST-only, tested elsewhere
 # Routes that also check the object: a municipal user of another municipality than the
 # sample's (Diemen) is refused, even with the rule.
-OWN_MUNICIPALITY_ONLY = {"membership:proposal_create"}
+OWN_MUNICIPALITY_ONLY = {
+    "membership:proposal_create",
+    "finance:invoice_detail",
+    "finance:invoice_pdf",
+    "finance:invoice_ubl",
+}
 
 
 def _walk(resolver, namespace=""):
@@ -94,6 +99,7 @@ def sample(db):
         "decision_id": decision.pk,
         "proposal_id": proposal.pk,
         "number": _sample_invoice(membership).number,
+        "line_id": _sample_statement_line().pk,
     }
 
 
@@ -114,6 +120,24 @@ def _sample_invoice(membership) -> Invoice:
         total="5000.00",
         description="Contributie M50 2024, Diemen",
         debtor_name="Gemeente Diemen",
+        # What an e-invoice needs, so that the UBL download is a document, not a refusal.
+        debtor_address_line="Postbus 191",
+        debtor_postal_code="1110 AD",
+        debtor_city="Diemen",
+        debtor_oin="00000001001997233000",
+    )
+
+
+def _sample_statement_line() -> StatementLine:
+    """An unmatched credit line of a bank statement, for the page that matches it by hand."""
+    statement = BankStatement.objects.create(
+        message_id="MSG-1", statement_id="STMT-1", account_iban="NL91ABNA0417164300"
+    )
+    return StatementLine.objects.create(
+        statement=statement,
+        booking_date=datetime.date(2024, 2, 1),
+        amount="5000.00",
+        remittance="contributie",
     )
 
 
@@ -188,6 +212,24 @@ EXPECTED = {
     # A member contact reads its own municipality's invoices; another's is a 404, not a 403.
     ("api:invoice-list", "get"): endpoint({B, MC}),
     ("api:invoice-detail", "get"): {**endpoint({B}), MC: 404},
+    # Finance pages: the bureau's. The sample invoice is Diemen's, so the member contact (of
+    # another municipality) is refused its page and downloads (own municipality only).
+    ("finance:overview", "get"): page({B}),
+    ("finance:invoice_run", "get"): page({B}),
+    ("finance:fees", "get"): page({B}),
+    ("finance:billing_details", "get"): page({B}),
+    ("finance:invoice_list", "get"): page({B}),
+    ("finance:invoice_detail", "get"): page({B}),
+    ("finance:invoice_send", "get"): page({B}),
+    ("finance:invoice_credit", "get"): page({B}),
+    ("finance:payment_create", "get"): page({B}),
+    ("finance:invoice_pdf", "get"): page({B}),
+    ("finance:invoice_ubl", "get"): page({B}),
+    ("finance:open_amounts", "get"): page({B}),
+    ("finance:payment_list", "get"): page({B}),
+    ("finance:bank_lines", "get"): page({B}),
+    ("finance:statement_import", "get"): page({B}),
+    ("finance:line_match", "get"): page({B}),
 }
 
 

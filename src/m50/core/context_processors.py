@@ -11,7 +11,7 @@ NAVIGATION = [
     ("municipalities:prospects", _("Kansrijke gemeenten"), "registry.view_prospects"),
     ("contacts:organisation_list", _("Organisaties"), "contacts.view"),
     ("membership:overview", _("Lidmaatschap"), "membership.view"),
-    (None, _("Financiën"), None),
+    ("finance:overview", _("Financiën"), "finance.manage"),
     (None, _("Pijlers"), None),
     (None, _("Activiteiten"), None),
     (None, _("Kennis"), None),

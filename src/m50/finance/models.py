@@ -222,3 +222,26 @@ class StatementLine(models.Model):
 
 
 ZERO = Decimal("0.00")
+
+
+class PaymentReminder(models.Model):
+    """A payment reminder sent for an overdue invoice; one per invoice and round, so sending
+    the reminders again (cron, a missed day) sends each one once."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("factuur")
+    )
+    round = models.PositiveSmallIntegerField(_("ronde"))
+    sent_on = models.DateField(_("verzonden op"))
+    sent_to = models.CharField(_("verzonden aan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["invoice", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "round"], name="payment_reminder_once")
+        ]
+        verbose_name = _("betalingsherinnering")
+        verbose_name_plural = _("betalingsherinneringen")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.round}"

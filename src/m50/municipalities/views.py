@@ -8,6 +8,7 @@ from django.shortcuts import render
 from m50.accounts.permissions import has_rule
 from m50.contacts import selectors as contact_selectors
 from m50.core.access import rule_required
+from m50.finance.views import municipality_invoices_context
 from m50.membership.views import dossier_context
 from m50.municipalities import selectors
 from m50.municipalities.charts import population_bar_chart
@@ -87,6 +88,7 @@ def municipality_detail(request, code: str):
             past_positions=past,
         )
     context.update(dossier_context(request, municipality))
+    context.update(municipality_invoices_context(request, municipality))
     return render(request, "municipalities/detail.html", context)
 
 

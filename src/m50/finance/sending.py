@@ -1,0 +1,222 @@
+"""Sending invoices and payment reminders by e-mail.
+
+An invoice (or credit note) goes to the invoice address on the invoice, the debtor's e-mail as
+it was on the invoice date; without one, to the municipality's member contacts. The PDF and the
+UBL e-invoice are attached. The mail is sent inside the transaction that records the invoice as
+sent, so a mail server that refuses leaves the invoice as it was.
+
+Payment reminders: an overdue invoice gets one reminder per round (the first the day after the
+due date, the next ``M50_PAYMENT_REMINDER_DAYS`` later). Each reminder is recorded (unique per
+invoice and round) in the same transaction as it is sent, so running the command twice a day,
+or after a missed day, sends each reminder once, and only the latest round that is due.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from m50.accounts.models import Role, User
+from m50.finance import selectors, services
+from m50.finance.models import Invoice, PaymentReminder
+
+# Days after the due date on which each reminder round starts: round 1 the day after the due
+# date, round 2 thirty days later.
+DEFAULT_REMINDER_DAYS = (0, 30)
+PDF_CONTENT_TYPE = "application/pdf"
+UBL_CONTENT_TYPE = "application/xml"
+
+
+def reminder_days() -> tuple[int, ...]:
+    return tuple(
+        sorted(
+            int(d) for d in getattr(settings, "M50_PAYMENT_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
+        )
+    )
+
+
+def _contact_emails(municipality_ids) -> dict[int, list[str]]:
+    emails: dict[int, list[str]] = {}
+    rows = (
+        User.objects.filter(
+            role=Role.MEMBER_CONTACT, municipality_id__in=municipality_ids, is_active=True
+        )
+        .exclude(email="")
+        .order_by("email")
+        .values_list("municipality_id", "email")
+    )
+    for municipality_id, email in rows:
+        emails.setdefault(municipality_id, []).append(email)
+    return emails
+
+
+def invoice_recipients(invoice: Invoice) -> list[str]:
+    """The debtor's e-mail on the invoice, else the municipality's member contacts."""
+    if invoice.debtor_email.strip():
+        return [invoice.debtor_email.strip()]
+    municipality_id = invoice.membership.municipality_id
+    return _contact_emails([municipality_id]).get(municipality_id, [])
+
+
+def invoice_attachments(invoice: Invoice) -> list[tuple[str, bytes, str]]:
+    """(file name, content, type) of the PDF and the UBL e-invoice; a Dutch ValidationError
+    when the invoice cannot be an e-invoice."""
+    from m50.finance.pdf import invoice_pdf
+    from m50.finance.ubl import UblError, invoice_ubl
+
+    try:
+        ubl = invoice_ubl(invoice)
+    except UblError as error:
+        raise ValidationError(
+            _("Geen e-factuur mogelijk voor %(number)s: %(problems)s")
+            % {"number": invoice.number, "problems": " ".join(error.messages)}
+        ) from error
+    stem = ("creditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "factuur") + (
+        f"-{invoice.number}"
+    )
+    return [
+        (f"{stem}.pdf", invoice_pdf(invoice), PDF_CONTENT_TYPE),
+        (f"{stem}.xml", ubl, UBL_CONTENT_TYPE),
+    ]
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    with translation.override("nl"):
+        subject = render_to_string(f"finance/email/{name}_subject.txt", context)
+        body = render_to_string(f"finance/email/{name}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def invoice_send(*, invoice: Invoice, actor=None) -> Invoice:
+    """E-mails the invoice (or credit note) with its PDF and UBL, and records it as sent.
+
+    Refuses, with a Dutch ValidationError and nothing sent or changed, a credited invoice, an
+    invoice without an address to send it to, and one that cannot be an e-invoice.
+    """
+    if invoice.kind == Invoice.Kind.INVOICE and invoice.credited:
+        raise ValidationError(
+            _("Factuur %(number)s is gecrediteerd; verstuur de creditnota in plaats daarvan.")
+            % {"number": invoice.number}
+        )
+    recipients = invoice_recipients(invoice)
+    if not recipients:
+        raise ValidationError(
+            _(
+                "Er is geen e-mailadres om %(number)s naar te versturen: de factuur heeft geen "
+                "e-mailadres van de debiteur en de gemeente heeft geen contactpersoon met een "
+                "e-mailadres."
+            )
+            % {"number": invoice.number}
+        )
+    attachments = invoice_attachments(invoice)
+    subject, body = _render(
+        "invoice",
+        {
+            "invoice": invoice,
+            "credit_note": invoice.kind == Invoice.Kind.CREDIT_NOTE,
+            "seller": settings.M50_SELLER,
+        },
+    )
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    for attachment in attachments:
+        message.attach(*attachment)
+    with transaction.atomic():
+        sent = services.invoice_mark_sent(invoice=invoice, recipients=recipients, actor=actor)
+        message.send()
+    return sent
+
+
+@dataclass(frozen=True)
+class SentReminder:
+    number: str
+    municipality: str
+    round: int
+    recipients: tuple[str, ...]
+
+
+def overdue_invoices(*, today: datetime.date) -> list[Invoice]:
+    """Invoices overdue on ``today`` (see :func:`selectors.invoice_status`), oldest first."""
+    candidates = (
+        selectors.invoice_queryset()
+        .filter(
+            kind=Invoice.Kind.INVOICE,
+            credited=False,
+            state=Invoice.State.SENT,
+            due_date__lt=today,
+        )
+        .order_by("due_date", "year", "sequence")
+    )
+    return [
+        invoice
+        for invoice in candidates
+        if selectors.invoice_status(invoice, today) == selectors.Status.OVERDUE
+    ]
+
+
+def due_round(invoice: Invoice, today: datetime.date) -> int:
+    """The latest reminder round due on ``today`` (1, 2, ...); 0 before the due date passed."""
+    days_late = (today - invoice.due_date).days
+    return sum(1 for start in reminder_days() if days_late > start)
+
+
+def payment_reminders_send(*, today: datetime.date | None = None) -> list[SentReminder]:
+    today = today or timezone.localdate()
+    invoices = overdue_invoices(today=today)
+    sent_rounds: dict[int, set[int]] = {}
+    # The same selection as a join, not a list of ids: no limit on the number of invoices.
+    for invoice_id, number in PaymentReminder.objects.filter(
+        invoice__kind=Invoice.Kind.INVOICE, invoice__credited=False, invoice__due_date__lt=today
+    ).values_list("invoice_id", "round"):
+        sent_rounds.setdefault(invoice_id, set()).add(number)
+    contacts = _contact_emails({invoice.membership.municipality_id for invoice in invoices})
+    sent: list[SentReminder] = []
+    for invoice in invoices:
+        round_number = due_round(invoice, today)
+        if round_number == 0 or any(r >= round_number for r in sent_rounds.get(invoice.pk, ())):
+            continue
+        recipients = (
+            [invoice.debtor_email.strip()]
+            if invoice.debtor_email.strip()
+            else contacts.get(invoice.membership.municipality_id, [])
+        )
+        if not recipients:
+            continue
+        subject, body = _render(
+            "payment_reminder",
+            {
+                "invoice": invoice,
+                "round": round_number,
+                "open_amount": selectors.open_amount(invoice),
+                "days_late": (today - invoice.due_date).days,
+                "seller": settings.M50_SELLER,
+            },
+        )
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        try:
+            with transaction.atomic():
+                PaymentReminder.objects.create(
+                    invoice=invoice,
+                    round=round_number,
+                    sent_on=today,
+                    sent_to=", ".join(recipients)[:300],
+                )
+                message.send()
+        except IntegrityError:
+            continue  # another run sent it a moment ago
+        sent.append(
+            SentReminder(
+                invoice.number,
+                invoice.membership.municipality.name,
+                round_number,
+                tuple(recipients),
+            )
+        )
+    return sent

@@ -1,0 +1,670 @@
+"""Finance pages: the year's invoice run, the fee schedule, billing details, invoices with their
+actions, open amounts, payments and bank statement lines, with CSV and XLSX exports.
+
+The views hold no rules: the services refuse what is not allowed, and the forms show why. The
+bureau has ``finance.manage``; a municipality's member contact (``finance.view_own``) sees and
+downloads its own municipality's invoices only (object-level check here).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from m50.accounts.permissions import has_rule
+from m50.core.access import rule_required
+from m50.finance import exports, selectors, services
+from m50.finance.forms import (
+    BillingForm,
+    CreditForm,
+    FeeForm,
+    InvoiceFilterForm,
+    MatchForm,
+    PaymentForm,
+    RunForm,
+    SendForm,
+    StatementForm,
+)
+from m50.finance.models import BillingDetails, Fee, Invoice, Payment, StatementLine
+from m50.finance.sending import invoice_recipients, invoice_send
+from m50.municipalities import selectors as registry
+from m50.municipalities.models import Municipality
+
+PAGE_SIZE = 50
+PAGE_PARAMETER = "pagina"
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+Status = selectors.Status
+
+
+def _payments_module():
+    """The bank statement import, when it is there (it is built alongside these pages)."""
+    try:
+        from m50.finance import payments
+    except ImportError:  # pragma: no cover - only while the module is being written
+        return None
+    return payments
+
+
+# --- Access -----------------------------------------------------------------------------------
+
+
+def manage_or_own(view):
+    """The bureau (``finance.manage``), or a member contact (``finance.view_own``): the view
+    then checks that the object is of the contact's own municipality."""
+    own = rule_required("finance.view_own")(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if has_rule(request.user, "finance.manage"):
+            return view(request, *args, **kwargs)
+        return own(request, *args, **kwargs)
+
+    wrapped.permission_rule = "finance.view_own"
+    return wrapped
+
+
+def _may_see(user, municipality_id: int) -> bool:
+    if has_rule(user, "finance.manage"):
+        return True
+    return has_rule(user, "finance.view_own") and user.municipality_id == municipality_id
+
+
+# --- Reads (fixed number of queries, whatever the number of invoices) --------------------------
+
+
+def invoices() -> QuerySet[Invoice]:
+    """Invoices with their municipality and what was paid on them (a subquery, so the rows can
+    be filtered on their status and summed)."""
+    paid = (
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Invoice.objects.select_related("membership__municipality", "credits").annotate(
+        paid=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY)
+    )
+
+
+def _open_condition() -> Q:
+    return Q(kind=Invoice.Kind.INVOICE, credited=False, total__gt=F("paid"))
+
+
+def status_q(status: str, today) -> Q:
+    """The rows of one derived status, as :func:`selectors.invoice_status` decides it."""
+    unpaid = _open_condition()
+    sent = unpaid & Q(state=Invoice.State.SENT)
+    return {
+        Status.CREDIT_NOTE: Q(kind=Invoice.Kind.CREDIT_NOTE),
+        Status.CREDITED: Q(kind=Invoice.Kind.INVOICE, credited=True),
+        Status.PAID: Q(kind=Invoice.Kind.INVOICE, credited=False, paid__gte=F("total")),
+        Status.DRAFT: unpaid & Q(state=Invoice.State.DRAFT),
+        Status.OVERDUE: sent & Q(due_date__lt=today),
+        Status.PARTLY_PAID: sent & Q(due_date__gte=today, paid__gt=0),
+        Status.SENT: sent & Q(due_date__gte=today, paid=0),
+    }[status]
+
+
+def invoice_list(*, year=None, status="", search="", municipality_id=None, today=None):
+    today = today or timezone.localdate()
+    qs = invoices()
+    if year:
+        qs = qs.filter(fee_year=year)
+    if status:
+        qs = qs.filter(status_q(status, today))
+    if search:
+        qs = qs.filter(membership__municipality__name__icontains=search)
+    if municipality_id is not None:
+        qs = qs.filter(membership__municipality_id=municipality_id)
+    return qs.order_by("-year", "-sequence")
+
+
+def totals(qs: QuerySet[Invoice]) -> dict:
+    """Invoiced (net of credit notes), paid and open over the selection: one query."""
+    open_amount = Case(
+        When(_open_condition(), then=F("total") - F("paid")),
+        default=Value(ZERO),
+        output_field=MONEY,
+    )
+    result = qs.order_by().aggregate(
+        invoiced=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY),
+        paid_total=Coalesce(Sum("paid"), Value(ZERO), output_field=MONEY),
+        open=Coalesce(Sum(open_amount), Value(ZERO), output_field=MONEY),
+    )
+    return {"invoiced": result["invoiced"], "paid": result["paid_total"], "open": result["open"]}
+
+
+def open_by_municipality(*, today):
+    late = Q(state=Invoice.State.SENT, due_date__lt=today)
+    return (
+        invoices()
+        .filter(_open_condition())
+        .values(
+            "membership__municipality__code",
+            "membership__municipality__name",
+        )
+        .annotate(
+            open=Sum(F("total") - F("paid"), output_field=MONEY),
+            overdue=Coalesce(
+                Sum(Case(When(late, then=F("total") - F("paid")), output_field=MONEY)),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
+            count=Count("pk"),
+            oldest_due=Min("due_date"),
+        )
+        .order_by("membership__municipality__name")
+    )
+
+
+def _row(invoice: Invoice, today) -> dict:
+    status = selectors.invoice_status(invoice, today)
+    return {
+        "invoice": invoice,
+        "status": status,
+        "status_label": Status.LABELS[status],
+        "open": selectors.open_amount(invoice),
+    }
+
+
+def _invoice_or_404(number: str) -> Invoice:
+    invoice = invoices().filter(number=number).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def _page(request, items):
+    paginator = Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
+    return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+def _bound(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _numbers(created: list[Invoice]) -> str:
+    if len(created) <= 10:
+        return ", ".join(invoice.number for invoice in created)
+    return f"{created[0].number} … {created[-1].number}"
+
+
+# --- Overview and the run ---------------------------------------------------------------------
+
+
+@rule_required("finance.manage")
+def overview(request):
+    today = timezone.localdate()
+    payments = _payments_module()
+    return render(
+        request,
+        "finance/overview.html",
+        {
+            "totals": totals(invoices().filter(kind=Invoice.Kind.INVOICE, credited=False)),
+            "overdue": invoices().filter(status_q(Status.OVERDUE, today)).count(),
+            "unmatched": payments.unmatched_lines(credit_only=True).count() if payments else None,
+            "year": today.year,
+        },
+    )
+
+
+@rule_required("finance.manage")
+def invoice_run(request):
+    today = timezone.localdate()
+    data = request.POST if request.method == "POST" else (request.GET if request.GET else None)
+    form = RunForm(data, initial={"year": today.year})
+    plan = None
+    if data is not None and form.is_valid():
+        year = form.cleaned_data["year"]
+        if request.method == "POST":
+            created = services.invoice_run(year=year, actor=request.user)
+            if created:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d factuur voor %(year)d aangemaakt: %(numbers)s.",
+                        "%(count)d facturen voor %(year)d aangemaakt: %(numbers)s.",
+                        len(created),
+                    )
+                    % {"count": len(created), "year": year, "numbers": _numbers(created)},
+                )
+                return redirect(reverse("finance:invoice_list") + f"?jaar={year}")
+            messages.info(
+                request,
+                _("Niets te doen: alle facturen voor %(year)d bestaan al.") % {"year": year}
+                if Fee.objects.filter(valid_from_year__lte=year).exists()
+                else _("Niets te doen: er is geen contributie vastgesteld voor %(year)d.")
+                % {"year": year},
+            )
+            return redirect(reverse("finance:invoice_run") + f"?year={year}")
+        plan = services.invoice_run_preview(year=year)
+    return render(
+        request,
+        "finance/run.html",
+        {
+            "form": form,
+            "plan": plan,
+            "plan_total": sum((item.amount for item in plan or ()), ZERO),
+            "year": form.cleaned_data.get("year") if plan is not None else None,
+        },
+    )
+
+
+# --- Fees and billing details -----------------------------------------------------------------
+
+
+@rule_required("finance.manage")
+def fees(request):
+    form = FeeForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fee = services.fee_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _("De contributie vanaf %(year)d is vastgesteld op € %(amount)s.")
+                % {"year": fee.valid_from_year, "amount": exports.money_text(fee.amount)},
+            )
+            return redirect("finance:fees")
+    return render(
+        request,
+        "finance/fees.html",
+        {"form": form, "fees": list(Fee.objects.all())},
+        status=400 if form.errors else 200,
+    )
+
+
+def _municipality(code: str) -> Municipality:
+    try:
+        return registry.municipality_queryset().get(code=code.upper())
+    except Municipality.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@rule_required("finance.manage")
+def billing_details(request, code: str):
+    municipality = _municipality(code)
+    details = BillingDetails.objects.filter(municipality=municipality).first()
+    if details is not None:
+        initial = {name: getattr(details, name) for name in services.BILLING_FIELDS}
+    else:
+        initial = services._billing_defaults(municipality)
+    form = BillingForm(_bound(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.billing_details_update(
+                municipality=municipality, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "De factuurgegevens van %(name)s zijn opgeslagen; ze gelden voor nieuwe "
+                    "facturen."
+                )
+                % {"name": municipality.name},
+            )
+            return redirect(
+                reverse("municipalities:detail", args=[municipality.code]) + "#facturen"
+            )
+    return render(
+        request,
+        "finance/billing_form.html",
+        {"form": form, "municipality": municipality, "details": details},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Invoices ---------------------------------------------------------------------------------
+
+
+@rule_required("finance.manage")
+def invoice_index(request):
+    today = timezone.localdate()
+    form = InvoiceFilterForm(request.GET)
+    form.is_valid()  # Errors are shown; the valid filters still apply.
+    filters = form.filters()
+    qs = invoice_list(today=today, **filters)
+    export_format = request.GET.get("formaat", "")
+    if export_format in exports.FORMATS:
+        return exports.invoices_response(qs, export_format, today=today)
+    page, page_range = _page(request, qs)
+    return render(
+        request,
+        "finance/invoice_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "rows": [_row(invoice, today) for invoice in page.object_list],
+            "totals": totals(qs),
+            "unknown_format": export_format,
+            "today": today,
+        },
+    )
+
+
+@manage_or_own
+def invoice_detail(request, number: str):
+    invoice = _invoice_or_404(number)
+    municipality = invoice.membership.municipality
+    if not _may_see(request.user, municipality.pk):
+        raise PermissionDenied
+    today = timezone.localdate()
+    manage = has_rule(request.user, "finance.manage")
+    context = {
+        "row": _row(invoice, today),
+        "invoice": invoice,
+        "municipality": municipality,
+        "payments": list(invoice.payments.select_related("statement_line")),
+        "credit_note": Invoice.objects.filter(credits=invoice).first(),
+        "can_manage": manage,
+    }
+    if manage:
+        from m50.finance.ubl import ubl_problems
+
+        context.update(
+            reminders=list(invoice.reminders.all()),
+            ubl_problems=ubl_problems(invoice),
+            recipients=invoice_recipients(invoice),
+        )
+    return render(request, "finance/invoice_detail.html", context)
+
+
+@rule_required("finance.manage")
+def invoice_send_view(request, number: str):
+    invoice = _invoice_or_404(number)
+    form = SendForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice_send(invoice=invoice, actor=request.user)
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _("%(number)s is verstuurd naar %(to)s.")
+                % {"number": invoice.number, "to": ", ".join(invoice_recipients(invoice))},
+            )
+            return redirect("finance:invoice_detail", number=invoice.number)
+    return render(
+        request,
+        "finance/invoice_send.html",
+        {"form": form, "invoice": invoice, "recipients": invoice_recipients(invoice)},
+        status=400 if form.errors else 200,
+    )
+
+
+@rule_required("finance.manage")
+def invoice_credit(request, number: str):
+    invoice = _invoice_or_404(number)
+    form = CreditForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.invoice_credit(
+                invoice=invoice, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _("Factuur %(number)s is gecrediteerd met creditnota %(note)s.")
+                % {"number": invoice.number, "note": note.number},
+            )
+            return redirect("finance:invoice_detail", number=note.number)
+    return render(
+        request,
+        "finance/invoice_credit.html",
+        {"form": form, "invoice": invoice, "row": _row(invoice, timezone.localdate())},
+        status=400 if form.errors else 200,
+    )
+
+
+@rule_required("finance.manage")
+def payment_create(request, number: str):
+    invoice = _invoice_or_404(number)
+    form = PaymentForm(_bound(request), initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.payment_register(
+                invoice=invoice, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _("Betaling van € %(amount)s op %(number)s geregistreerd.")
+                % {"amount": exports.money_text(payment.amount), "number": invoice.number},
+            )
+            return redirect("finance:invoice_detail", number=invoice.number)
+    return render(
+        request,
+        "finance/payment_form.html",
+        {"form": form, "invoice": invoice, "row": _row(invoice, timezone.localdate())},
+        status=400 if form.errors else 200,
+    )
+
+
+def _download(request, number: str, render_document, extension: str, content_type: str):
+    invoice = _invoice_or_404(number)
+    if not _may_see(request.user, invoice.membership.municipality_id):
+        raise PermissionDenied
+    try:
+        content = render_document(invoice)
+    except ValidationError as error:
+        return render(
+            request,
+            "finance/download_refused.html",
+            {"invoice": invoice, "problems": error.messages},
+            status=409,
+        )
+    stem = "creditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "factuur"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{invoice.number}.{extension}"'
+    return response
+
+
+@manage_or_own
+def invoice_pdf(request, number: str):
+    from m50.finance.pdf import invoice_pdf as render_pdf
+
+    return _download(request, number, render_pdf, "pdf", "application/pdf")
+
+
+@manage_or_own
+def invoice_ubl(request, number: str):
+    from m50.finance.ubl import invoice_ubl as render_ubl
+
+    return _download(request, number, render_ubl, "xml", "application/xml")
+
+
+# --- Open amounts, payments, bank lines -------------------------------------------------------
+
+
+@rule_required("finance.manage")
+def open_amounts(request):
+    today = timezone.localdate()
+    qs = open_by_municipality(today=today)
+    page, page_range = _page(request, qs)
+    return render(
+        request,
+        "finance/open_amounts.html",
+        {
+            "page": page,
+            "page_range": page_range,
+            "rows": list(page.object_list),
+            "totals": totals(invoices().filter(_open_condition())),
+            "today": today,
+        },
+    )
+
+
+def payment_list_queryset() -> QuerySet[Payment]:
+    return Payment.objects.select_related(
+        "invoice__membership__municipality", "statement_line__statement"
+    ).order_by("-paid_on", "-pk")
+
+
+@rule_required("finance.manage")
+def payment_index(request):
+    qs = payment_list_queryset()
+    export_format = request.GET.get("formaat", "")
+    today = timezone.localdate()
+    if export_format in exports.FORMATS:
+        return exports.payments_response(qs, export_format, today=today)
+    page, page_range = _page(request, qs)
+    return render(
+        request,
+        "finance/payment_list.html",
+        {
+            "page": page,
+            "page_range": page_range,
+            "payments": list(page.object_list),
+            "total": qs.order_by().aggregate(
+                total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY)
+            )["total"],
+            "unknown_format": export_format,
+        },
+    )
+
+
+def _bank_lines_context(request, upload_form=None) -> dict:
+    payments = _payments_module()
+    if payments is None:
+        raise Http404
+    page, page_range = _page(request, payments.unmatched_lines())
+    return {
+        "page": page,
+        "page_range": page_range,
+        "lines": list(page.object_list),
+        "upload_form": upload_form or StatementForm(),
+    }
+
+
+@rule_required("finance.manage")
+def bank_lines(request):
+    return render(request, "finance/bank_lines.html", _bank_lines_context(request))
+
+
+@rule_required("finance.manage")
+def statement_import(request):
+    """The upload form (GET shows the bank lines page with it); POST imports the file."""
+    payments = _payments_module()
+    if payments is None:
+        raise Http404
+    form = StatementForm(_bound(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = payments.bank_statement_import(
+                file=form.cleaned_data["file"], actor=request.user
+            )
+        except ValidationError as error:  # a malformed file (CamtError) lists its problems
+            form.add_refusal(error)
+        else:
+            (messages.success if report.changed else messages.info)(request, report.summary())
+            return redirect("finance:bank_lines")
+    return render(
+        request,
+        "finance/bank_lines.html",
+        _bank_lines_context(request, upload_form=form),
+        status=400 if form.errors else 200,
+    )
+
+
+@rule_required("finance.manage")
+def line_match(request, line_id: int):
+    payments = _payments_module()
+    if payments is None:
+        raise Http404
+    line = StatementLine.objects.select_related("statement").filter(pk=line_id).first()
+    if line is None:
+        raise Http404
+    suggestions = payments.invoice_numbers(line.remittance)
+    form = MatchForm(
+        _bound(request), initial={"number": suggestions[0] if len(suggestions) == 1 else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"].strip()
+        invoice = Invoice.objects.filter(number=number).first()
+        if invoice is None:
+            form.add_error("number", _("Er is geen factuur met nummer %(n)s.") % {"n": number})
+        else:
+            try:
+                payments.statement_line_match(line=line, invoice=invoice, actor=request.user)
+            except ValidationError as error:
+                form.add_refusal(error)
+            else:
+                messages.success(
+                    request,
+                    _("De bijschrijving van € %(amount)s is geboekt op factuur %(number)s.")
+                    % {"amount": exports.money_text(line.amount), "number": invoice.number},
+                )
+                return redirect("finance:bank_lines")
+    return render(
+        request,
+        "finance/line_match.html",
+        {"form": form, "line": line, "suggestions": suggestions},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- The municipality page --------------------------------------------------------------------
+
+
+def municipality_invoices_context(request, municipality: Municipality) -> dict:
+    """The invoices section of a municipality's page, as ``{"finance": {...}}``; None for who
+    may not see them. One query: a municipality has one invoice a year (and a credit note for
+    a corrected one), so all of them are shown, and the totals are summed from the rows."""
+    if not _may_see(request.user, municipality.pk):
+        return {"finance": None}
+    today = timezone.localdate()
+    rows = [
+        _row(invoice, today)
+        for invoice in invoice_list(municipality_id=municipality.pk, today=today)
+    ]
+    return {
+        "finance": {
+            "rows": rows,
+            "totals": {
+                "invoiced": sum((row["invoice"].total for row in rows), ZERO),
+                "paid": sum((row["invoice"].paid for row in rows), ZERO),
+                "open": sum((row["open"] for row in rows), ZERO),
+            },
+            "can_manage": has_rule(request.user, "finance.manage"),
+            "municipality": municipality,
+        }
+    }
