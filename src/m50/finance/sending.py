@@ -146,12 +146,7 @@ def overdue_invoices(*, today: datetime.date) -> list[Invoice]:
     """Invoices overdue on ``today`` (see :func:`selectors.invoice_status`), oldest first."""
     candidates = (
         selectors.invoice_queryset()
-        .filter(
-            kind=Invoice.Kind.INVOICE,
-            credited=False,
-            state=Invoice.State.SENT,
-            due_date__lt=today,
-        )
+        .filter(kind=Invoice.Kind.INVOICE, credited=False, due_date__lt=today)
         .order_by("due_date", "year", "sequence")
     )
     return [
