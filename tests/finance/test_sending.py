@@ -1,0 +1,204 @@
+"""Sending invoices and credit notes by e-mail with their PDF and UBL, and payment reminders
+that go once per round however often the command runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from m50.accounts.models import Role
+from m50.finance import sending, services
+from m50.finance.models import Invoice, PaymentReminder
+from tests.finance.test_pages import invoice, member, run, text
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+DUE = D(2024, 2, 9)  # 30 days after the run of 10 January 2024
+
+
+def test_an_invoice_goes_to_the_invoice_address_with_its_pdf_and_ubl():
+    member()
+    [created] = run()
+    sent = sending.invoice_send(invoice=created)
+    [message] = mail.outbox
+    assert message.to == ["facturen@diemen.nl"]
+    assert message.subject == f"Factuur {created.number} van Vereniging M50: contributie 2024"
+    assert "uiterlijk op 9 februari 2024" in message.body
+    assert "€ 5.000,00" in message.body
+    names = [name for name, _content, _type in message.attachments]
+    assert names == [f"factuur-{created.number}.pdf", f"factuur-{created.number}.xml"]
+    pdf, ubl = (content for _name, content, _type in message.attachments)
+    assert pdf.startswith(b"%PDF") and b"<Invoice" in ubl
+    assert (sent.state, sent.sent_to) == (Invoice.State.SENT, "facturen@diemen.nl")
+    assert sent.sent_at is not None
+
+
+def test_without_an_invoice_address_it_goes_to_the_member_contacts(user_for_role):
+    diemen = member(email="")
+    user_for_role(Role.MEMBER_CONTACT, municipality=diemen, email="b@diemen.nl")
+    user_for_role(Role.MEMBER_CONTACT, municipality=diemen, email="a@diemen.nl")
+    user_for_role(Role.PARTICIPANT, municipality=diemen, email="p@diemen.nl")
+    [created] = run()
+    sending.invoice_send(invoice=created)
+    assert mail.outbox[0].to == ["a@diemen.nl", "b@diemen.nl"]
+
+
+def test_without_any_address_it_is_refused_and_nothing_changes():
+    member(email="")
+    [created] = run()
+    with pytest.raises(ValidationError, match="geen e-mailadres"):
+        sending.invoice_send(invoice=created)
+    assert mail.outbox == []
+    assert invoice(created.number).state == Invoice.State.DRAFT
+
+
+def test_an_invoice_that_cannot_be_an_e_invoice_is_not_sent():
+    diemen = member()
+    services.billing_details_update(municipality=diemen, address_line="")
+    [created] = run()
+    with pytest.raises(ValidationError, match="adres van de debiteur is onvolledig"):
+        sending.invoice_send(invoice=created)
+    assert mail.outbox == []
+    assert invoice(created.number).state == Invoice.State.DRAFT
+
+
+def test_a_mail_server_that_refuses_leaves_the_invoice_unsent(monkeypatch):
+    member()
+    [created] = run()
+
+    def refuse(self, *args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with pytest.raises(OSError):
+        sending.invoice_send(invoice=created)
+    assert invoice(created.number).state == Invoice.State.DRAFT
+
+
+def test_a_credit_note_is_sent_the_same_way_and_a_credited_invoice_not():
+    member()
+    [created] = run()
+    note = services.invoice_credit(invoice=created, reason="verkeerd adres")
+    with pytest.raises(ValidationError, match="verstuur de creditnota"):
+        sending.invoice_send(invoice=invoice(created.number))
+    sending.invoice_send(invoice=invoice(note.number))
+    [message] = mail.outbox
+    assert message.subject == f"Creditnota {note.number} van Vereniging M50"
+    assert f"crediteert factuur {created.number}" not in message.body  # phrased as a sentence
+    assert f"die factuur {created.number} crediteert" in message.body
+    names = [name for name, _content, _type in message.attachments]
+    assert names == [f"creditnota-{note.number}.pdf", f"creditnota-{note.number}.xml"]
+    assert b"<CreditNote" in message.attachments[1][1]
+
+
+def test_the_bureau_sends_from_the_invoice_page(client, bureau_user):
+    member()
+    [created] = run()
+    client.force_login(bureau_user)
+    url = reverse("finance:invoice_send", args=[created.number])
+    assert "facturen@diemen.nl" in text(client.get(url).text)
+    response = client.post(url, follow=True)
+    assert f"{created.number} is verstuurd naar facturen@diemen.nl." in text(response.text)
+    assert len(mail.outbox) == 1 and len(mail.outbox[0].attachments) == 2
+
+
+def test_the_send_page_shows_a_refusal_and_sends_nothing(client, bureau_user):
+    member(email="")
+    [created] = run()
+    client.force_login(bureau_user)
+    response = client.post(reverse("finance:invoice_send", args=[created.number]))
+    assert response.status_code == 400
+    assert "Er is niets verstuurd" in response.text
+    assert "geen e-mailadres" in response.text
+    assert mail.outbox == []
+
+
+# --- Payment reminders ------------------------------------------------------------------------
+
+
+def sent_invoice(name="Diemen", code="GM0384"):
+    member(name, code, email=f"facturen@{name.lower()}.nl")
+    created = run()[-1]
+    services.invoice_mark_sent(invoice=created, recipients=["x"])
+    return created
+
+
+def test_an_overdue_invoice_gets_one_reminder_per_round():
+    created = sent_invoice()
+    assert sending.payment_reminders_send(today=DUE) == []  # due today: not late yet
+    [first] = sending.payment_reminders_send(today=DUE + dt.timedelta(days=1))
+    assert (first.number, first.round, first.recipients) == (
+        created.number,
+        1,
+        ("facturen@diemen.nl",),
+    )
+    [message] = mail.outbox
+    assert message.subject == (
+        f"Herinnering: factuur {created.number} van Vereniging M50 is nog niet betaald"
+    )
+    assert "Nog te betalen: € 5.000,00" in message.body
+    # Again the same day, and the days after: nothing until the second round.
+    assert sending.payment_reminders_send(today=DUE + dt.timedelta(days=1)) == []
+    assert sending.payment_reminders_send(today=DUE + dt.timedelta(days=30)) == []
+    [second] = sending.payment_reminders_send(today=DUE + dt.timedelta(days=31))
+    assert second.round == 2
+    assert mail.outbox[-1].subject.startswith("Tweede herinnering")
+    assert sending.payment_reminders_send(today=DUE + dt.timedelta(days=90)) == []
+    assert list(PaymentReminder.objects.values_list("round", "sent_on")) == [
+        (1, DUE + dt.timedelta(days=1)),
+        (2, DUE + dt.timedelta(days=31)),
+    ]
+    assert len(mail.outbox) == 2
+
+
+def test_after_a_missed_month_only_the_latest_round_goes():
+    sent_invoice()
+    [reminder] = sending.payment_reminders_send(today=DUE + dt.timedelta(days=45))
+    assert reminder.round == 2
+    assert sending.payment_reminders_send(today=DUE + dt.timedelta(days=46)) == []
+    assert len(mail.outbox) == 1
+
+
+def test_paid_credited_and_unsent_invoices_get_no_reminder():
+    paid = sent_invoice("Diemen", "GM0384")
+    services.payment_register(invoice=paid, paid_on=D(2024, 2, 1), amount=Decimal("5000"))
+    credited = sent_invoice("Zeist", "GM0355")
+    services.invoice_credit(invoice=credited, reason="fout")
+    member("Houten", "GM0321")
+    run()  # Houten's invoice is a draft: never sent, not overdue
+    assert sending.payment_reminders_send(today=DUE + dt.timedelta(days=40)) == []
+    assert mail.outbox == []
+
+
+def test_a_partly_paid_overdue_invoice_is_reminded_of_what_is_open():
+    created = sent_invoice()
+    services.payment_register(invoice=created, paid_on=D(2024, 2, 1), amount=Decimal("1500"))
+    sending.payment_reminders_send(today=DUE + dt.timedelta(days=3))
+    assert "Nog te betalen: € 3.500,00" in mail.outbox[0].body
+    assert "nog niet volledig betaald" in mail.outbox[0].body
+
+
+def test_the_command_sends_once_and_reports(capsys):
+    created = sent_invoice()
+    out = StringIO()
+    call_command("send-payment-reminders", "--datum", "2024-02-15", stdout=out)
+    assert f"{created.number} (Diemen): herinnering 1 aan facturen@diemen.nl" in out.getvalue()
+    out = StringIO()
+    call_command("send-payment-reminders", "--datum", "2024-02-15", stdout=out)
+    assert "Geen betalingsherinneringen te versturen." in out.getvalue()
+    assert len(mail.outbox) == 1
+
+
+def test_the_command_refuses_a_bad_date():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Ongeldige datum"):
+        call_command("send-payment-reminders", "--datum", "15-02-2024")
