@@ -1,9 +1,10 @@
 """Property-based run of schemathesis against the running API, on a throw-away database.
 
 Creates a SQLite database in a temporary folder, migrates it, loads the reference data,
-creates a bureau user with an API token, starts ``m50 runserver`` on a free loopback port
-(without debug), waits until it answers, and runs schemathesis against every operation and
-every documented method of ``/api/v1/openapi.json``, authenticated as the bureau. The checks:
+creates invoices in several statuses, creates a bureau user with an API token, starts
+``m50 runserver`` on a free loopback port (without debug), waits until it answers, and runs
+schemathesis against every operation and every documented method of
+``/api/v1/openapi.json``, authenticated as the bureau. The checks:
 no server error, and every response conforms to the document (status code, content type,
 body schema). The number of examples is bounded and the seed fixed, so a run is reproducible.
 
@@ -47,6 +48,28 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 user = get_user_model().objects.create_user(username={USERNAME!r}, role="bureau")
 print("TOKEN=" + Token.objects.create(user=user).key)
+"""
+# Invoices in every status, so that /facturen answers with data (and with nulls and
+# negative amounts) and not only with an empty list: the runs of 2023 and 2024 for the
+# reference members, one sent and partly paid, one sent and paid, one credited.
+INVOICE_SCRIPT = """
+import datetime
+from decimal import Decimal
+from m50.finance import services
+from m50.finance.models import Invoice
+D = datetime.date
+services.invoice_run(year=2023, issue_date=D(2023, 6, 1))
+services.invoice_run(year=2024, issue_date=D(2024, 1, 15))
+invoices = list(Invoice.objects.order_by("year", "sequence"))
+for invoice in invoices[:3]:
+    services.invoice_mark_sent(invoice=invoice, recipients=["facturen@gemeente.example"])
+if invoices:
+    services.payment_register(invoice=invoices[0], paid_on=D(2024, 2, 1), amount=invoices[0].total)
+if len(invoices) > 1:
+    services.payment_register(invoice=invoices[1], paid_on=D(2024, 2, 1), amount=Decimal("1250.50"))
+if len(invoices) > 2:
+    services.invoice_credit(invoice=invoices[2], reason="Fuzz", issue_date=D(2024, 2, 1))
+print("INVOICES=%d" % Invoice.objects.count())
 """
 PROXY_VARIABLES = (
     "http_proxy",
@@ -140,6 +163,13 @@ def main(argv: list[str]) -> int:
         env = environment(workdir)
         run([M50, "migrate", "--noinput", "-v", "0"], env, workdir)
         run([M50, "load-reference-data", "-v", "0"], env, workdir)
+        output = run([M50, "shell", "-c", INVOICE_SCRIPT], env, workdir)
+        invoices = next(
+            line.removeprefix("INVOICES=")
+            for line in output.splitlines()
+            if line.startswith("INVOICES=")
+        )
+        print(f"fuzz_api: {invoices} invoices and credit notes", flush=True)
         output = run([M50, "shell", "-c", TOKEN_SCRIPT], env, workdir)
         token = next(
             line.removeprefix("TOKEN=") for line in output.splitlines() if line.startswith("TOKEN=")
