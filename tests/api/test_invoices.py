@@ -458,3 +458,41 @@ def test_detail_query_count_does_not_grow(bureau):
                 assert bureau.get(f"{LIST}/{number}").status_code == 200
             counts.append(len(queries))
     assert set(counts) == {2}, counts  # the token and the invoice
+
+
+# --- The OpenAPI document -------------------------------------------------------------------
+
+
+def test_the_document_describes_both_operations(api_client, db):
+    document = api_client.get("/api/v1/openapi.json").json()
+    listing = document["paths"]["/facturen"]["get"]
+    detail = document["paths"]["/facturen/{number}"]["get"]
+    assert (listing["operationId"], detail["operationId"]) == ("listInvoices", "getInvoice")
+    assert sorted(c for c in listing["responses"] if c >= "400") == [
+        "400",
+        "401",
+        "403",
+        "404",
+        "406",
+    ]
+    assert sorted(c for c in detail["responses"] if c >= "400") == ["401", "403", "404", "406"]
+    for operation in (listing, detail):
+        assert {} not in operation["security"]  # never anonymous
+    parameters = {p["name"]: p["schema"] for p in listing["parameters"]}
+    assert set(parameters) == {"jaar", "status", "gemeente", "page", "pageSize"}
+    assert parameters["status"]["enum"] == [
+        "concept",
+        "verzonden",
+        "deels-betaald",
+        "betaald",
+        "te-laat",
+        "gecrediteerd",
+        "creditnota",
+    ]
+    [number] = detail["parameters"]
+    assert number["schema"]["pattern"] == "^20[0-9]{2}-[0-9]{4,5}$"
+    schemas = document["components"]["schemas"]
+    for name in MONEY_FIELDS:
+        assert schemas["Invoice"]["properties"][name]["type"] == "string", name
+    assert schemas["InvoiceKind"]["enum"] == ["factuur", "creditnota"]
+    assert "facturen" in {tag["name"] for tag in document["tags"]}
