@@ -40,6 +40,10 @@ TAGS = {
     "besluiten": _(
         "De besluiten van het lidmaatschapsdossier; vastleggen en aanvullen door het bureau."
     ),
+    "facturen": _(
+        "Facturen en creditnota's van de contributie: het bureau alle, een contactpersoon van "
+        "een lid die van de eigen gemeente."
+    ),
     "openapi": _("Dit OpenAPI-document."),
 }
 

@@ -26,7 +26,6 @@ from rest_framework.exceptions import NotFound
 
 from m50.accounts.permissions import has_rule
 from m50.api.fields import BlankAsNullCharField, MappedChoiceField
-from m50.api.schema import TAGS
 from m50.api.viewsets import ReadOnlyApiViewSet
 from m50.finance import selectors
 from m50.finance.models import Invoice
@@ -54,16 +53,6 @@ STATUS_VALUES = {
     "gecrediteerd": selectors.Status.CREDITED,
     "creditnota": selectors.Status.CREDIT_NOTE,
 }
-
-# TODO(schema owner): this description belongs in m50.api.schema.TAGS itself; it is added
-# here only because that file is not this module's to edit. Harmless once it is there.
-TAGS.setdefault(
-    "facturen",
-    gettext_lazy(
-        "Facturen en creditnota's van de contributie: het bureau alle, een contactpersoon van"
-        " een lid die van de eigen gemeente."
-    ),
-)
 
 
 def invoices_visible_to(user) -> QuerySet[Invoice]:
