@@ -269,6 +269,15 @@ def test_a_bad_filter_is_reported_and_the_others_apply(bureau):
 def test_each_status_filter_agrees_with_the_derived_status(bureau):
     bulk_invoices(30)
     today = dt.date.today()
+    # Invoices of today as well, not yet due: sent, partly paid, paid as a draft.
+    current = run(2025, today)
+    for n, item in enumerate(current):
+        if n % 2:
+            services.invoice_mark_sent(invoice=item, recipients=["x"])
+        if n % 3 == 0:
+            services.payment_register(invoice=item, paid_on=today, amount=Decimal("100"))
+    statuses = {selectors.invoice_status(i, today) for i in selectors.invoice_queryset()}
+    assert statuses == set(selectors.Status.LABELS)  # every status is there to filter on
     url = reverse("finance:invoice_list")
     for status in selectors.Status.LABELS:
         expected = {
@@ -277,7 +286,7 @@ def test_each_status_filter_agrees_with_the_derived_status(bureau):
             if selectors.invoice_status(i, today) == status
         }
         response = bureau.get(url, {"status": status})
-        shown = set(re.findall(r">(2024-\d{4})</a>", response.text))
+        shown = set(re.findall(r">(20\d\d-\d{4})</a>", response.text))
         assert shown == expected, status
 
 
@@ -513,3 +522,16 @@ def test_the_municipality_page_costs_one_query_for_its_invoices(client, bureau_u
     run(2024)
     run(2025, D(2025, 1, 10))
     assert count_queries(client, url) == before
+
+
+def test_a_payment_beyond_what_is_open_is_refused_on_the_page(bureau):
+    member()
+    [created] = run()
+    services.payment_register(invoice=created, paid_on=D(2024, 1, 20), amount=Decimal("4000"))
+    response = bureau.post(
+        reverse("finance:payment_create", args=[created.number]),
+        {"paid_on": "2024-01-21", "amount": "1000,01"},
+    )
+    assert response.status_code == 400
+    assert "hoger dan wat openstaat" in response.text
+    assert Payment.objects.count() == 1
