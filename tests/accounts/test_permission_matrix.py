@@ -217,6 +217,7 @@ EXPECTED = {
     ("finance:overview", "get"): page({B}),
     ("finance:invoice_run", "get"): page({B}),
     ("finance:fees", "get"): page({B}),
+    ("finance:billing_list", "get"): page({B}),
     ("finance:billing_details", "get"): page({B}),
     ("finance:invoice_list", "get"): page({B}),
     ("finance:invoice_detail", "get"): page({B}),

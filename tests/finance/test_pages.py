@@ -115,6 +115,7 @@ FINANCE_PAGES = [
     "finance:open_amounts",
     "finance:payment_list",
     "finance:bank_lines",
+    "finance:billing_list",
 ]
 
 
@@ -504,6 +505,7 @@ def test_match_a_line_by_hand_books_it(bureau):
         reverse("finance:open_amounts"),
         reverse("finance:payment_list"),
         reverse("finance:overview"),
+        reverse("finance:billing_list"),
     ],
 )
 def test_query_counts_are_the_same_at_10_and_1000_invoices(bureau, url):
@@ -535,3 +537,15 @@ def test_a_payment_beyond_what_is_open_is_refused_on_the_page(bureau):
     assert response.status_code == 400
     assert "hoger dan wat openstaat" in response.text
     assert Payment.objects.count() == 1
+
+
+def test_the_billing_list_shows_each_member_and_what_is_missing(bureau):
+    member()
+    MunicipalityFactory(name="Zonderlid", code="GM0998")
+    bare = MunicipalityFactory(name="Kaal", code="GM0997")
+    Membership.objects.create(municipality=bare, listed_since="2023-04")
+    page = text(bureau.get(reverse("finance:billing_list")).text)
+    assert "2 gemeenten" in page
+    assert "Diemen" in page and f"OIN {OIN}" in page and "facturen@diemen.nl" in page
+    assert "Kaal" in page and "nog geen factuurgegevens" in page
+    assert "Zonderlid" not in page

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("facturatie/", views.invoice_run, name="invoice_run"),
     path("contributie/", views.fees, name="fees"),
+    path("factuurgegevens/", views.billing_list, name="billing_list"),
     path("factuurgegevens/<gemeentecode:code>/", views.billing_details, name="billing_details"),
     path("facturen/", views.invoice_index, name="invoice_list"),
     path("facturen/<str:number>/", views.invoice_detail, name="invoice_detail"),

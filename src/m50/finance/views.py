@@ -313,6 +313,30 @@ def _municipality(code: str) -> Municipality:
 
 
 @rule_required("finance.manage")
+def billing_list(request):
+    """Every municipality with a membership and its billing details (or none yet): two
+    queries, whatever the number of members."""
+    qs = (
+        Municipality.objects.filter(membership__isnull=False)
+        .select_related("billing")
+        .order_by("name", "code")
+    )
+    page, page_range = _page(request, qs)
+    return render(
+        request,
+        "finance/billing_list.html",
+        {
+            "page": page,
+            "page_range": page_range,
+            "rows": [
+                (municipality, getattr(municipality, "billing", None))
+                for municipality in page.object_list
+            ],
+        },
+    )
+
+
+@rule_required("finance.manage")
 def billing_details(request, code: str):
     municipality = _municipality(code)
     details = BillingDetails.objects.filter(municipality=municipality).first()
