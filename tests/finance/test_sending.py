@@ -202,3 +202,14 @@ def test_the_command_refuses_a_bad_date():
 
     with pytest.raises(CommandError, match="Ongeldige datum"):
         call_command("send-payment-reminders", "--datum", "15-02-2024")
+
+
+def test_the_command_names_overdue_invoices_without_an_address():
+    member(email="")
+    [created] = run()
+    services.invoice_mark_sent(invoice=created, recipients=["x"])
+    out, err = StringIO(), StringIO()
+    call_command("send-payment-reminders", "--datum", "2024-03-01", stdout=out, stderr=err)
+    assert f"Geen e-mailadres voor de herinnering van: {created.number}." in err.getvalue()
+    assert "Geen betalingsherinneringen te versturen." in out.getvalue()
+    assert PaymentReminder.objects.count() == 0

@@ -162,7 +162,11 @@ def due_round(invoice: Invoice, today: datetime.date) -> int:
     return sum(1 for start in reminder_days() if days_late > start)
 
 
-def payment_reminders_send(*, today: datetime.date | None = None) -> list[SentReminder]:
+def payment_reminders_send(
+    *, today: datetime.date | None = None, unaddressed: list[str] | None = None
+) -> list[SentReminder]:
+    """Sends the reminders due on ``today``; returns them. The numbers of overdue invoices
+    that have no address to send a reminder to are added to ``unaddressed`` when given."""
     today = today or timezone.localdate()
     invoices = overdue_invoices(today=today)
     sent_rounds: dict[int, set[int]] = {}
@@ -183,6 +187,8 @@ def payment_reminders_send(*, today: datetime.date | None = None) -> list[SentRe
             else contacts.get(invoice.membership.municipality_id, [])
         )
         if not recipients:
+            if unaddressed is not None:
+                unaddressed.append(invoice.number)
             continue
         subject, body = _render(
             "payment_reminder",

@@ -27,7 +27,13 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Ongeldige datum: %(datum)s (verwacht JJJJ-MM-DD).") % {"datum": datum}
             ) from exc
-        sent = payment_reminders_send(today=today)
+        unaddressed: list[str] = []
+        sent = payment_reminders_send(today=today, unaddressed=unaddressed)
+        if unaddressed:
+            self.stderr.write(
+                _("Geen e-mailadres voor de herinnering van: %(numbers)s.")
+                % {"numbers": ", ".join(unaddressed)}
+            )
         if not sent:
             self.stdout.write(_("Geen betalingsherinneringen te versturen."))
         for reminder in sent:
