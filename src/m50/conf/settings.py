@@ -289,6 +289,8 @@ M50_VAT_EXEMPTION_REASON = os.environ.get(
     "Niet onderworpen aan btw: contributie van een netwerk van gemeenten",
 )
 M50_PRO_RATA_ENTRY_YEAR = env_bool("M50_PRO_RATA_ENTRY_YEAR", False)
+# Payment reminders: a round starts this many days after the first overdue day.
+M50_PAYMENT_REMINDER_DAYS = [int(d) for d in env_list("M50_PAYMENT_REMINDER_DAYS", "0,30")]
 M50_FEE_CATEGORIES = env_list("M50_FEE_CATEGORIES", "standaard")
 # The network as seller on its invoices.
 M50_SELLER = {

@@ -30,17 +30,12 @@ from m50.finance.models import Invoice, PaymentReminder
 
 # Days after the due date on which each reminder round starts: round 1 the day after the due
 # date, round 2 thirty days later.
-DEFAULT_REMINDER_DAYS = (0, 30)
 PDF_CONTENT_TYPE = "application/pdf"
 UBL_CONTENT_TYPE = "application/xml"
 
 
 def reminder_days() -> tuple[int, ...]:
-    return tuple(
-        sorted(
-            int(d) for d in getattr(settings, "M50_PAYMENT_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
-        )
-    )
+    return tuple(sorted(int(d) for d in settings.M50_PAYMENT_REMINDER_DAYS))
 
 
 def _contact_emails(municipality_ids) -> dict[int, list[str]]:
