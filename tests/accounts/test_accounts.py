@@ -6,7 +6,9 @@ from django.urls import reverse
 from m50.accounts import services
 from m50.accounts.models import Role, User
 from m50.core.models import AuditEvent
+from m50.municipalities.models import Municipality
 from tests.conftest import PASSWORD
+from tests.core.test_settings import run_m50
 from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +115,72 @@ def test_demo_accounts_are_refused_outside_the_embedded_install(settings):
     with pytest.raises(CommandError):
         call_command("create-demo-accounts")
     assert not User.objects.exists()
+
+
+def test_demo_accounts_are_marked_and_log_in_on_a_development_install(client):
+    MunicipalityFactory(code="GM0384", name="Diemen")
+    (user, password), *_ = services.demo_accounts_create(
+        municipality=Municipality.objects.get(code="GM0384")
+    )
+    assert user.is_demo
+    response = client.post("/account/inloggen/", {"username": user.username, "password": password})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_a_demo_account_cannot_log_in_on_a_production_install(client, settings):
+    MunicipalityFactory(code="GM0384", name="Diemen")
+    (user, password), *_ = services.demo_accounts_create(
+        municipality=Municipality.objects.get(code="GM0384")
+    )
+    settings.M50_DEMO_ACCOUNTS = False
+    response = client.post("/account/inloggen/", {"username": user.username, "password": password})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "onbekend" in response.content.decode()
+    # A real account with the same password logs in: only the demo account is refused.
+    real = services.user_create(username="echt", role=Role.BUREAU, password=password)
+    client.post("/account/inloggen/", {"username": real.username, "password": password})
+    assert client.session["_auth_user_id"] == str(real.pk)
+
+
+def test_a_demo_session_ends_when_the_install_becomes_a_production_one(client, settings):
+    MunicipalityFactory(code="GM0384", name="Diemen")
+    (user, password), *_ = services.demo_accounts_create(
+        municipality=Municipality.objects.get(code="GM0384")
+    )
+    client.post("/account/inloggen/", {"username": user.username, "password": password})
+    assert client.get("/financien/").status_code == 200
+    settings.M50_DEMO_ACCOUNTS = False
+    response = client.get("/financien/")
+    assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
+
+
+def test_the_service_refuses_demo_accounts_on_a_production_install(settings):
+    settings.M50_DEMO_ACCOUNTS = False
+    with pytest.raises(ValidationError):
+        services.demo_accounts_create(municipality=MunicipalityFactory())
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "allowed"),
+    [
+        ({}, "True"),
+        ({"M50_DEMO_ACCOUNTS": "0"}, "False"),
+        ({"M50_SECRET_KEY": "x" * 50}, "False"),
+        ({"M50_SECRET_KEY": "x" * 50, "M50_DEMO_ACCOUNTS": "1"}, "False"),
+        ({"M50_SECRET_KEY": "x" * 50, "M50_DEBUG": "1"}, "True"),
+    ],
+)
+def test_only_a_development_install_allows_demo_accounts(tmp_path, env, allowed):
+    result = run_m50(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.M50_DEMO_ACCOUNTS)",
+        env={**env, "M50_SQLITE_PATH": str(tmp_path / "db.sqlite3")},
+    )
+    assert result.stdout.strip().splitlines()[-1] == allowed, result.stderr
 
 
 def test_createsuperuser_makes_a_bureau_account():

@@ -44,6 +44,8 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("persoon"),
     )
+    # Made by create-demo-accounts: such an account cannot log in on a production install.
+    is_demo = models.BooleanField(_("demo-account"), default=False, editable=False)
 
     objects = UserManager()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     password: str | None = None,
+    is_demo: bool = False,
     actor=None,
     origin: str = "",
 ) -> User:
@@ -50,6 +52,7 @@ def user_create(
         municipality=municipality,
         first_name=first_name,
         last_name=last_name,
+        is_demo=is_demo,
     )
     _sync_admin_access(user)
     if password:
@@ -63,7 +66,11 @@ def user_create(
         obj=user,
         actor=actor,
         origin=origin,
-        changes=diff({}, {"role": role, "municipality": municipality, "email": email}),
+        changes=diff(
+            {},
+            {"role": role, "municipality": municipality, "email": email}
+            | ({"is_demo": True} if is_demo else {}),
+        ),
     )
     return user
 
@@ -111,9 +118,24 @@ DEMO_USERS = [
 ]
 
 
+def demo_accounts_allowed() -> bool:
+    """Whether this install is a development one, where demo accounts may exist and log in."""
+    return bool(settings.M50_DEMO_ACCOUNTS)
+
+
 @transaction.atomic
 def demo_accounts_create(*, municipality, origin: str = "create-demo-accounts"):
-    """One account per role, each with a fresh password; returns (user, password) pairs."""
+    """One account per role, each with a fresh password; returns (user, password) pairs.
+
+    Refused on a production install: the passwords are printed, and the accounts are known.
+    """
+    if not demo_accounts_allowed():
+        raise ValidationError(
+            _(
+                "Demo-accounts zijn alleen toegestaan in een ontwikkelinstallatie (de ingebouwde "
+                "installatie of M50_DEBUG); dit is een productie-installatie."
+            )
+        )
     result = []
     for username, role, first, last in DEMO_USERS:
         target = municipality if role in MUNICIPAL_ROLES else None
@@ -128,10 +150,20 @@ def demo_accounts_create(*, municipality, origin: str = "create-demo-accounts"):
                 first_name=first,
                 last_name=last,
                 password=password,
+                is_demo=True,
                 origin=origin,
             )
         else:
             user = user_role_change(user=user, role=role, municipality=target, origin=origin)
+            if not user.is_demo:
+                User.objects.filter(pk=user.pk).update(is_demo=True)
+                user.is_demo = True
+                audit_record(
+                    action="user.mark_demo",
+                    obj=user,
+                    origin=origin,
+                    changes=diff({"is_demo": False}, {"is_demo": True}),
+                )
             user_password_set(user=user, password=password, origin=origin)
         result.append((user, password))
     return result

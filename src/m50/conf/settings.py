@@ -148,7 +148,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, refusing demo accounts outside a development install.
+    "m50.accounts.backends.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -308,8 +309,10 @@ M50_SELLER = {
     "bic": os.environ.get("M50_SELLER_BIC", "ABNANL2A"),
     "email": os.environ.get("M50_SELLER_EMAIL", "bureau@m50.example"),
 }
-# Demo accounts are created only in the embedded install, never with a configured key.
-M50_DEMO_ACCOUNTS = env_bool("M50_DEMO_ACCOUNTS", EMBEDDED)
+# Demo accounts are created, and can log in, only in a development install (the embedded one or
+# DEBUG), never in a production install with a configured key; the setting can only switch
+# them off.
+M50_DEMO_ACCOUNTS = (EMBEDDED or DEBUG) and env_bool("M50_DEMO_ACCOUNTS", True)
 
 # --- Content-Security-Policy and presentation -----------------------------------------------
 # Everything from the platform itself; no inline script or style anywhere (no 'unsafe-inline'):

@@ -4,7 +4,7 @@ Each run gives every demo account a fresh random password and prints it: the pas
 never stored anywhere but in the database's hash. Refused outside the embedded install.
 """
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from m50.accounts import services
@@ -17,16 +17,21 @@ class Command(BaseCommand):
     help = "Maakt per rol een demo-account aan (alleen in de ingebouwde installatie)."
 
     def handle(self, *args, **options):
-        if not settings.M50_DEMO_ACCOUNTS:
+        if not services.demo_accounts_allowed():
             raise CommandError(
-                "Demo-accounts zijn uitgeschakeld: deze installatie heeft een eigen "
-                "M50_SECRET_KEY. Maak echte accounts aan met 'm50 createsuperuser' of via beheer."
+                "Demo-accounts zijn uitgeschakeld: dit is een productie-installatie (eigen "
+                "M50_SECRET_KEY, geen M50_DEBUG) of M50_DEMO_ACCOUNTS staat uit. Maak echte "
+                "accounts aan met 'm50 createsuperuser' of via beheer."
             )
         municipality = registry.municipality_by_code_or_first(code=DEMO_MUNICIPALITY)
         if municipality is None:
             raise CommandError("Laad eerst de referentiegegevens: m50 load-reference-data")
         self.stdout.write("Demo-accounts (alleen voor de ingebouwde installatie):")
-        for user, password in services.demo_accounts_create(municipality=municipality):
+        try:
+            accounts = services.demo_accounts_create(municipality=municipality)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        for user, password in accounts:
             suffix = f", {user.municipality}" if user.municipality else ""
             self.stdout.write(
                 f"  {user.username:<18} {password:<22} {user.get_role_display()}{suffix}"
