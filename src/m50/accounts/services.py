@@ -124,7 +124,7 @@ def demo_accounts_allowed() -> bool:
 
 
 @transaction.atomic
-def demo_accounts_create(*, municipality, origin: str = "create-demo-accounts"):
+def demo_accounts_create(*, municipality, origin: str = ""):
     """One account per role, each with a fresh password; returns (user, password) pairs.
 
     Refused on a production install: the passwords are printed, and the accounts are known.

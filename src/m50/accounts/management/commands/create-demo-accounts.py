@@ -5,15 +5,16 @@ never stored anywhere but in the database's hash. Refused outside the embedded i
 """
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from m50.accounts import services
+from m50.core.commands import AuditedCommand
 from m50.municipalities import selectors as registry
 
 DEMO_MUNICIPALITY = "GM0384"  # Diemen: the network's own worked example
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Maakt per rol een demo-account aan (alleen in de ingebouwde installatie)."
 
     def handle(self, *args, **options):

@@ -7,15 +7,16 @@ Idempotent: `make run` runs it every time, and a run on current data changes not
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from m50.core.commands import AuditedCommand
 from m50.finance import services as finance_services
 from m50.membership import services as membership_services
 from m50.municipalities import services
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Laadt de meegeleverde referentiegegevens (CBS-gemeenten, inwonertallen, "

@@ -9,9 +9,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from m50.core.commands import AuditedCommand
 from m50.finance import selectors
 from m50.finance.pdf import invoice_pdf
 from m50.finance.ubl import UblError, invoice_ubl
@@ -37,7 +38,7 @@ def write_atomically(path: Path, content: bytes) -> None:
         raise
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Schrijft een factuur of creditnota als PDF of als UBL-e-factuur (Peppol BIS Billing "

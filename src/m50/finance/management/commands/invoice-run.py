@@ -3,16 +3,17 @@ again, from cron or by hand; a second run creates nothing."""
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from m50.core.commands import AuditedCommand
 from m50.finance import services
 from m50.finance.models import DEFAULT_CATEGORY, Fee
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Maakt de contributiefacturen van een jaar aan voor elk lidmaatschap dat dat jaar "

@@ -2,14 +2,15 @@
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from m50.core.commands import AuditedCommand
 from m50.finance.sending import payment_reminders_send
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Stuurt voor elke te late factuur een betalingsherinnering: de eerste na de "

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from m50.core.commands import AuditedCommand
 from m50.membership.reminders import mandate_reminders_send
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Stuurt de contactpersoon van een aspirant-lid een herinnering 60, 30 en 7 dagen voor "
         "het einde van het mandaat. Veilig om dagelijks te draaien: elke herinnering gaat één keer."

@@ -6,14 +6,15 @@ line number, and nothing is imported.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from m50.core.commands import AuditedCommand
 from m50.municipalities import services
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Importeert een CBS-bestand met inwonertallen op 1 januari (lang formaat, zoals "
