@@ -305,5 +305,9 @@ M50_SELLER = {
     "bic": os.environ.get("M50_SELLER_BIC", "ABNANL2A"),
     "email": os.environ.get("M50_SELLER_EMAIL", "bureau@m50.example"),
 }
+# Bank statements: accounts of the network besides the seller's IBAN (comma-separated; a
+# statement of any other account is refused), and the largest CAMT.053 file accepted.
+M50_OWN_ACCOUNTS = env_list("M50_OWN_ACCOUNTS")
+M50_CAMT_MAX_UPLOAD_BYTES = env_int("M50_CAMT_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
 # Demo accounts are created only in the embedded install, never with a configured key.
 M50_DEMO_ACCOUNTS = env_bool("M50_DEMO_ACCOUNTS", EMBEDDED)
