@@ -431,11 +431,13 @@ def names_alike(name: str, *others: str) -> bool:
 
 
 def _known_accounts(municipality_ids: Iterable[int]) -> dict[int, set[str]]:
-    """The accounts each municipality paid from before: one query per 5,000 municipalities."""
+    """The accounts each municipality paid from before (not those of a payment still to be
+    checked): one query per 5,000 municipalities."""
     known: dict[int, set[str]] = {}
     for chunk in _chunks(sorted(set(municipality_ids))):
         rows = (
             StatementLine.objects.filter(
+                Q(payment__review_reason="") | Q(payment__reviewed_at__isnull=False),
                 payment__invoice__membership__municipality_id__in=chunk,
                 counterparty_iban__gt="",
             )
