@@ -263,6 +263,17 @@ class StatementLine(models.Model):
     def __str__(self) -> str:
         return f"{self.booking_date} {self.amount} {self.remittance[:40]}"
 
+    @property
+    def status_label(self) -> str:
+        """The entry status in Dutch: only a booked line is money on the account."""
+        labels = {
+            "BOOK": _("geboekt"),
+            "PDNG": _("in afwachting"),
+            "INFO": _("ter informatie"),
+            "FUTR": _("toekomstig"),
+        }
+        return str(labels.get(self.status, self.status))
+
 
 ZERO = Decimal("0.00")
 
