@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import subprocess
+import sys
 import tempfile
 import tracemalloc
 from collections.abc import Callable
@@ -101,6 +103,11 @@ def write_statement(
             )
         handle.write("    </Stmt>\n  </BkToCstmrStmt>\n</Document>\n")
     return len(numbers) + int(bad_last_line)
+
+
+def bench_numbers() -> list[str]:
+    """The invoice numbers the benchmark made (for statements that only need their form)."""
+    return [f"{year}-{n:04d}" for year in YEARS for n in range(1, MEMBERS + 1)]
 
 
 def make_invoices() -> list[str]:
@@ -213,6 +220,66 @@ def bench_camt_import(workdir: Path) -> list[Result]:
     return results
 
 
+# Run in a fresh interpreter: prints its maximum resident set size (KiB) after reading the file
+# as the import does (a stream), as a whole lxml tree (how it was read before), or not at all.
+_RSS_PROBE = """
+import os, resource, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "m50.conf.settings")
+import django
+django.setup()
+from lxml import etree
+from m50.finance import camt
+mode, path = sys.argv[1], sys.argv[2]
+if mode == "stream":
+    camt.parse(path)
+elif mode == "tree":
+    etree.fromstring(open(path, "rb").read())
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _max_rss(mode: str, path: Path) -> int:
+    """The peak resident memory, in bytes, of a fresh Python that reads ``path`` by ``mode``."""
+    output = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", _RSS_PROBE, mode, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    ).stdout
+    return int(output.split()[-1]) * 1024  # ru_maxrss is in KiB on Linux
+
+
+def memory_figures(workdir: Path, numbers: list[str], results: list[Result]) -> list[str]:
+    """The memory the 10,000-line import needs, and what reading a statement costs the process.
+
+    tracemalloc counts Python's allocations only; libxml2's tree is C memory, so the parse is
+    also measured as the growth of a fresh process's maximum resident set size over one that
+    reads nothing, next to reading the same file as one whole tree (as before the stream).
+    """
+    by_name = {result.scenario: result for result in results}
+    lines = []
+    imported = by_name["bank_statement_import, 10,000 lines"]
+    lines.append(
+        f"Memory: bank_statement_import of 10,000 lines: peak Python allocations "
+        f"{imported.peak_bytes / 2**20:.1f} MiB (tracemalloc)"
+    )
+    for label, count in (("10,000 lines", 10_000), ("40,000 lines", 40_000)):
+        path = workdir / f"camt-memory-{count}.xml"
+        repeated = (numbers * (count // len(numbers) + 1))[:count]
+        write_statement(path, repeated, message_id=f"MEM{count}")
+        size = path.stat().st_size
+        base = _max_rss("none", path)
+        stream = _max_rss("stream", path) - base
+        tree = _max_rss("tree", path) - base
+        lines.append(
+            f"Memory: camt.parse of {label} ({size / 2**20:.0f} MiB file): the process grows "
+            f"{stream / 2**20:.0f} MiB (max RSS); one whole lxml tree: {tree / 2**20:.0f} MiB"
+        )
+        path.unlink()
+    return lines
+
+
 def linearity(results: list[Result]) -> str:
     by_name = {result.scenario: result for result in results}
     small = by_name["bank_statement_import, 1,000 lines"]
@@ -253,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(result.line(), flush=True)
                 results.append(result)
             print(linearity(results))
+            for line in memory_figures(workdir, bench_numbers(), results):
+                print(line, flush=True)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()

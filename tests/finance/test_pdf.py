@@ -79,7 +79,12 @@ def test_the_invoice_shows_the_network_the_debtor_and_the_numbers():
 def test_the_payment_instructions_name_iban_bic_and_the_invoice_number_as_reference():
     text = pdf_text(diemen_invoice())
     flat = " ".join(text.replace("\u00a0", " ").split())
-    assert "Vermeld factuurnummer 2024-0001 als betalingskenmerk." in flat
+    assert (
+        "Betalingskenmerk: RF32 2024 0001. Vermeld dit kenmerk bij de betaling (als "
+        "gestructureerde mededeling), of anders factuurnummer 2024-0001." in flat
+    )
+    # The reference is never broken over two lines.
+    assert sum("RF32 2024 0001" in line for line in text.splitlines()) == 1
     assert (
         "Wij verzoeken u het bedrag van € 5.000,00 uiterlijk 15 februari 2024 over te maken "
         "op IBAN NL91 ABNA 0417 1643 00 (BIC ABNANL2A) ten name van Vereniging M50." in flat

@@ -12,7 +12,7 @@ import pytest
 from django.test import override_settings
 from lxml import etree
 
-from m50.finance import services
+from m50.finance import references, services
 from m50.finance.models import Invoice
 from m50.finance.ubl import (
     CUSTOMIZATION_ID,
@@ -217,12 +217,13 @@ def test_category_o_has_a_zero_tax_amount_no_rate_and_an_exemption_reason():
     assert not document.xpath("//cbc:Percent", namespaces=NS)
 
 
-def test_payment_by_sepa_credit_transfer_with_the_invoice_number_as_reference():
+def test_payment_by_sepa_credit_transfer_with_the_rf_creditor_reference():
     invoice = diemen_invoice()
     document = valid(invoice)
     means = "cac:PaymentMeans"
     assert text(document, f"{means}/cbc:PaymentMeansCode") == "58"  # NL-R-008
-    assert text(document, f"{means}/cbc:PaymentID") == invoice.number
+    assert text(document, f"{means}/cbc:PaymentID") == "RF3220240001"
+    assert references.number_from_reference("RF3220240001") == invoice.number
     assert text(document, f"{means}/cac:PayeeFinancialAccount/cbc:ID") == "NL91ABNA0417164300"
     assert text(document, f"{means}/cac:PayeeFinancialAccount/cbc:Name") == "Vereniging M50"
     assert (

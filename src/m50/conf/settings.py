@@ -309,6 +309,10 @@ M50_SELLER = {
     "bic": os.environ.get("M50_SELLER_BIC", "ABNANL2A"),
     "email": os.environ.get("M50_SELLER_EMAIL", "bureau@m50.example"),
 }
+# Bank statements: accounts of the network besides the seller's IBAN (comma-separated; a
+# statement of any other account is refused), and the largest CAMT.053 file accepted.
+M50_OWN_ACCOUNTS = env_list("M50_OWN_ACCOUNTS")
+M50_CAMT_MAX_UPLOAD_BYTES = env_int("M50_CAMT_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
 # Demo accounts are created, and can log in, only in a development install (the embedded one or
 # DEBUG), never in a production install with a configured key; the setting can only switch
 # them off.

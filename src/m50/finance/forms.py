@@ -276,3 +276,26 @@ class StatementForm(RefusalMixin, forms.Form):
         },
     )
     fieldsets = ((_("Bankafschrift inlezen"), ("file",)),)
+
+    def clean_file(self):
+        # The cap is checked before anything is read (M50_CAMT_MAX_UPLOAD_BYTES).
+        from m50.finance.payments import upload_refusal
+
+        file = self.cleaned_data["file"]
+        refusal = upload_refusal(getattr(file, "size", None))
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return file
+
+
+class DismissForm(RefusalMixin, forms.Form):
+    reason = _text(
+        _("Reden"),
+        max_length=300,
+        required=True,
+        help_text=_(
+            "Waarom deze regel geen betaling van een factuur is, bijvoorbeeld: dubbel "
+            "ingelezen, terugbetaling, bankkosten, rente."
+        ),
+    )
+    fieldsets = ((_("Geen factuurbetaling"), ("reason",)),)

@@ -169,6 +169,13 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set when the payer was not the debtor (an account and a name not seen for that
+    # municipality): booked, but for the bureau to check; cleared by ``reviewed_at``.
+    review_reason = models.CharField(_("te controleren"), max_length=300, blank=True, default="")
+    reviewed_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["paid_on", "pk"]
@@ -181,7 +188,9 @@ class Payment(models.Model):
 
 
 class BankStatement(models.Model):
-    """An imported CAMT.053 statement; its message and statement ids make a re-import a no-op."""
+    """An imported CAMT.053 statement. The same statement is the same account, statement id,
+    electronic sequence number and period (``identity``), whatever the message id: a bank
+    delivering it again changes nothing."""
 
     message_id = models.CharField(_("berichtkenmerk"), max_length=100)
     statement_id = models.CharField(_("afschriftkenmerk"), max_length=100)
@@ -192,12 +201,22 @@ class BankStatement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     file_name = models.CharField(max_length=300, blank=True)
+    electronic_sequence = models.CharField(
+        _("elektronisch volgnummer"), max_length=20, blank=True, default=""
+    )
+    period_from = models.DateTimeField(_("periode vanaf"), null=True, blank=True)
+    period_to = models.DateTimeField(_("periode tot en met"), null=True, blank=True)
+    # account|statement id|sequence|from|to; empty on statements imported before it existed.
+    identity = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["account_iban", "message_id", "statement_id"], name="statement_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["identity"], condition=~Q(identity=""), name="statement_identity_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,12 +232,47 @@ class StatementLine(models.Model):
     counterparty_name = models.CharField(max_length=200, blank=True)
     counterparty_iban = models.CharField(max_length=34, blank=True)
     remittance = models.TextField(blank=True)
+    # The entry status: only BOOK is money on the account; PDNG (pending), INFO and FUTR are
+    # listed for the bureau and never booked.
+    status = models.CharField(_("status"), max_length=35, default="BOOK")
+    value_date = models.DateField(_("valutadatum"), null=True, blank=True)
+    reversal = models.BooleanField(_("terugboeking"), default=False)  # RvslInd
+    # The line this reversal undid (its payment is gone; both leave the unmatched list).
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    ntry_reference = models.CharField(max_length=100, blank=True, default="")  # NtryRef
+    transaction_reference = models.CharField(max_length=100, blank=True, default="")
+    end_to_end_id = models.CharField(max_length=100, blank=True, default="")
+    additional_info = models.TextField(blank=True, default="")  # AddtlNtryInf
+    # Suspected to repeat an entry imported before: stored and shown, never booked.
+    duplicate = models.BooleanField(_("mogelijk dubbel"), default=False)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True, default="")
+    # "Geen factuurbetaling": the bureau's reason for leaving the line without a payment.
+    dismissed_reason = models.CharField(
+        _("geen factuurbetaling, reden"), max_length=300, blank=True, default=""
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["booking_date", "pk"]
 
     def __str__(self) -> str:
         return f"{self.booking_date} {self.amount} {self.remittance[:40]}"
+
+    @property
+    def status_label(self) -> str:
+        """The entry status in Dutch: only a booked line is money on the account."""
+        labels = {
+            "BOOK": _("geboekt"),
+            "PDNG": _("in afwachting"),
+            "INFO": _("ter informatie"),
+            "FUTR": _("toekomstig"),
+        }
+        return str(labels.get(self.status, self.status))
 
 
 ZERO = Decimal("0.00")

@@ -30,6 +30,7 @@ from reportlab.platypus import (
 )
 
 from m50.finance.models import Invoice
+from m50.finance.references import creditor_reference_display
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -311,11 +312,7 @@ def _payment_text(invoice: Invoice) -> list:
                 "name": seller["name"],
             }
         ),
-        _p(
-            _("Vermeld factuurnummer %(number)s als betalingskenmerk.")
-            % {"number": invoice.number},
-            BOLD,
-        ),
+        _payment_reference(invoice),
         Spacer(0, 3 * mm),
         _p(
             _("Vragen over deze factuur? Mail %(email)s en noem het factuurnummer.")
@@ -323,6 +320,26 @@ def _payment_text(invoice: Invoice) -> list:
             SMALL,
         ),
     ]
+
+
+def _payment_reference(invoice: Invoice):
+    """The structured RF creditor reference to pay with (the bank matches on it), and the
+    invoice number for a payer whose bank takes only free text."""
+    reference = creditor_reference_display(invoice.number)
+    if not reference:
+        return _p(
+            _("Vermeld factuurnummer %(number)s als betalingskenmerk.")
+            % {"number": invoice.number},
+            BOLD,
+        )
+    return _p(
+        _(
+            "Betalingskenmerk: %(reference)s. Vermeld dit kenmerk bij de betaling (als "
+            "gestructureerde mededeling), of anders factuurnummer %(number)s."
+        )
+        % {"reference": NBSP.join(reference.split()), "number": invoice.number},
+        BOLD,
+    )
 
 
 def _credit_text(invoice: Invoice) -> list:

@@ -21,8 +21,9 @@ What the document carries (EN 16931 business terms in brackets):
 - the seller with its KvK number as legal identifier and electronic address (scheme 0106);
 - the buyer with its OIN as electronic address (scheme 0190; its KvK number, 0106, when it
   has no OIN) and as legal identifier (NL-R-005);
-- SEPA credit transfer (code 58) to the network's IBAN, the invoice number as payment
-  reference (BT-83); a credit note asks no payment and has none (NL-R-007);
+- SEPA credit transfer (code 58) to the network's IBAN, the invoice's ISO 11649 RF creditor
+  reference (derived from its number) as payment reference (BT-83); a credit note asks no
+  payment and has none (NL-R-007);
 - the VAT breakdown of the invoice's category. For the default, ``O`` (not subject to VAT),
   EN 16931 asks (BR-O-*): no seller or buyer VAT identifier, no VAT rate on the category, a
   tax amount of zero and an exemption reason (code ``VATEX-EU-O`` and the text of
@@ -44,6 +45,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from m50.finance.models import Invoice
+from m50.finance.references import creditor_reference
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -282,7 +284,8 @@ def _payment_means(root: etree._Element, invoice: Invoice) -> None:
     seller = settings.M50_SELLER
     means = _cac(root, "PaymentMeans")
     _cbc(means, "PaymentMeansCode", PAYMENT_MEANS_SEPA_CREDIT_TRANSFER)
-    _cbc(means, "PaymentID", invoice.number)
+    # BT-83: the structured RF creditor reference the bank statement is matched on first.
+    _cbc(means, "PaymentID", creditor_reference(invoice.number) or invoice.number)
     account = _cac(means, "PayeeFinancialAccount")
     _cbc(account, "ID", _compact(seller["iban"]))
     _cbc(account, "Name", seller["name"])

@@ -42,6 +42,7 @@ from m50.finance import exports, selectors, services
 from m50.finance.forms import (
     BillingForm,
     CreditForm,
+    DismissForm,
     FeeForm,
     InvoiceFilterForm,
     MatchForm,
@@ -587,16 +588,32 @@ def payment_index(request):
     )
 
 
+# The other lists on the bank lines page show the latest few, each with its count.
+SIDE_LIST_SIZE = 20
+
+
 def _bank_lines_context(request, upload_form=None) -> dict:
     payments = _payments_module()
     if payments is None:
         raise Http404
     page, page_range = _page(request, payments.unmatched_lines())
+    unbooked = payments.unbooked_lines()
+    dismissed = payments.dismissed_lines()
+    reversed_lines = payments.reversed_lines()
+    to_review = payments.payments_to_review()
     return {
         "page": page,
         "page_range": page_range,
         "lines": list(page.object_list),
         "upload_form": upload_form or StatementForm(),
+        "unbooked": list(unbooked[:SIDE_LIST_SIZE]),
+        "unbooked_count": unbooked.count(),
+        "dismissed": list(dismissed[:SIDE_LIST_SIZE]),
+        "dismissed_count": dismissed.count(),
+        "reversed_lines": list(reversed_lines[:SIDE_LIST_SIZE]),
+        "reversed_count": reversed_lines.count(),
+        "to_review": list(to_review[:SIDE_LIST_SIZE]),
+        "to_review_count": to_review.count(),
     }
 
 
@@ -620,7 +637,10 @@ def statement_import(request):
         except ValidationError as error:  # a malformed file (CamtError) lists its problems
             form.add_refusal(error)
         else:
-            (messages.success if report.changed else messages.info)(request, report.summary())
+            notify = messages.success if report.changed else messages.info
+            if report.reversed_payments or report.duplicates or report.to_review:
+                notify = messages.warning
+            notify(request, report.summary())
             return redirect("finance:bank_lines")
     return render(
         request,
@@ -630,19 +650,35 @@ def statement_import(request):
     )
 
 
+# What a POST on a bank line does, by its "actie".
+MATCH, DISMISS = "koppelen", "geen-factuurbetaling"
+RESTORE, REVIEWED = "herstellen", "gecontroleerd"
+
+
 @rule_required("finance.manage")
 def line_match(request, line_id: int):
+    """One bank line: match it to an invoice (suggestions first), mark it "geen
+    factuurbetaling" or undo that, and mark its payment's payer as checked."""
     payments = _payments_module()
     if payments is None:
         raise Http404
-    line = StatementLine.objects.select_related("statement").filter(pk=line_id).first()
+    line = (
+        StatementLine.objects.select_related("statement", "reverses", "dismissed_by")
+        .filter(pk=line_id)
+        .first()
+    )
     if line is None:
         raise Http404
-    suggestions = payments.invoice_numbers(line.remittance)
+    payment = Payment.objects.filter(statement_line=line).select_related("invoice").first()
+    reversal = StatementLine.objects.filter(reverses=line).first()
+    action = request.POST.get("actie", MATCH) if request.method == "POST" else ""
+    named = payments.line_candidates(line).all
     form = MatchForm(
-        _bound(request), initial={"number": suggestions[0] if len(suggestions) == 1 else ""}
+        _bound(request) if action == MATCH else None,
+        initial={"number": named[0] if len(named) == 1 else ""},
     )
-    if request.method == "POST" and form.is_valid():
+    dismiss_form = DismissForm(_bound(request) if action == DISMISS else None)
+    if action == MATCH and form.is_valid():
         number = form.cleaned_data["number"].strip()
         invoice = Invoice.objects.filter(number=number).first()
         if invoice is None:
@@ -659,11 +695,58 @@ def line_match(request, line_id: int):
                     % {"amount": exports.money_text(line.amount), "number": invoice.number},
                 )
                 return redirect("finance:bank_lines")
+    elif action == DISMISS and dismiss_form.is_valid():
+        try:
+            payments.statement_line_dismiss(
+                line=line, reason=dismiss_form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            dismiss_form.add_refusal(error)
+        else:
+            messages.success(request, _("De regel is gemarkeerd als geen factuurbetaling."))
+            return redirect("finance:bank_lines")
+    elif action in (RESTORE, REVIEWED):
+        try:
+            if action == RESTORE:
+                payments.statement_line_restore(line=line, actor=request.user)
+                done = _("De regel staat weer bij de niet-gekoppelde regels.")
+            else:
+                if payment is None:
+                    raise ValidationError(_("Deze regel heeft geen betaling."))
+                payments.payment_review(payment=payment, actor=request.user)
+                done = _("De betaling is gemarkeerd als gecontroleerd.")
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, done)
+            return redirect("finance:line_match", line_id=line.pk)
+    elif action and action not in (MATCH, DISMISS):
+        form.add_error(None, _("Onbekende actie."))
+    open_line = (
+        payment is None
+        and reversal is None
+        and line.reverses_id is None
+        and line.dismissed_at is None
+        and line.credit
+        and line.status == "BOOK"
+        and not line.reversal
+    )
+    errors = form.errors or dismiss_form.errors
     return render(
         request,
         "finance/line_match.html",
-        {"form": form, "line": line, "suggestions": suggestions},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "dismiss_form": dismiss_form,
+            "error_form": dismiss_form if dismiss_form.errors else form,
+            "line": line,
+            "payment": payment,
+            "reversal": reversal,
+            "open_line": open_line,
+            "can_dismiss": payment is None and line.dismissed_at is None,
+            "suggestions": payments.match_suggestions(line) if open_line else [],
+        },
+        status=400 if errors else 200,
     )
 
 

@@ -1,7 +1,8 @@
 """Imports a CAMT.053 bank statement and matches its lines to invoices.
 
-The whole file is checked first; a file with any problem is refused with every problem and its
-line number, and nothing is imported. Importing a statement a second time changes nothing.
+The whole file is checked first; a file with any problem, larger than M50_CAMT_MAX_UPLOAD_BYTES
+or of an account that is not the network's own is refused with every problem and its line
+number, and nothing is imported. Importing a statement a second time changes nothing.
 """
 
 from pathlib import Path
@@ -27,6 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, verbosity=1, **options):
         if not file.is_file():
             raise CommandError(_("Bestand niet gevonden: %(file)s") % {"file": file})
+        refusal = payments.upload_refusal(file.stat().st_size)
+        if refusal:
+            raise CommandError(_("Niets geïmporteerd: %(reason)s") % {"reason": refusal})
         try:
             report = payments.bank_statement_import(file=file)
         except camt.CamtError as exc:
@@ -48,4 +52,9 @@ class Command(BaseCommand):
                     self.stdout.write(
                         _("regel %(line)d: niet gekoppeld: %(reason)s")
                         % {"line": result.source_line, "reason": result.reason}
+                    )
+                if result.review:
+                    self.stdout.write(
+                        _("regel %(line)d: te controleren: %(reason)s")
+                        % {"line": result.source_line, "reason": result.review}
                     )
