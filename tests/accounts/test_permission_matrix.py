@@ -105,6 +105,9 @@ def sample(db):
         "number": _sample_invoice(membership).number,
         "line_id": _sample_statement_line().pk,
         "position_id": position.pk,
+        # A reset link that is not valid: its page explains that, to everyone.
+        "uidb64": "MA",
+        "token": "ongeldig",
     }
 
 
@@ -187,6 +190,10 @@ PUBLIC = {role: OK for role in EVERYONE}
 EXPECTED = {
     ("core:home", "get"): PUBLIC,
     ("accounts:login", "get"): {role: OK if role == A else LOGIN for role in EVERYONE},
+    ("accounts:password_reset", "get"): PUBLIC,
+    ("accounts:password_reset_done", "get"): PUBLIC,
+    ("accounts:password_reset_confirm", "get"): PUBLIC,
+    ("accounts:password_reset_complete", "get"): PUBLIC,
     ("municipalities:list", "get"): PUBLIC,
     ("municipalities:detail", "get"): PUBLIC,
     ("municipalities:prospects", "get"): page(STAFF),

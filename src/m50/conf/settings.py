@@ -167,6 +167,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("M50_PROXY_COUNT", 0)
+# Password reset by e-mail: at most this many mails per account, and requests per client
+# address, per hour; the link in the mail holds for this many seconds.
+M50_PASSWORD_RESET_PER_ACCOUNT = env_int("M50_PASSWORD_RESET_PER_ACCOUNT", 3)
+M50_PASSWORD_RESET_PER_ADDRESS = env_int("M50_PASSWORD_RESET_PER_ADDRESS", 10)
+PASSWORD_RESET_TIMEOUT = env_int("M50_PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
