@@ -197,6 +197,7 @@ EXPECTED = {
     ("municipalities:list", "get"): PUBLIC,
     ("municipalities:detail", "get"): PUBLIC,
     ("municipalities:prospects", "get"): page(STAFF),
+    ("municipalities:population_import", "get"): page({B}),
     ("contacts:organisation_list", "get"): page(LOGGED_IN),
     ("contacts:organisation_detail", "get"): page(LOGGED_IN),
     ("contacts:person_detail", "get"): page(LOGGED_IN),

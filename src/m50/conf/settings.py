@@ -272,6 +272,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Domain settings ------------------------------------------------------------------------
 # The band of the M50: municipalities of this size (CBS population on 1 January) may join.
+# The largest CBS population file the bureau may upload in the screens (bytes), and how long
+# its preview may be confirmed (seconds).
+M50_CBS_UPLOAD_MAX_BYTES = env_int("M50_CBS_UPLOAD_MAX_BYTES", 1024 * 1024)
+M50_CBS_PREVIEW_MAX_AGE = env_int("M50_CBS_PREVIEW_MAX_AGE", 60 * 60)
 M50_BAND_MIN = env_int("M50_BAND_MIN", 30_000)
 M50_BAND_MAX = env_int("M50_BAND_MAX", 80_000)
 # A prospect "entered the band recently" when it crossed into it within this many years.
