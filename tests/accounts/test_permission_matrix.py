@@ -33,6 +33,10 @@ OWN_MUNICIPALITY_ONLY = {
     "finance:invoice_detail",
     "finance:invoice_pdf",
     "finance:invoice_ubl",
+    "contacts:person_edit",
+    "contacts:position_create",
+    "contacts:position_end",
+    "contacts:organisation_person_create",
 }
 
 
@@ -75,7 +79,7 @@ def sample(db):
         kind=Organisation.Kind.MUNICIPALITY, municipality=diemen, slug="gemeente-diemen"
     )
     person = PersonFactory()
-    PositionFactory(person=person, organisation=organisation)
+    position = PositionFactory(person=person, organisation=organisation)
     membership = membership_services.membership_for(municipality=diemen)
     decision = membership_services.decision_record(
         membership=membership,
@@ -100,6 +104,10 @@ def sample(db):
         "proposal_id": proposal.pk,
         "number": _sample_invoice(membership).number,
         "line_id": _sample_statement_line().pk,
+        "position_id": position.pk,
+        # A reset link that is not valid: its page explains that, to everyone.
+        "uidb64": "MA",
+        "token": "ongeldig",
     }
 
 
@@ -182,12 +190,26 @@ PUBLIC = {role: OK for role in EVERYONE}
 EXPECTED = {
     ("core:home", "get"): PUBLIC,
     ("accounts:login", "get"): {role: OK if role == A else LOGIN for role in EVERYONE},
+    ("accounts:password_reset", "get"): PUBLIC,
+    ("accounts:password_reset_done", "get"): PUBLIC,
+    ("accounts:password_reset_confirm", "get"): PUBLIC,
+    ("accounts:password_reset_complete", "get"): PUBLIC,
     ("municipalities:list", "get"): PUBLIC,
     ("municipalities:detail", "get"): PUBLIC,
     ("municipalities:prospects", "get"): page(STAFF),
+    ("municipalities:population_import", "get"): page({B}),
     ("contacts:organisation_list", "get"): page(LOGGED_IN),
     ("contacts:organisation_detail", "get"): page(LOGGED_IN),
     ("contacts:person_detail", "get"): page(LOGGED_IN),
+    # People and positions: the bureau any; a member contact its own municipality's (the
+    # sample is Diemen's, so the contact of another municipality finds nothing: 404).
+    ("contacts:organisation_create", "get"): page({B}),
+    ("contacts:organisation_edit", "get"): page({B}),
+    ("contacts:person_create", "get"): page({B}),
+    ("contacts:person_edit", "get"): {**page({B}), MC: 404},
+    ("contacts:position_create", "get"): {**page({B}), MC: 404},
+    ("contacts:position_end", "get"): {**page({B}), MC: 404},
+    ("contacts:organisation_person_create", "get"): {**page({B}), MC: 404},
     ("membership:overview", "get"): PUBLIC,
     ("membership:deadlines", "get"): page({B}),
     ("membership:decision_create", "get"): page({B}),

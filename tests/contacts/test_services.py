@@ -114,7 +114,7 @@ def test_position_create_refuses_an_end_before_the_start():
             end_date=datetime.date(2021, 12, 31),
         )
     assert info.value.message_dict["end_date"] == [
-        "De einddatum (2021-12-31) ligt vóór de begindatum (2022-01-01)."
+        "De einddatum (31 december 2021) ligt vóór de begindatum (1 januari 2022)."
     ]
     assert not Position.objects.exists()
 

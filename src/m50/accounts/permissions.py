@@ -25,6 +25,8 @@ RULES: Final[dict[str, frozenset]] = {
     "contacts.view": ALL_ROLES,
     "contacts.view_contact_details": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
     "contacts.manage": frozenset({Role.BUREAU}),
+    # ... and a member contact the people of its own municipality (checked per object).
+    "contacts.manage_own": frozenset({Role.MEMBER_CONTACT}),
     "accounts.manage": frozenset({Role.BUREAU}),
     # Who is a member, and since when, is public: the network publishes its member list.
     "membership.view": EVERYONE,

@@ -104,6 +104,25 @@ def user_password_set(*, user: User, password: str, actor=None, origin: str = ""
     )
 
 
+def password_reset_requests_since(*, user: User, since) -> int:
+    """How many reset mails the account was sent since ``since`` (from the audit trail, so
+    the count holds across web processes)."""
+    from m50.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        action="user.password_reset_request",
+        object_type=User._meta.label,
+        object_id=str(user.pk),
+        timestamp__gte=since,
+    ).count()
+
+
+@transaction.atomic
+def user_password_reset_request(*, user: User, origin: str = "") -> None:
+    """Record that a reset link was mailed to the account (the link itself is never kept)."""
+    audit_record(action="user.password_reset_request", obj=user, origin=origin)
+
+
 def demo_password() -> str:
     # Readable enough to type from the terminal, long enough for the validators.
     return "-".join(secrets.token_hex(3) for _ in range(3))

@@ -171,6 +171,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("M50_PROXY_COUNT", 0)
+# Password reset by e-mail: at most this many mails per account, and requests per client
+# address, per hour; the link in the mail holds for this many seconds.
+M50_PASSWORD_RESET_PER_ACCOUNT = env_int("M50_PASSWORD_RESET_PER_ACCOUNT", 3)
+M50_PASSWORD_RESET_PER_ADDRESS = env_int("M50_PASSWORD_RESET_PER_ADDRESS", 10)
+PASSWORD_RESET_TIMEOUT = env_int("M50_PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -271,6 +276,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Domain settings ------------------------------------------------------------------------
 # The band of the M50: municipalities of this size (CBS population on 1 January) may join.
+# The largest CBS population file the bureau may upload in the screens (bytes), and how long
+# its preview may be confirmed (seconds).
+M50_CBS_UPLOAD_MAX_BYTES = env_int("M50_CBS_UPLOAD_MAX_BYTES", 1024 * 1024)
+M50_CBS_PREVIEW_MAX_AGE = env_int("M50_CBS_PREVIEW_MAX_AGE", 60 * 60)
 M50_BAND_MIN = env_int("M50_BAND_MIN", 30_000)
 M50_BAND_MAX = env_int("M50_BAND_MAX", 80_000)
 # A prospect "entered the band recently" when it crossed into it within this many years.

@@ -73,3 +73,28 @@ def split_current(
     current.sort(key=lambda p: p.start_date or datetime.date.min, reverse=True)
     past.sort(key=lambda p: p.end_date or datetime.date.min, reverse=True)
     return current, past
+
+
+def person_at_municipality(*, person_id: int, municipality_id: int | None) -> bool:
+    """Whether the person has (or had) a position at the municipality's own organisation."""
+    if municipality_id is None:
+        return False
+    return Position.objects.filter(
+        person_id=person_id, organisation__municipality_id=municipality_id
+    ).exists()
+
+
+def municipal_organisations(*, municipality_id: int | None) -> list[Organisation]:
+    """The organisation of a municipality, as a list of zero or one."""
+    if municipality_id is None:
+        return []
+    return list(Organisation.objects.filter(municipality_id=municipality_id).only("pk", "name"))
+
+
+def organisation_choices() -> list[Organisation]:
+    """Every organisation, by name, with only what a select needs."""
+    return list(Organisation.objects.only("pk", "name").order_by("name", "pk"))
+
+
+def position_detail(*, pk: int) -> Position:
+    return Position.objects.select_related("person", "organisation").get(pk=pk)

@@ -7,14 +7,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from m50.contacts.models import Organisation, Person, Position
+from m50.core.audit import audit_record, diff
 from m50.municipalities import selectors as registry
 from m50.municipalities.services import Counts
 
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length
+# Path segments of /organisaties/ that an organisation's slug must not take.
+RESERVED_SLUGS = frozenset({"nieuw", "personen", "functies"})
 
 
 def _unique_slug(text: str, *, taken: set[str] | None = None) -> str:
@@ -24,11 +28,29 @@ def _unique_slug(text: str, *, taken: set[str] | None = None) -> str:
         taken = set(
             Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True)
         )
+    taken = taken | RESERVED_SLUGS
     slug, number = base, 1
     while slug in taken:
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+# Fields each write may change, and which of them the seed of reference organisations owns
+# (an organisation linked to a municipality or network gets those from the seed, so editing
+# them by hand would be undone by the next `load-reference-data`).
+ORGANISATION_FIELDS = ("kind", "name", "abbreviation", "website", "description")
+ORGANISATION_SEEDED_FIELDS = ("kind", "name", "abbreviation")
+PERSON_FIELDS = ("given_name", "surname_prefix", "surname", "email", "phone")
+POSITION_FIELDS = ("person", "organisation", "function", "title", "portfolio")
+
+
+def _values(obj, fields) -> dict:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 @transaction.atomic
@@ -42,6 +64,8 @@ def organisation_create(
     description: str = "",
     municipality=None,
     network=None,
+    actor=None,
+    origin: str = "",
 ) -> Organisation:
     """Create an organisation; without ``slug`` a unique one is made from the name."""
     if kind not in Organisation.Kind.values:
@@ -56,13 +80,74 @@ def organisation_create(
         name=name,
         abbreviation=abbreviation.strip(),
         slug=slug or _unique_slug(name),
-        website=website,
-        description=description,
+        website=website.strip(),
+        description=description.strip(),
         municipality=municipality,
         network=network,
     )
     organisation.full_clean()
     organisation.save()
+    audit_record(
+        action="organisation.create",
+        obj=organisation,
+        actor=actor,
+        origin=origin,
+        changes=diff({}, _values(organisation, ORGANISATION_FIELDS)),
+    )
+    return organisation
+
+
+def organisation_is_seeded(organisation: Organisation) -> bool:
+    """Whether the reference data owns the organisation's kind, name and abbreviation."""
+    return bool(organisation.municipality_id or organisation.network_id)
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, actor=None, origin: str = "", **changes
+) -> Organisation:
+    """Change an organisation's own fields; the seeded ones of a municipality's or network's
+    organisation are refused (they follow the registry)."""
+    unknown = set(changes) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    changes = {name: _strip(value) for name, value in changes.items()}
+    old = _values(organisation, ORGANISATION_FIELDS)
+    if organisation_is_seeded(organisation):
+        fixed = [
+            name
+            for name in ORGANISATION_SEEDED_FIELDS
+            if name in changes and changes[name] != old[name]
+        ]
+        if fixed:
+            raise ValidationError(
+                {
+                    name: _(
+                        "Dit gegeven komt uit het gemeente- of netwerkregister en kan hier "
+                        "niet worden gewijzigd."
+                    )
+                    for name in fixed
+                }
+            )
+    if "kind" in changes and changes["kind"] not in Organisation.Kind.values:
+        raise ValidationError(
+            {"kind": _("Onbekende soort organisatie: %(kind)s.") % {"kind": changes["kind"]}}
+        )
+    if "name" in changes and not changes["name"]:
+        raise ValidationError({"name": _("Een organisatie heeft een naam.")})
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    changed = diff(old, _values(organisation, ORGANISATION_FIELDS))
+    if changed:
+        organisation.save(update_fields=list(changed))
+        audit_record(
+            action="organisation.update",
+            obj=organisation,
+            actor=actor,
+            origin=origin,
+            changes=changed,
+        )
     return organisation
 
 
@@ -74,6 +159,8 @@ def person_create(
     surname_prefix: str = "",
     email: str = "",
     phone: str = "",
+    actor=None,
+    origin: str = "",
 ) -> Person:
     surname = surname.strip()
     if not surname:
@@ -87,7 +174,40 @@ def person_create(
     )
     person.full_clean()
     person.save()
+    audit_record(
+        action="person.create",
+        obj=person,
+        actor=actor,
+        origin=origin,
+        changes=diff({}, _values(person, PERSON_FIELDS)),
+    )
     return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, actor=None, origin: str = "", **changes) -> Person:
+    """Change a person's name or contact details."""
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    changes = {name: _strip(value) for name, value in changes.items()}
+    if "surname" in changes and not changes["surname"]:
+        raise ValidationError({"surname": _("Vul een achternaam in.")})
+    old = _values(person, PERSON_FIELDS)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    person.full_clean()
+    changed = diff(old, _values(person, PERSON_FIELDS))
+    if changed:
+        person.save(update_fields=list(changed))
+        audit_record(
+            action="person.update", obj=person, actor=actor, origin=origin, changes=changed
+        )
+    return person
+
+
+def _long_date(value: datetime.date) -> str:
+    return formats.date_format(value, "j F Y")
 
 
 def _check_dates(start_date: datetime.date | None, end_date: datetime.date | None) -> None:
@@ -95,9 +215,45 @@ def _check_dates(start_date: datetime.date | None, end_date: datetime.date | Non
         raise ValidationError(
             {
                 "end_date": _("De einddatum (%(end)s) ligt vóór de begindatum (%(start)s).")
-                % {"end": end_date.isoformat(), "start": start_date.isoformat()}
+                % {"end": _long_date(end_date), "start": _long_date(start_date)}
             }
         )
+
+
+def _overlaps(a_start, a_end, b_start, b_end) -> bool:
+    """Whether two periods (inclusive; an empty date is open) share a day."""
+    return (a_end is None or b_start is None or b_start <= a_end) and (
+        b_end is None or a_start is None or a_start <= b_end
+    )
+
+
+def _check_no_overlap(position: Position) -> None:
+    """The same person in the same function at the same organisation holds it once at a time:
+    a second, overlapping registration is a duplicate (a new term is a new period)."""
+    same = Position.objects.filter(
+        person_id=position.person_id,
+        organisation_id=position.organisation_id,
+        function=position.function,
+    ).exclude(pk=position.pk)
+    for other in same:
+        if _overlaps(position.start_date, position.end_date, other.start_date, other.end_date):
+            period = _("%(start)s tot en met %(end)s") % {
+                "start": _long_date(other.start_date) if other.start_date else _("onbekend"),
+                "end": _long_date(other.end_date) if other.end_date else _("heden"),
+            }
+            raise ValidationError(
+                _(
+                    "%(person)s is al %(function)s bij %(organisation)s in een periode die "
+                    "hiermee overlapt (%(period)s). Beëindig of corrigeer die functie eerst."
+                )
+                % {
+                    "person": position.person.full_name,
+                    "function": position.get_function_display(),
+                    "organisation": position.organisation.name,
+                    "period": period,
+                },
+                code="overlap",
+            )
 
 
 @transaction.atomic
@@ -110,8 +266,11 @@ def position_create(
     portfolio: str = "",
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
+    actor=None,
+    origin: str = "",
 ) -> Position:
-    """A person's function at an organisation; the end date, if any, is not before the start."""
+    """A person's function at an organisation; the end date, if any, is not before the start,
+    and the same function at the same organisation does not overlap an earlier one."""
     if function not in Position.Function.values:
         raise ValidationError(
             {"function": _("Onbekende functie: %(function)s.") % {"function": function}}
@@ -127,16 +286,34 @@ def position_create(
         end_date=end_date,
     )
     position.full_clean()
+    # Serialise additions for one person, so two at once cannot both pass the overlap check.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    _check_no_overlap(position)
     position.save()
+    audit_record(
+        action="position.create",
+        obj=position,
+        actor=actor,
+        origin=origin,
+        changes=diff({}, _values(position, (*POSITION_FIELDS, "start_date", "end_date"))),
+    )
     return position
 
 
 @transaction.atomic
-def position_end(*, position: Position, end_date: datetime.date) -> Position:
+def position_end(
+    *, position: Position, end_date: datetime.date, actor=None, origin: str = ""
+) -> Position:
     """End a position on ``end_date`` (the last day in office); a correction may move it."""
     _check_dates(position.start_date, end_date)
+    old = {"end_date": position.end_date}
     position.end_date = end_date
     position.save(update_fields=["end_date"])
+    changed = diff(old, {"end_date": end_date})
+    if changed:
+        audit_record(
+            action="position.end", obj=position, actor=actor, origin=origin, changes=changed
+        )
     return position
 
 

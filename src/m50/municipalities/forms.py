@@ -1,6 +1,8 @@
 """The filter form of the municipality list: GET parameters in, selector arguments out."""
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from m50.municipalities import selectors
@@ -133,3 +135,49 @@ class MunicipalityFilterForm(forms.Form):
             or filters["network"]
             or filters["status"] != selectors.Status.ACTIVE
         )
+
+
+class PopulationUploadForm(forms.Form):
+    """A CBS population file to preview; its contents are checked by the import itself."""
+
+    bestand = forms.FileField(
+        label=_("CBS-bestand (CSV)"),
+        help_text=_(
+            "Inwonertallen op 1 januari in lang formaat, met de kolommen peildatum, gm_code, "
+            "gemeentenaam, provincie_code, provincie, inwoners, cbs_tabel en cbs_variabele, "
+            "zoals het meegeleverde bestand. U ziet eerst wat er verandert."
+        ),
+        widget=forms.FileInput(attrs={"class": "utrecht-file-input", "accept": ".csv,text/csv"}),
+        error_messages={
+            "required": _("Kies een bestand."),
+            "empty": _("Het gekozen bestand is leeg."),
+            "invalid": _("Er is geen bestand ontvangen; kies het bestand opnieuw."),
+        },
+    )
+    bron = forms.CharField(
+        label=_("Bron"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Leeg laten om de bron per regel uit de kolommen cbs_tabel en cbs_variabele te nemen."
+        ),
+        widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input"}),
+        error_messages={"max_length": _("Gebruik hoogstens %(limit_value)d tekens.")},
+    )
+
+    def clean_bestand(self):
+        upload = self.cleaned_data["bestand"]
+        limit = settings.M50_CBS_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Het bestand is %(size)s; de grens is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
+
+
+class PopulationConfirmForm(forms.Form):
+    """The previewed file (signed, so what is confirmed is what was shown) and its plan."""
+
+    voorvertoning = forms.CharField(widget=forms.HiddenInput)
+    controle = forms.CharField(widget=forms.HiddenInput, max_length=64)

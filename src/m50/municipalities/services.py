@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import os
 import re
@@ -770,19 +771,8 @@ def _population_counts_update(updates: list[tuple[int, str, int]]) -> None:
         cursor.executemany(sql, updates)
 
 
-@transaction.atomic
-def population_import(*, file: str | os.PathLike | IO, source: str | None = None) -> ImportReport:
-    """Import a CBS population file in long format: a new year or a correction of one.
-
-    ``file`` is a path, or a binary or text stream. The whole file is checked first; with any
-    problem a PopulationImportError lists them all with their line numbers and nothing is
-    written. ``source`` overrides the source that is otherwise built per row from ``cbs_tabel``
-    and ``cbs_variabele``.
-    """
-    if source is not None:
-        source = source.strip()
-        if not source:
-            raise PopulationImportError([Problem(None, _("de opgegeven bron is leeg."))])
+def _population_file_rows(file: Any, *, source: str | None) -> list[_PopulationRow]:
+    """The checked rows of a population file; PopulationImportError lists every problem."""
     file_name = _file_name(file)
     try:
         text = _read_text(file)
@@ -801,8 +791,13 @@ def population_import(*, file: str | os.PathLike | IO, source: str | None = None
     rows, problems = _parse_population_file(text, source=source, file_name=file_name)
     if problems:
         raise PopulationImportError(problems)
+    return rows
 
-    years = sorted({row.year for row in rows})
+
+def _population_plan(
+    rows: list[_PopulationRow], years: list[int]
+) -> tuple[list[PopulationCount], list[tuple[int, str, int]], int]:
+    """(figures to create, ``(inhabitants, source, pk)`` to update, number unchanged)."""
     # Every figure of the file's years: a few hundred per year, and no IN list of thousands
     # of ids. Tuples rather than instances: the comparison needs no more.
     existing = {
@@ -827,6 +822,25 @@ def population_import(*, file: str | os.PathLike | IO, source: str | None = None
             to_update.append((row.inhabitants, row.source, stored[0]))
         else:
             unchanged += 1
+    return to_create, to_update, unchanged
+
+
+@transaction.atomic
+def population_import(*, file: str | os.PathLike | IO, source: str | None = None) -> ImportReport:
+    """Import a CBS population file in long format: a new year or a correction of one.
+
+    ``file`` is a path, or a binary or text stream. The whole file is checked first; with any
+    problem a PopulationImportError lists them all with their line numbers and nothing is
+    written. ``source`` overrides the source that is otherwise built per row from ``cbs_tabel``
+    and ``cbs_variabele``.
+    """
+    if source is not None:
+        source = source.strip()
+        if not source:
+            raise PopulationImportError([Problem(None, _("de opgegeven bron is leeg."))])
+    rows = _population_file_rows(file, source=source)
+    years = sorted({row.year for row in rows})
+    to_create, to_update, unchanged = _population_plan(rows, years)
     PopulationCount.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     _population_counts_update(to_update)
     return ImportReport(
@@ -836,3 +850,82 @@ def population_import(*, file: str | os.PathLike | IO, source: str | None = None
         unchanged=unchanged,
         years=tuple(years),
     )
+
+
+@dataclass(frozen=True)
+class PopulationChange:
+    """A figure the import would change: the stored value and the file's."""
+
+    code: str
+    name: str
+    year: int
+    old_inhabitants: int
+    new_inhabitants: int
+    old_source: str
+    new_source: str
+
+    @property
+    def difference(self) -> int:
+        return self.new_inhabitants - self.old_inhabitants
+
+
+@dataclass(frozen=True)
+class PopulationPreview:
+    """What ``population_import`` of the same file would do now, without doing it."""
+
+    report: ImportReport
+    changes: tuple[PopulationChange, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the planned writes: a confirmation must find the same plan."""
+        return hashlib.sha256(repr((self.report, self.changes)).encode()).hexdigest()
+
+
+def population_import_preview(
+    *, file: str | os.PathLike | IO, source: str | None = None
+) -> PopulationPreview:
+    """Check a CBS population file as ``population_import`` does and tell what it would create
+    and change, writing nothing. Raises PopulationImportError as the import does."""
+    if source is not None:
+        source = source.strip()
+        if not source:
+            raise PopulationImportError([Problem(None, _("de opgegeven bron is leeg."))])
+    rows = _population_file_rows(file, source=source)
+    years = sorted({row.year for row in rows})
+    to_create, to_update, unchanged = _population_plan(rows, years)
+    # Two queries whatever the size of the file: the stored figures and the names.
+    stored = {
+        pk: (municipality_id, year, inhabitants, old_source)
+        for pk, municipality_id, year, inhabitants, old_source in PopulationCount.objects.filter(
+            year__in=years
+        ).values_list("pk", "municipality_id", "year", "inhabitants", "source")
+    }
+    names = {
+        pk: (code, name)
+        for pk, code, name in Municipality.objects.values_list("pk", "code", "name")
+    }
+    changes = []
+    for inhabitants, new_source, pk in to_update:
+        municipality_id, year, old_inhabitants, old_source = stored[pk]
+        code, name = names[municipality_id]
+        changes.append(
+            PopulationChange(
+                code=code,
+                name=name,
+                year=year,
+                old_inhabitants=old_inhabitants,
+                new_inhabitants=inhabitants,
+                old_source=old_source,
+                new_source=new_source,
+            )
+        )
+    changes.sort(key=lambda change: (change.year, change.name, change.code))
+    report = ImportReport(
+        rows=len(rows),
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=unchanged,
+        years=tuple(years),
+    )
+    return PopulationPreview(report=report, changes=tuple(changes))

@@ -9,5 +9,6 @@ app_name = "municipalities"
 urlpatterns = [
     path("", views.municipality_list, name="list"),
     path("kansrijk/", views.prospects, name="prospects"),
+    path("inwoners-importeren/", views.population_import, name="population_import"),
     path("<gemeentecode:code>/", views.municipality_detail, name="detail"),
 ]
