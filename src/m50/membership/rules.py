@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,6 +67,8 @@ class Problem:
     code: str
     message: str
     fact_id: int | None = None
+    # The field the problem is about, where the code alone does not say (a date window).
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,93 @@ def _check_mandate(fact: Fact, seen: list[Fact]) -> list[Problem]:
             fact.id,
         )
     ]
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The dates a decision can plausibly carry: not before the network existed, not before
+    the municipality existed, not more than a year ahead of today."""
+
+    founded: datetime.date
+    today: datetime.date
+    established_on: datetime.date | None = None
+
+    @property
+    def latest(self) -> datetime.date:
+        return add_one_year(self.today)
+
+
+DATE_FIELD_LABELS = {
+    "decided_on": gettext_lazy("De besluitdatum"),
+    "effective_on": gettext_lazy("De ingangsdatum"),
+    "announced_on": gettext_lazy("De datum van bekendmaking"),
+}
+
+
+def _long(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def check_dates(fact: Fact, window: DateWindow) -> list[Problem]:
+    """The dates of ``fact`` that lie outside ``window``: a typing error such as 1800 would be
+    shown publicly, and one in 2031 would put every later decision "before" it."""
+    if fact.kind == DecisionKind.WITHDRAWAL:
+        return []  # repeats the dates of the decision it withdraws, which may be such an error
+    problems = []
+    reported = set()
+    for name in ("decided_on", "effective_on", "announced_on"):
+        day = getattr(fact, name)
+        if day is None or day in reported:
+            continue  # an effective date that defaulted to the decision date: said once
+        count = len(problems)
+        label = DATE_FIELD_LABELS[name]
+        latest = window.latest
+        if name == "effective_on" and fact.kind == DecisionKind.TERMINATION:
+            # A termination takes effect at the end of a year, so up to a year after it.
+            latest = max(latest, default_termination_date(min(fact.decided_on, latest)))
+        if day < window.founded:
+            problems.append(
+                Problem(
+                    "date_before_network",
+                    _("%(field)s (%(date)s) ligt vóór het ontstaan van het netwerk (%(founded)s).")
+                    % {"field": label, "date": _long(day), "founded": _long(window.founded)},
+                    fact.id,
+                    name,
+                )
+            )
+        elif window.established_on and day < window.established_on:
+            problems.append(
+                Problem(
+                    "date_before_municipality",
+                    _(
+                        "%(field)s (%(date)s) ligt vóór het ontstaan van de gemeente "
+                        "(%(established)s)."
+                    )
+                    % {
+                        "field": label,
+                        "date": _long(day),
+                        "established": _long(window.established_on),
+                    },
+                    fact.id,
+                    name,
+                )
+            )
+        elif day > latest:
+            problems.append(
+                Problem(
+                    "date_too_far_ahead",
+                    _(
+                        "%(field)s (%(date)s) ligt meer dan een jaar in de toekomst; "
+                        "uiterlijk %(latest)s kan."
+                    )
+                    % {"field": label, "date": _long(day), "latest": _long(latest)},
+                    fact.id,
+                    name,
+                )
+            )
+        if len(problems) > count:
+            reported.add(day)
+    return problems
 
 
 @dataclass

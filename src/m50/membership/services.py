@@ -81,7 +81,20 @@ def dossier_of(membership: Membership, decisions=None) -> rules.Dossier:
     )
 
 
+def date_window(municipality) -> rules.DateWindow:
+    return rules.DateWindow(
+        founded=settings.M50_NETWORK_FOUNDED,
+        today=_today(),
+        established_on=municipality.established_on,
+    )
+
+
 def _check(membership: Membership, candidate: Decision, *, new: bool) -> None:
+    # A date outside the plausible window is refused on its own: what the rest of the
+    # dossier would say about it (e.g. "before the previous decision") is noise then.
+    out_of_window = rules.check_dates(fact_of(candidate), date_window(membership.municipality))
+    if out_of_window:
+        raise DecisionRefused(out_of_window)
     existing = list(membership.decisions.all())
     before = dossier_of(membership, existing)
     after = rules.Dossier(
