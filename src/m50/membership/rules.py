@@ -183,6 +183,18 @@ def running_mandate(dossier: Dossier, day: datetime.date) -> Mandate | None:
     return max(given, key=lambda m: (m.given_on, m.fact_id), default=None)
 
 
+def trial_end(dossier: Dossier, day: datetime.date) -> datetime.date | None:
+    """The last day of the aspirant year that ``day`` falls in (one year after the aspirant
+    decision), whether or not a mandate was given; None outside an aspirant period."""
+    period = period_on(dossier, day)
+    if period.status != Status.ASPIRANT or period.start is None:
+        return None
+    fact = next((f for f in dossier.facts if f.id == period.fact_id), None)
+    if fact is not None and fact.kind == DecisionKind.ASPIRANT:
+        return add_one_year(fact.decided_on)
+    return add_one_year(period.start)
+
+
 def mandate_expired(dossier: Dossier, today: datetime.date) -> bool:
     """An aspirant whose mandate ran out without a definitive decision: "mandaat verlopen"."""
     mandate = running_mandate(dossier, today)
@@ -461,11 +473,19 @@ class Summary:
     days_left: int | None
     used: tuple[Fact, Mandate] | None = None
     history: list[Period] = field(default_factory=list)
+    # The end of the aspirant year (aspirants only), and the days until it (negative: past).
+    trial_end: datetime.date | None = None
+    trial_days_left: int | None = None
+
+    @property
+    def trial_over(self) -> bool:
+        return self.trial_days_left is not None and self.trial_days_left < 0
 
 
 def summarise(dossier: Dossier, today: datetime.date) -> Summary:
     period = period_on(dossier, today)
     mandate = running_mandate(dossier, today)
+    trial = trial_end(dossier, today)
     return Summary(
         status=period.status,
         since=period.start,
@@ -475,4 +495,6 @@ def summarise(dossier: Dossier, today: datetime.date) -> Summary:
         days_left=(mandate.deadline - today).days if mandate else None,
         used=mandate_used(dossier),
         history=periods(dossier),
+        trial_end=trial,
+        trial_days_left=(trial - today).days if trial else None,
     )

@@ -98,18 +98,27 @@ def summary_status_of(membership: Membership, day: datetime.date) -> rules.Statu
     return rules.status_on(dossier_of(membership), day)
 
 
+def deadline_of(summary: rules.Summary) -> tuple[bool, int | None]:
+    """(past, days left) of what an aspirant must decide before: its mandate's deadline, or
+    without a mandate the end of its aspirant year."""
+    if summary.mandate is not None:
+        return summary.mandate_expired, summary.days_left
+    return summary.trial_over, summary.trial_days_left
+
+
 def deadline_rows(*, today: datetime.date | None = None) -> list[MembershipRow]:
-    """Aspirants with a running mandate: expired first, then fewest days left."""
+    """Every aspirant, with a mandate or without (its aspirant year ends too): past deadlines
+    first, then fewest days left."""
     today = today or timezone.localdate()
     rows = [
         row
         for row in membership_rows(today=today, statuses=(rules.Status.ASPIRANT,))
-        if row.summary.mandate is not None
+        if row.summary.mandate is not None or row.summary.trial_end is not None
     ]
     rows.sort(
         key=lambda row: (
-            not row.summary.mandate_expired,
-            row.summary.days_left,
+            not deadline_of(row.summary)[0],
+            deadline_of(row.summary)[1],
             row.municipality.name,
         )
     )

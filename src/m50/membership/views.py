@@ -228,6 +228,19 @@ def _mandate_view(summary: rules.Summary) -> dict | None:
     }
 
 
+def _trial_view(summary: rules.Summary) -> dict | None:
+    """The end of the aspirant year, as the deadline of an aspirant without a mandate."""
+    if summary.trial_end is None:
+        return None
+    days_left = summary.trial_days_left
+    return {
+        "end": summary.trial_end,
+        "days_left": days_left,
+        "overdue": -days_left if summary.trial_over else 0,
+        "expired": summary.trial_over,
+    }
+
+
 def _used_view(summary: rules.Summary) -> dict | None:
     if summary.used is None:
         return None
@@ -279,6 +292,7 @@ def dossier_context(request, municipality: Municipality) -> dict:
         ],
         timeline=timeline(decisions),
         mandate=_mandate_view(summary),
+        trial=_trial_view(summary),
         used=_used_view(summary),
     )
     if details:
@@ -690,6 +704,7 @@ def _row_view(row) -> dict:
         "since": row.summary.since,
         "listed_since": row.membership.listed_since,
         "mandate": _mandate_view(row.summary),
+        "trial": _trial_view(row.summary),
     }
 
 
