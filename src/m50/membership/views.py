@@ -278,10 +278,16 @@ def dossier_context(request, municipality: Municipality) -> dict:
         .filter(municipality=municipality)
         .first()
     )
+    summary = selectors.membership_summary(membership) if membership is not None else None
+    if dossier["can_record"]:
+        # The "voortzetting" action only where a succession can be recorded.
+        dossier["successions"] = selectors.succession_predecessors(
+            municipality=municipality,
+            running=summary is not None and summary.status in rules.RUNNING,
+        )
     if membership is None:
         return {"dossier": dossier}
     decisions = list(membership.decisions.all())
-    summary = selectors.membership_summary(membership)
     dossier.update(
         membership=membership,
         summary=summary,
@@ -301,6 +307,7 @@ def dossier_context(request, municipality: Municipality) -> dict:
                 history_entry(event) for event in selectors.decision_history(membership=membership)
             ],
             proposals=list(selectors.pending_proposals(membership=membership)),
+            handled_proposals=selectors.handled_proposals(membership=membership),
         )
     return {"dossier": dossier}
 
@@ -532,11 +539,7 @@ def decision_withdraw(request, decision_id: int):
 @rule_required("membership.record")
 def succession_create(request, code: str):
     municipality = _municipality(code)
-    predecessors = [
-        membership
-        for membership, successor in selectors.succession_proposals()
-        if successor.pk == municipality.pk
-    ]
+    predecessors = selectors.succession_predecessors(municipality=municipality)
     form = SuccessionForm(_bound(request), predecessors=predecessors)
     if request.method == "POST" and form.is_valid():
         chosen = next(
