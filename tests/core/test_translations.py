@@ -18,6 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 
 import m50
+from m50.accounts.models import Role
 from tests.factories import MunicipalityFactory, PopulationCountFactory
 
 CATALOGUE_DIR = Path(m50.__file__).resolve().parent / "locale" / "en" / "LC_MESSAGES"
@@ -277,8 +278,9 @@ def test_municipality_list_is_dutch_by_default(client, registry):
 
 
 @pytest.mark.django_db
-def test_pages_are_english_after_switching_language(client, registry, bureau_user):
-    client.force_login(bureau_user)
+def test_pages_are_english_after_switching_language(client, registry, user_for_role):
+    # Public affairs starts at the network's front page (the bureau at its work queue).
+    client.force_login(user_for_role(Role.PUBLIC_AFFAIRS))
     _switch_to_english(client)
     _assert_english_home(client.get(HOME).text)
     _assert_english_list(client.get(MUNICIPALITIES).text)

@@ -74,9 +74,10 @@ def listed(item):
     )
 
 
-def bulk_memberships(count: int, start: int = 1000) -> list[Membership]:
+def bulk_memberships(count: int, start: int = 1000, *, mandated: bool = True) -> list[Membership]:
     """``count`` memberships of new municipalities: a third listed only, a third aspirant with
-    a running mandate, a third aspirant and member. Created in bulk, so 1,000 are quick."""
+    a running mandate (``mandated=False``: without one), a third aspirant and member. Created
+    in bulk, so 1,000 are quick."""
     province = ProvinceFactory()
     items = Municipality.objects.bulk_create(
         Municipality(name=f"Bulkgemeente {n:04d}", code=f"GM{n:04d}", province=province)
@@ -106,8 +107,10 @@ def bulk_memberships(count: int, start: int = 1000) -> list[Membership]:
                 deciding_body=COLLEGE,
                 decided_on=decided - datetime.timedelta(days=n % 200),
                 effective_on=decided - datetime.timedelta(days=n % 200),
-                mandated_body=MAYOR,
-                mandate_deadline=decided + datetime.timedelta(days=365 - n % 200),
+                mandated_body=MAYOR if mandated else "",
+                mandate_deadline=(
+                    decided + datetime.timedelta(days=365 - n % 200) if mandated else None
+                ),
             )
         )
         if n % 3 == 2:

@@ -4,6 +4,7 @@ The defaults are safe for the embedded install (SQLite under ``var/``, DEBUG off
 for). Production sets ``M50_SECRET_KEY``, ``M50_ALLOWED_HOSTS`` and ``DATABASE_URL`` at least.
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "m50.contacts",
     "m50.membership",
     "m50.finance",
+    "m50.reports",
     "m50.api",
 ]
 
@@ -288,6 +290,14 @@ M50_BAND_RECENT_YEARS = env_int("M50_BAND_RECENT_YEARS", 5)
 M50_BAND_FORECAST_YEARS = env_int("M50_BAND_FORECAST_YEARS", 5)
 # Whether a municipality may become a definitive member without an aspirant year first.
 M50_MEMBERSHIP_DIRECT_ENTRY = env_bool("M50_MEMBERSHIP_DIRECT_ENTRY", False)
+# No decision about membership predates the network: the M50 continues the Platform
+# Middelgrote Gemeenten, active with 35 municipalities in January 2002 (its press release of
+# 22 January 2002); its founding date is not known, so 1 January 2000 is a conservative bound.
+M50_NETWORK_FOUNDED = datetime.date.fromisoformat(
+    os.environ.get("M50_NETWORK_FOUNDED", "2000-01-01")
+)
+# Who hears of a new proposal besides the bureau's own accounts (comma-separated addresses).
+M50_BUREAU_NOTIFY_EMAILS = env_list("M50_BUREAU_NOTIFY_EMAILS")
 # Days before a mandate's deadline on which the member contact is reminded.
 M50_MANDATE_REMINDER_DAYS = [int(d) for d in env_list("M50_MANDATE_REMINDER_DAYS", "60,30,7")]
 # The address of the platform, for links in e-mails sent by commands (no request there).

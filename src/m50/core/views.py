@@ -1,16 +1,29 @@
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
+from m50.accounts.models import Role
+from m50.accounts.permissions import role_of
 from m50.api.problems import is_api_request, problem_response
 from m50.core.access import rule_required
 from m50.municipalities import selectors as municipality_selectors
+from m50.reports import selectors as reports
 
 
 @rule_required("core.view_public")
 def home(request):
+    """Where each role starts: the bureau at its work queue, a municipality's contact and
+    participants at their own municipality, everyone else at the network's front page."""
+    role = role_of(request.user)
+    if role == Role.BUREAU:
+        return render(
+            request,
+            "core/home_bureau.html",
+            {"queue": reports.bureau_work_queue(), "today": timezone.localdate()},
+        )
     return render(
         request,
         "core/home.html",

@@ -70,3 +70,35 @@ def invoice_by_number(*, number: str) -> Invoice | None:
 
 def invoices_for_year(*, year: int) -> QuerySet[Invoice]:
     return invoice_queryset().filter(fee_year=year).order_by("year", "sequence")
+
+
+def members_missing_invoice_details():
+    """Aspirant and definitive members today whose invoice details cannot make an e-invoice:
+    no details at all, or without name, address, postal code or city, or without both OIN and
+    KvK number. A queryset of Municipality, by name."""
+    from django.db.models import Q
+
+    from m50.membership import rules as membership_rules
+    from m50.membership.selectors import membership_rows
+    from m50.municipalities.models import Municipality
+
+    incomplete = (
+        Q(billing__isnull=True)
+        | Q(billing__name="")
+        | Q(billing__address_line="")
+        | Q(billing__postal_code="")
+        | Q(billing__city="")
+        | Q(billing__oin="", billing__kvk="")
+    )
+    candidates = set(
+        Municipality.objects.filter(membership__isnull=False)
+        .filter(incomplete)
+        .values_list("pk", flat=True)
+    )
+    running = (membership_rules.Status.ASPIRANT, membership_rules.Status.MEMBER)
+    ids = [
+        row.municipality.pk
+        for row in membership_rows(statuses=running)
+        if row.municipality.pk in candidates
+    ]
+    return Municipality.objects.filter(pk__in=ids).order_by("name", "code")

@@ -140,7 +140,7 @@ class RefusalMixin:
         problems = getattr(error, "problems", None)
         if problems is not None:
             for problem in problems:
-                field = PROBLEM_FIELDS.get(problem.code)
+                field = getattr(problem, "field", "") or PROBLEM_FIELDS.get(problem.code)
                 self.add_error(field if field in self.fields else None, problem.message)
             return
         if hasattr(error, "error_dict"):

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,6 +67,8 @@ class Problem:
     code: str
     message: str
     fact_id: int | None = None
+    # The field the problem is about, where the code alone does not say (a date window).
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,18 @@ def running_mandate(dossier: Dossier, day: datetime.date) -> Mandate | None:
     given = [m for m in mandates(dossier) if period.start is None or m.given_on >= period.start]
     given = [m for m in given if m.given_on <= day]
     return max(given, key=lambda m: (m.given_on, m.fact_id), default=None)
+
+
+def trial_end(dossier: Dossier, day: datetime.date) -> datetime.date | None:
+    """The last day of the aspirant year that ``day`` falls in (one year after the aspirant
+    decision), whether or not a mandate was given; None outside an aspirant period."""
+    period = period_on(dossier, day)
+    if period.status != Status.ASPIRANT or period.start is None:
+        return None
+    fact = next((f for f in dossier.facts if f.id == period.fact_id), None)
+    if fact is not None and fact.kind == DecisionKind.ASPIRANT:
+        return add_one_year(fact.decided_on)
+    return add_one_year(period.start)
 
 
 def mandate_expired(dossier: Dossier, today: datetime.date) -> bool:
@@ -361,6 +376,93 @@ def _check_mandate(fact: Fact, seen: list[Fact]) -> list[Problem]:
     ]
 
 
+@dataclass(frozen=True)
+class DateWindow:
+    """The dates a decision can plausibly carry: not before the network existed, not before
+    the municipality existed, not more than a year ahead of today."""
+
+    founded: datetime.date
+    today: datetime.date
+    established_on: datetime.date | None = None
+
+    @property
+    def latest(self) -> datetime.date:
+        return add_one_year(self.today)
+
+
+DATE_FIELD_LABELS = {
+    "decided_on": gettext_lazy("De besluitdatum"),
+    "effective_on": gettext_lazy("De ingangsdatum"),
+    "announced_on": gettext_lazy("De datum van bekendmaking"),
+}
+
+
+def _long(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def check_dates(fact: Fact, window: DateWindow) -> list[Problem]:
+    """The dates of ``fact`` that lie outside ``window``: a typing error such as 1800 would be
+    shown publicly, and one in 2031 would put every later decision "before" it."""
+    if fact.kind == DecisionKind.WITHDRAWAL:
+        return []  # repeats the dates of the decision it withdraws, which may be such an error
+    problems = []
+    reported = set()
+    for name in ("decided_on", "effective_on", "announced_on"):
+        day = getattr(fact, name)
+        if day is None or day in reported:
+            continue  # an effective date that defaulted to the decision date: said once
+        count = len(problems)
+        label = DATE_FIELD_LABELS[name]
+        latest = window.latest
+        if name == "effective_on" and fact.kind == DecisionKind.TERMINATION:
+            # A termination takes effect at the end of a year, so up to a year after it.
+            latest = max(latest, default_termination_date(min(fact.decided_on, latest)))
+        if day < window.founded:
+            problems.append(
+                Problem(
+                    "date_before_network",
+                    _("%(field)s (%(date)s) ligt vóór het ontstaan van het netwerk (%(founded)s).")
+                    % {"field": label, "date": _long(day), "founded": _long(window.founded)},
+                    fact.id,
+                    name,
+                )
+            )
+        elif window.established_on and day < window.established_on:
+            problems.append(
+                Problem(
+                    "date_before_municipality",
+                    _(
+                        "%(field)s (%(date)s) ligt vóór het ontstaan van de gemeente "
+                        "(%(established)s)."
+                    )
+                    % {
+                        "field": label,
+                        "date": _long(day),
+                        "established": _long(window.established_on),
+                    },
+                    fact.id,
+                    name,
+                )
+            )
+        elif day > latest:
+            problems.append(
+                Problem(
+                    "date_too_far_ahead",
+                    _(
+                        "%(field)s (%(date)s) ligt meer dan een jaar in de toekomst; "
+                        "uiterlijk %(latest)s kan."
+                    )
+                    % {"field": label, "date": _long(day), "latest": _long(latest)},
+                    fact.id,
+                    name,
+                )
+            )
+        if len(problems) > count:
+            reported.add(day)
+    return problems
+
+
 @dataclass
 class Summary:
     status: Status
@@ -371,11 +473,19 @@ class Summary:
     days_left: int | None
     used: tuple[Fact, Mandate] | None = None
     history: list[Period] = field(default_factory=list)
+    # The end of the aspirant year (aspirants only), and the days until it (negative: past).
+    trial_end: datetime.date | None = None
+    trial_days_left: int | None = None
+
+    @property
+    def trial_over(self) -> bool:
+        return self.trial_days_left is not None and self.trial_days_left < 0
 
 
 def summarise(dossier: Dossier, today: datetime.date) -> Summary:
     period = period_on(dossier, today)
     mandate = running_mandate(dossier, today)
+    trial = trial_end(dossier, today)
     return Summary(
         status=period.status,
         since=period.start,
@@ -385,4 +495,6 @@ def summarise(dossier: Dossier, today: datetime.date) -> Summary:
         days_left=(mandate.deadline - today).days if mandate else None,
         used=mandate_used(dossier),
         history=periods(dossier),
+        trial_end=trial,
+        trial_days_left=(trial - today).days if trial else None,
     )

@@ -98,18 +98,27 @@ def summary_status_of(membership: Membership, day: datetime.date) -> rules.Statu
     return rules.status_on(dossier_of(membership), day)
 
 
+def deadline_of(summary: rules.Summary) -> tuple[bool, int | None]:
+    """(past, days left) of what an aspirant must decide before: its mandate's deadline, or
+    without a mandate the end of its aspirant year."""
+    if summary.mandate is not None:
+        return summary.mandate_expired, summary.days_left
+    return summary.trial_over, summary.trial_days_left
+
+
 def deadline_rows(*, today: datetime.date | None = None) -> list[MembershipRow]:
-    """Aspirants with a running mandate: expired first, then fewest days left."""
+    """Every aspirant, with a mandate or without (its aspirant year ends too): past deadlines
+    first, then fewest days left."""
     today = today or timezone.localdate()
     rows = [
         row
         for row in membership_rows(today=today, statuses=(rules.Status.ASPIRANT,))
-        if row.summary.mandate is not None
+        if row.summary.mandate is not None or row.summary.trial_end is not None
     ]
     rows.sort(
         key=lambda row: (
-            not row.summary.mandate_expired,
-            row.summary.days_left,
+            not deadline_of(row.summary)[0],
+            deadline_of(row.summary)[1],
             row.municipality.name,
         )
     )
@@ -135,6 +144,23 @@ def pending_proposals(*, membership: Membership | None = None) -> QuerySet[Decis
     if membership is not None:
         qs = qs.filter(membership=membership)
     return qs.order_by("proposed_at")
+
+
+HANDLED_PROPOSALS_SHOWN = 10
+
+
+def handled_proposals(
+    *, membership: Membership | None = None, proposed_by=None, limit: int = HANDLED_PROPOSALS_SHOWN
+) -> list[DecisionProposal]:
+    """The latest confirmed or rejected proposals, newest first, with their outcome."""
+    qs = DecisionProposal.objects.exclude(state=DecisionProposal.State.PENDING).select_related(
+        "membership__municipality", "proposed_by", "handled_by", "decision"
+    )
+    if membership is not None:
+        qs = qs.filter(membership=membership)
+    if proposed_by is not None:
+        qs = qs.filter(proposed_by=proposed_by)
+    return list(qs.order_by("-handled_at", "-pk")[:limit])
 
 
 def can_view_dossier_details(user, municipality) -> bool:
@@ -172,3 +198,42 @@ def succession_proposals(*, today: datetime.date | None = None) -> list[tuple[Me
             if current is None or rules.status_on(dossier_of(current), today) not in rules.RUNNING:
                 proposals.append((membership, successor))
     return proposals
+
+
+def succession_predecessors(
+    *, municipality, today: datetime.date | None = None, running: bool | None = None
+) -> list[Membership]:
+    """The memberships ``municipality`` can continue now: of a municipality that went into it
+    (not by a boundary correction) and was a (aspirant) member the day before, while its own
+    membership does not run (``running``, when the caller knows it already). The same rule
+    as :func:`succession_proposals`, for one municipality and in a fixed number of queries;
+    none when its predecessor links are prefetched and none of them is a merger."""
+    today = today or timezone.localdate()
+    predecessor_ids = {
+        link.predecessor_id
+        for link in municipality.predecessor_links.all()
+        if link.kind != "boundary_correction"
+    }
+    if not predecessor_ids:
+        return []
+    if running is None:
+        current = (
+            Membership.objects.select_related("municipality")
+            .prefetch_related("decisions")
+            .filter(municipality=municipality)
+            .first()
+        )
+        running = current is not None and (
+            rules.status_on(dossier_of(current), today) in rules.RUNNING
+        )
+    if running:
+        return []
+    result = []
+    for membership in membership_queryset().filter(
+        municipality_id__in=predecessor_ids, municipality__dissolved_on__isnull=False
+    ):
+        dossier = dossier_of(membership, list(membership.decisions.all()))
+        day_before = membership.municipality.dissolved_on - datetime.timedelta(days=1)
+        if rules.status_on(dossier, day_before) in rules.RUNNING:
+            result.append(membership)
+    return result

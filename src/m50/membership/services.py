@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
-from m50.membership import rules
+from m50.membership import notifications, rules
 from m50.membership.models import (
     DecidingBody,
     Decision,
@@ -81,7 +81,20 @@ def dossier_of(membership: Membership, decisions=None) -> rules.Dossier:
     )
 
 
+def date_window(municipality) -> rules.DateWindow:
+    return rules.DateWindow(
+        founded=settings.M50_NETWORK_FOUNDED,
+        today=_today(),
+        established_on=municipality.established_on,
+    )
+
+
 def _check(membership: Membership, candidate: Decision, *, new: bool) -> None:
+    # A date outside the plausible window is refused on its own: what the rest of the
+    # dossier would say about it (e.g. "before the previous decision") is noise then.
+    out_of_window = rules.check_dates(fact_of(candidate), date_window(membership.municipality))
+    if out_of_window:
+        raise DecisionRefused(out_of_window)
     existing = list(membership.decisions.all())
     before = dossier_of(membership, existing)
     after = rules.Dossier(
@@ -387,12 +400,22 @@ def proposal_create(*, membership: Membership, actor, **values) -> DecisionPropo
         actor=actor,
         changes=diff({}, {name: values.get(name) for name in PROPOSAL_FIELDS}),
     )
+    notifications.proposal_submitted(proposal)
     return proposal
+
+
+def _locked_proposal(proposal: DecisionProposal) -> DecisionProposal:
+    # of=("self",): PostgreSQL cannot lock the nullable side of the proposer's outer join.
+    return (
+        DecisionProposal.objects.select_for_update(of=("self",))
+        .select_related("membership__municipality", "proposed_by")
+        .get(pk=proposal.pk)
+    )
 
 
 @transaction.atomic
 def proposal_confirm(*, proposal: DecisionProposal, actor) -> Decision:
-    proposal = DecisionProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = _locked_proposal(proposal)
     if proposal.state != DecisionProposal.State.PENDING:
         raise ValidationError(_("Dit voorstel is al behandeld."))
     decision = decision_record(
@@ -410,12 +433,13 @@ def proposal_confirm(*, proposal: DecisionProposal, actor) -> Decision:
         actor=actor,
         changes=diff({"state": "pending"}, {"state": proposal.state}),
     )
+    notifications.proposal_handled(proposal)
     return decision
 
 
 @transaction.atomic
 def proposal_reject(*, proposal: DecisionProposal, reason: str, actor) -> DecisionProposal:
-    proposal = DecisionProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = _locked_proposal(proposal)
     if proposal.state != DecisionProposal.State.PENDING:
         raise ValidationError(_("Dit voorstel is al behandeld."))
     if not reason.strip():
@@ -427,8 +451,12 @@ def proposal_reject(*, proposal: DecisionProposal, reason: str, actor) -> Decisi
         action="proposal.reject",
         obj=proposal,
         actor=actor,
-        changes=diff({"state": "pending"}, {"state": proposal.state}),
+        changes=diff(
+            {"state": "pending", "rejection_reason": ""},
+            {"state": proposal.state, "rejection_reason": reason},
+        ),
     )
+    notifications.proposal_handled(proposal)
     return proposal
 
 

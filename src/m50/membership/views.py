@@ -228,6 +228,19 @@ def _mandate_view(summary: rules.Summary) -> dict | None:
     }
 
 
+def _trial_view(summary: rules.Summary) -> dict | None:
+    """The end of the aspirant year, as the deadline of an aspirant without a mandate."""
+    if summary.trial_end is None:
+        return None
+    days_left = summary.trial_days_left
+    return {
+        "end": summary.trial_end,
+        "days_left": days_left,
+        "overdue": -days_left if summary.trial_over else 0,
+        "expired": summary.trial_over,
+    }
+
+
 def _used_view(summary: rules.Summary) -> dict | None:
     if summary.used is None:
         return None
@@ -265,10 +278,16 @@ def dossier_context(request, municipality: Municipality) -> dict:
         .filter(municipality=municipality)
         .first()
     )
+    summary = selectors.membership_summary(membership) if membership is not None else None
+    if dossier["can_record"]:
+        # The "voortzetting" action only where a succession can be recorded.
+        dossier["successions"] = selectors.succession_predecessors(
+            municipality=municipality,
+            running=summary is not None and summary.status in rules.RUNNING,
+        )
     if membership is None:
         return {"dossier": dossier}
     decisions = list(membership.decisions.all())
-    summary = selectors.membership_summary(membership)
     dossier.update(
         membership=membership,
         summary=summary,
@@ -279,6 +298,7 @@ def dossier_context(request, municipality: Municipality) -> dict:
         ],
         timeline=timeline(decisions),
         mandate=_mandate_view(summary),
+        trial=_trial_view(summary),
         used=_used_view(summary),
     )
     if details:
@@ -287,6 +307,7 @@ def dossier_context(request, municipality: Municipality) -> dict:
                 history_entry(event) for event in selectors.decision_history(membership=membership)
             ],
             proposals=list(selectors.pending_proposals(membership=membership)),
+            handled_proposals=selectors.handled_proposals(membership=membership),
         )
     return {"dossier": dossier}
 
@@ -518,11 +539,7 @@ def decision_withdraw(request, decision_id: int):
 @rule_required("membership.record")
 def succession_create(request, code: str):
     municipality = _municipality(code)
-    predecessors = [
-        membership
-        for membership, successor in selectors.succession_proposals()
-        if successor.pk == municipality.pk
-    ]
+    predecessors = selectors.succession_predecessors(municipality=municipality)
     form = SuccessionForm(_bound(request), predecessors=predecessors)
     if request.method == "POST" and form.is_valid():
         chosen = next(
@@ -690,6 +707,7 @@ def _row_view(row) -> dict:
         "since": row.summary.since,
         "listed_since": row.membership.listed_since,
         "mandate": _mandate_view(row.summary),
+        "trial": _trial_view(row.summary),
     }
 
 

@@ -1,0 +1,125 @@
+"""The bureau's work queue: what waits for the bureau, counted, each with the page where the
+work is done. A fixed number of queries, whatever the number of members or invoices."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from m50.finance import selectors as finance
+from m50.finance.models import Invoice
+from m50.finance.payments import unmatched_lines
+from m50.membership import selectors as membership
+from m50.membership.models import DecisionProposal
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    key: str
+    label: str
+    count: int
+    url: str
+    explanation: str
+
+    @property
+    def waiting(self) -> bool:
+        return self.count > 0
+
+
+def _url(name: str, anchor: str = "", **query) -> str:
+    url = reverse(name)
+    if query:
+        url += "?" + urlencode(query)
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def mandate_horizon() -> int:
+    """Days ahead a deadline counts as running out: the earliest reminder's (60 by default)."""
+    return max(settings.M50_MANDATE_REMINDER_DAYS, default=60)
+
+
+def deadlines_running_out(*, today: datetime.date) -> int:
+    horizon = mandate_horizon()
+    count = 0
+    for row in membership.deadline_rows(today=today):
+        past, days_left = membership.deadline_of(row.summary)
+        if past or (days_left is not None and days_left <= horizon):
+            count += 1
+    return count
+
+
+def invoice_counts(*, today: datetime.date) -> dict[str, int]:
+    """Drafts not sent and overdue invoices, as ``finance.selectors.invoice_status`` derives
+    them (so the counts match the invoice list filtered on those statuses): one query."""
+    unpaid = Q(kind=Invoice.Kind.INVOICE, credited=False, total__gt=F("paid"))
+    return (
+        finance.invoice_queryset()
+        .filter(unpaid)
+        .aggregate(
+            draft=Count("pk", filter=Q(state=Invoice.State.DRAFT, paid=0)),
+            overdue=Count(
+                "pk", filter=Q(due_date__lt=today) & (Q(paid__gt=0) | Q(state=Invoice.State.SENT))
+            ),
+        )
+    )
+
+
+def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
+    today = today or timezone.localdate()
+    invoices = invoice_counts(today=today)
+    horizon = mandate_horizon()
+    return [
+        QueueItem(
+            "proposals",
+            _("Voorstellen die wachten op bevestiging"),
+            DecisionProposal.objects.filter(state=DecisionProposal.State.PENDING).count(),
+            _url("membership:deadlines", "voorstellen"),
+            _("Besluiten die gemeenten voorstellen: bevestigen of afwijzen, met een reden."),
+        ),
+        QueueItem(
+            "deadlines",
+            _("Termijnen van aspirant-leden die aflopen"),
+            deadlines_running_out(today=today),
+            _url("membership:deadlines", "mandaten"),
+            _("Mandaten en aspirantjaren die binnen %(days)d dagen aflopen of al zijn verlopen.")
+            % {"days": horizon},
+        ),
+        QueueItem(
+            "drafts",
+            _("Conceptfacturen die nog niet zijn verstuurd"),
+            invoices["draft"],
+            _url("finance:invoice_list", status=finance.Status.DRAFT),
+            _("Facturen die zijn aangemaakt maar nog niet verzonden."),
+        ),
+        QueueItem(
+            "overdue",
+            _("Facturen die te laat zijn"),
+            invoices["overdue"],
+            _url("finance:invoice_list", status=finance.Status.OVERDUE),
+            _("Verzonden facturen waarvan de vervaldatum voorbij is en die niet betaald zijn."),
+        ),
+        QueueItem(
+            "bank_lines",
+            _("Bijschrijvingen die niet aan een factuur zijn gekoppeld"),
+            unmatched_lines(credit_only=True).count(),
+            _url("finance:bank_lines"),
+            _("Ingelezen bankregels met geld dat binnenkwam, zonder betaalde factuur."),
+        ),
+        QueueItem(
+            "billing",
+            _("Leden zonder volledige factuurgegevens"),
+            finance.members_missing_invoice_details().count(),
+            _url("finance:billing_list"),
+            _(
+                "Leden en aspirant-leden van wie naam, adres, postcode, plaats of OIN/KvK-"
+                "nummer ontbreekt, zodat er geen e-factuur kan worden gemaakt."
+            ),
+        ),
+    ]
