@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
@@ -406,7 +406,7 @@ def invoice_detail(request, number: str):
     invoice = _invoice_or_404(number)
     municipality = invoice.membership.municipality
     if not _may_see(request.user, municipality.pk):
-        raise PermissionDenied
+        raise Http404  # as the API: another municipality's invoice number says nothing
     today = timezone.localdate()
     manage = has_rule(request.user, "finance.manage")
     context = {
@@ -507,7 +507,7 @@ def payment_create(request, number: str):
 def _download(request, number: str, render_document, extension: str, content_type: str):
     invoice = _invoice_or_404(number)
     if not _may_see(request.user, invoice.membership.municipality_id):
-        raise PermissionDenied
+        raise Http404
     try:
         content = render_document(invoice)
     except ValidationError as error:
