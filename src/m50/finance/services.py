@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from stdnum.nl import postcode as nl_postcode
 
 from m50.core.audit import audit_record, diff
-from m50.finance import rules
+from m50.finance import rules, selectors
 from m50.finance.exports import money_text
 from m50.finance.models import (
     DEFAULT_CATEGORY,
@@ -31,7 +31,6 @@ from m50.finance.models import (
     Payment,
 )
 from m50.membership.models import Membership
-from m50.membership.services import dossier_of
 
 ZERO = Decimal("0.00")
 
@@ -162,21 +161,8 @@ def _invoice_run_preview(*, year: int) -> list[PlannedInvoice]:
         ).values_list("membership_id", flat=True)
     )
     plan = []
-    memberships = (
-        Membership.objects.select_related("municipality")
-        .prefetch_related("decisions")
-        .order_by("municipality__name", "pk")
-    )
-    for membership in memberships:
+    for membership, days in selectors.memberships_owing(year=year):
         if membership.pk in invoiced:
-            continue
-        listed_year = int(membership.listed_since[:4]) if membership.listed_since else None
-        days = rules.member_days_by_year(
-            dossier_of(membership, list(membership.decisions.all())),
-            listed_from_year=listed_year,
-            through_year=year,
-        )
-        if not days.get(year):
             continue
         amount = rules.amount_owed(
             fee=fee,
