@@ -234,20 +234,20 @@ EXPECTED = {
     # A member contact reads its own municipality's invoices; another's is a 404, not a 403.
     ("api:invoice-list", "get"): endpoint({B, MC}),
     ("api:invoice-detail", "get"): {**endpoint({B}), MC: 404},
-    # Finance pages: the bureau's. The sample invoice is Diemen's, so the member contact (of
-    # another municipality) is refused its page and downloads (own municipality only).
+    # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
+    # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),
     ("finance:invoice_run", "get"): page({B}),
     ("finance:fees", "get"): page({B}),
     ("finance:billing_list", "get"): page({B}),
     ("finance:billing_details", "get"): page({B}),
     ("finance:invoice_list", "get"): page({B}),
-    ("finance:invoice_detail", "get"): page({B}),
+    ("finance:invoice_detail", "get"): {**page({B}), MC: 404},
     ("finance:invoice_send", "get"): page({B}),
     ("finance:invoice_credit", "get"): page({B}),
     ("finance:payment_create", "get"): page({B}),
-    ("finance:invoice_pdf", "get"): page({B}),
-    ("finance:invoice_ubl", "get"): page({B}),
+    ("finance:invoice_pdf", "get"): {**page({B}), MC: 404},
+    ("finance:invoice_ubl", "get"): {**page({B}), MC: 404},
     ("finance:open_amounts", "get"): page({B}),
     ("finance:payment_list", "get"): page({B}),
     ("finance:bank_lines", "get"): page({B}),

@@ -83,4 +83,4 @@ def test_a_member_contact_downloads_only_its_own_invoices(page, live_server, log
     login(Role.MEMBER_CONTACT)  # of Diemen
     response = page.request.get(f"{live_server.url}/financien/facturen/{own}/pdf")
     assert response.status == 200 and response.body().startswith(b"%PDF")
-    assert page.request.get(f"{live_server.url}/financien/facturen/{other}/pdf").status == 403
+    assert page.request.get(f"{live_server.url}/financien/facturen/{other}/pdf").status == 404

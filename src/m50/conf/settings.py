@@ -312,6 +312,8 @@ M50_VAT_EXEMPTION_REASON = os.environ.get(
     "Niet onderworpen aan btw: contributie van een netwerk van gemeenten",
 )
 M50_PRO_RATA_ENTRY_YEAR = env_bool("M50_PRO_RATA_ENTRY_YEAR", False)
+# The year of the network's first invoices: a payment typed by hand before it is refused.
+M50_FIRST_INVOICE_YEAR = env_int("M50_FIRST_INVOICE_YEAR", 2023)
 # Payment reminders: a round starts this many days after the first overdue day.
 M50_PAYMENT_REMINDER_DAYS = [int(d) for d in env_list("M50_PAYMENT_REMINDER_DAYS", "0,30")]
 M50_FEE_CATEGORIES = env_list("M50_FEE_CATEGORIES", "standaard")

@@ -7,6 +7,7 @@ written.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from m50.finance import selectors
+from m50.finance.exports import money_text
 from m50.finance.models import BillingDetails
 from m50.finance.services import BILLING_FIELDS
 
@@ -70,24 +72,75 @@ def _year(label, *, required=True, help_text=""):
     )
 
 
+# 1.234,56 (Dutch), 1234,56, 1234.56 and 1234; "1.234" alone could be either and is refused.
+DUTCH_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
+PLAIN = re.compile(r"^\d+([.,]\d+)?$")
+AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
+
+
+def parse_amount(text: str) -> str:
+    """A typed amount as ``1234.56`` for ``Decimal``; ValueError when it is not an amount or
+    could mean two amounts (``1.234``: one thousand or one euro?)."""
+    value = "".join(text.replace("€", "").split())
+    sign = ""
+    if value[:1] in "-+" and value:
+        sign, value = ("-" if value[0] == "-" else ""), value[1:]
+    if AMBIGUOUS.match(value):
+        raise ValueError("ambiguous")
+    if DUTCH_GROUPED.match(value):
+        return sign + value.replace(".", "").replace(",", ".")
+    if PLAIN.match(value):
+        return sign + value.replace(",", ".")
+    raise ValueError("invalid")
+
+
+class AmountField(forms.DecimalField):
+    """An amount in euros as the Dutch write it; errors show amounts as ``€ 1.234,56``."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            value = parse_amount(str(value))
+        except ValueError as error:
+            code = str(error)
+            raise ValidationError(self.error_messages[code], code=code) from error
+        return super().to_python(value)
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            if any(getattr(e, "code", "") == "max_value" for e in error.error_list):
+                raise ValidationError(
+                    self.error_messages["max_value"]
+                    % {"limit_value": "€ " + money_text(self.max_value)},
+                    code="max_value",
+                ) from error
+            raise
+
+
 def _amount(label, *, help_text=""):
-    return forms.DecimalField(
+    return AmountField(
         label=label,
         max_digits=10,
         decimal_places=2,
         max_value=MAX_AMOUNT,
         help_text=help_text,
-        localize=True,  # 5000,00 as well as 5000.00
         widget=forms.TextInput(attrs={"class": TEXTBOX, "inputmode": "decimal"}),
         error_messages={
             "required": _("Vul een bedrag in."),
-            "invalid": _("Vul een bedrag in euro's in, bijvoorbeeld 5000,00."),
+            "invalid": _("Vul een bedrag in euro's in, bijvoorbeeld 1.234,56 of 5000,00."),
+            "ambiguous": _(
+                "Dit bedrag kan op twee manieren gelezen worden; schrijf bijvoorbeeld 1.234,00 "
+                "voor duizend tweehonderdvierendertig euro, of 1,23 met een komma voor de centen."
+            ),
             "max_digits": _("Dit bedrag is te groot."),
             "max_whole_digits": _("Dit bedrag is te groot."),
             "max_decimal_places": _(
                 "Vul een bedrag in met hoogstens twee cijfers achter de komma."
             ),
-            "max_value": _("Dit bedrag is te groot."),
+            "max_value": _("Dit bedrag is te groot: hoogstens %(limit_value)s."),
         },
     )
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from m50.accounts.models import Role, User
+from m50.finance import rules
 from m50.finance.models import Invoice
+from m50.membership.models import Membership
+from m50.membership.services import dossier_of
 
 
 class Status:
@@ -72,33 +78,101 @@ def invoices_for_year(*, year: int) -> QuerySet[Invoice]:
     return invoice_queryset().filter(fee_year=year).order_by("year", "sequence")
 
 
-def members_missing_invoice_details():
-    """Aspirant and definitive members today whose invoice details cannot make an e-invoice:
-    no details at all, or without name, address, postal code or city, or without both OIN and
-    KvK number. A queryset of Municipality, by name."""
-    from django.db.models import Q
+# --- Invoice details an e-invoice needs -------------------------------------------------------
 
-    from m50.membership import rules as membership_rules
-    from m50.membership.selectors import membership_rows
-    from m50.municipalities.models import Municipality
 
-    incomplete = (
-        Q(billing__isnull=True)
-        | Q(billing__name="")
-        | Q(billing__address_line="")
-        | Q(billing__postal_code="")
-        | Q(billing__city="")
-        | Q(billing__oin="", billing__kvk="")
+@dataclass(frozen=True)
+class MissingDetails:
+    """A member whose invoice details are not enough for an e-invoice, and what is missing."""
+
+    membership: Membership
+    missing: tuple[str, ...]
+
+    @property
+    def municipality(self):
+        return self.membership.municipality
+
+
+def memberships_owing(*, year: int) -> list[tuple[Membership, dict[int, int]]]:
+    """Every membership that is a definitive member on at least one day of ``year``, with its
+    member days per year; each with its municipality and billing details. Three queries."""
+    memberships = (
+        Membership.objects.select_related("municipality__billing")
+        .prefetch_related("decisions")
+        .order_by("municipality__name", "pk")
     )
-    candidates = set(
-        Municipality.objects.filter(membership__isnull=False)
-        .filter(incomplete)
-        .values_list("pk", flat=True)
+    owing = []
+    for membership in memberships:
+        listed_year = int(membership.listed_since[:4]) if membership.listed_since else None
+        days = rules.member_days_by_year(
+            dossier_of(membership, list(membership.decisions.all())),
+            listed_from_year=listed_year,
+            through_year=year,
+        )
+        if days.get(year):
+            owing.append((membership, days))
+    return owing
+
+
+def _digits(value: str, length: int) -> bool:
+    return value.isdigit() and len(value) == length
+
+
+def invoice_details_missing(municipality, billing, contact_emails) -> list[str]:
+    """What an invoice to ``municipality`` would lack to be sent as an e-invoice: the UBL's
+    debtor (name, full address, OIN or KvK number as its electronic address, see
+    ``ubl.ubl_problems``) and an e-mail address to send it to (the invoice address, else a
+    member contact's)."""
+    name = billing.name if billing else "Gemeente"
+    oin = (billing.oin if billing else municipality.oin).strip()
+    kvk = (billing.kvk if billing else municipality.kvk).strip()
+    missing = []
+    if not name.strip():
+        missing.append(gettext_now("naam"))
+    for label, value in (
+        (gettext_now("adres"), billing.address_line if billing else ""),
+        (gettext_now("postcode"), billing.postal_code if billing else ""),
+        (gettext_now("plaats"), billing.city if billing else ""),
+    ):
+        if not value.strip():
+            missing.append(label)
+    if not (_digits(oin, 20) or _digits(kvk, 8)):
+        missing.append(gettext_now("OIN of KvK-nummer"))
+    if not ((billing.email.strip() if billing else "") or contact_emails):
+        missing.append(gettext_now("e-mailadres"))
+    return missing
+
+
+def members_missing_invoice_details(
+    *, year: int | None = None, memberships: list[Membership] | None = None
+) -> list[MissingDetails]:
+    """The members whose invoice details are incomplete for an e-invoice, by name, with what
+    is missing: of ``memberships`` when given (each with ``municipality`` and its billing
+    details loaded), else of every membership that owes a contribution for ``year`` (this
+    year by default). A fixed number of queries, whatever the number of members."""
+    if memberships is None:
+        year = year or timezone.localdate().year
+        memberships = [membership for membership, _days in memberships_owing(year=year)]
+    if not memberships:
+        return []
+    # A join, not a list of ids: no limit on the number of members.
+    with_email = set(
+        User.objects.filter(
+            role=Role.MEMBER_CONTACT,
+            is_active=True,
+            municipality__membership__isnull=False,
+        )
+        .exclude(email="")
+        .values_list("municipality_id", flat=True)
     )
-    running = (membership_rules.Status.ASPIRANT, membership_rules.Status.MEMBER)
-    ids = [
-        row.municipality.pk
-        for row in membership_rows(statuses=running)
-        if row.municipality.pk in candidates
-    ]
-    return Municipality.objects.filter(pk__in=ids).order_by("name", "code")
+    result = []
+    for membership in memberships:
+        municipality = membership.municipality
+        missing = invoice_details_missing(
+            municipality,
+            getattr(municipality, "billing", None),
+            municipality.pk in with_email,
+        )
+        if missing:
+            result.append(MissingDetails(membership, tuple(missing)))
+    return result

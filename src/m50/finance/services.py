@@ -17,9 +17,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from stdnum.nl import postcode as nl_postcode
 
 from m50.core.audit import audit_record, diff
-from m50.finance import rules
+from m50.finance import rules, selectors
+from m50.finance.exports import money_text
 from m50.finance.models import (
     DEFAULT_CATEGORY,
     BillingDetails,
@@ -29,7 +31,6 @@ from m50.finance.models import (
     Payment,
 )
 from m50.membership.models import Membership
-from m50.membership.services import dossier_of
 
 ZERO = Decimal("0.00")
 
@@ -86,12 +87,38 @@ def billing_details_update(*, municipality, actor=None, **values) -> BillingDeta
     before = {name: getattr(details, name) for name in BILLING_FIELDS}
     for name, value in values.items():
         setattr(details, name, value)
+    _billing_normalise(details)
     details.full_clean(exclude=["municipality"])
     details.save()
     changes = diff(before, {name: getattr(details, name) for name in BILLING_FIELDS})
     if changes:
         audit_record(action="billing.update", obj=details, actor=actor, changes=changes)
     return details
+
+
+def _billing_normalise(details: BillingDetails) -> None:
+    """Identifiers as the e-invoice needs them: an OIN of 20 digits, a KvK number of 8, a
+    Dutch postcode written ``1234 AB``. Every problem at once, by field; nothing is saved."""
+    errors: dict[str, str] = {}
+    for name in BILLING_FIELDS:
+        setattr(details, name, (getattr(details, name) or "").strip())
+    oin = "".join(details.oin.split())
+    if oin and not (oin.isdigit() and len(oin) == 20):
+        errors["oin"] = _("Een OIN bestaat uit 20 cijfers, bijvoorbeeld 00000001001997233000.")
+    kvk = "".join(details.kvk.split())
+    if kvk and not (kvk.isdigit() and len(kvk) == 8):
+        errors["kvk"] = _("Een KvK-nummer bestaat uit 8 cijfers, bijvoorbeeld 34374815.")
+    details.oin, details.kvk = oin, kvk
+    if details.postal_code:
+        try:
+            details.postal_code = nl_postcode.validate(details.postal_code)
+        except ValueError:
+            errors["postal_code"] = _(
+                "Vul een Nederlandse postcode in: vier cijfers en twee letters, bijvoorbeeld "
+                "1111 AA."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _billing_defaults(municipality) -> dict:
@@ -134,21 +161,8 @@ def _invoice_run_preview(*, year: int) -> list[PlannedInvoice]:
         ).values_list("membership_id", flat=True)
     )
     plan = []
-    memberships = (
-        Membership.objects.select_related("municipality")
-        .prefetch_related("decisions")
-        .order_by("municipality__name", "pk")
-    )
-    for membership in memberships:
+    for membership, days in selectors.memberships_owing(year=year):
         if membership.pk in invoiced:
-            continue
-        listed_year = int(membership.listed_since[:4]) if membership.listed_since else None
-        days = rules.member_days_by_year(
-            dossier_of(membership, list(membership.decisions.all())),
-            listed_from_year=listed_year,
-            through_year=year,
-        )
-        if not days.get(year):
             continue
         amount = rules.amount_owed(
             fee=fee,
@@ -335,6 +349,32 @@ def invoice_mark_sent(*, invoice: Invoice, recipients: list[str], actor=None) ->
     return invoice
 
 
+def _payment_date_check(paid_on: datetime.date) -> None:
+    """A payment typed by hand is not in the future, nor before the network's first
+    invoices (``M50_FIRST_INVOICE_YEAR``): such a date is a typing error."""
+    today = timezone.localdate()
+    if paid_on > today:
+        raise ValidationError(
+            {
+                "paid_on": _(
+                    "Een betaling kan niet in de toekomst liggen; vul de datum in waarop "
+                    "het geld binnenkwam."
+                )
+            }
+        )
+    first = datetime.date(settings.M50_FIRST_INVOICE_YEAR, 1, 1)
+    if paid_on < first:
+        raise ValidationError(
+            {
+                "paid_on": _(
+                    "Deze datum ligt vóór %(year)d, het jaar van de eerste facturen; "
+                    "controleer het jaartal."
+                )
+                % {"year": first.year}
+            }
+        )
+
+
 @transaction.atomic
 def payment_register(
     *,
@@ -348,6 +388,8 @@ def payment_register(
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError(_("Een betaling is een positief bedrag."))
+    if statement_line is None:  # typed by hand; a bank's booking date is a fact
+        _payment_date_check(paid_on)
     if invoice.kind != Invoice.Kind.INVOICE:
         raise ValidationError(_("Een betaling hoort bij een factuur, niet bij een creditnota."))
     # Locked, so two payments registered at once cannot both fit the same open amount.
@@ -357,8 +399,8 @@ def payment_register(
     paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
     if amount > invoice.total - paid:
         raise ValidationError(
-            _("Het bedrag (%(amount)s) is hoger dan wat openstaat (%(open)s).")
-            % {"amount": amount, "open": invoice.total - paid}
+            _("Het bedrag (€ %(amount)s) is hoger dan wat openstaat (€ %(open)s).")
+            % {"amount": money_text(amount), "open": money_text(invoice.total - paid)}
         )
     payment = Payment.objects.create(
         invoice=invoice,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
@@ -33,6 +33,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -209,6 +210,19 @@ def _page(request, items):
     return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
+RETURN_PARAMETER = "terug"
+
+
+def _return_to(request) -> str:
+    """The page to go back to after a form (``?terug=``), when it is one of this site's."""
+    target = request.GET.get(RETURN_PARAMETER, "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target if target.startswith("/") else ""
+    return ""
+
+
 def _bound(request):
     return request.POST if request.method == "POST" else None
 
@@ -274,6 +288,12 @@ def invoice_run(request):
         {
             "form": form,
             "plan": plan,
+            "incomplete": selectors.members_missing_invoice_details(
+                memberships=[item.membership for item in plan]
+            )
+            if plan
+            else [],
+            "return_to": request.get_full_path(),
             "plan_total": sum((item.amount for item in plan or ()), ZERO),
             "year": form.cleaned_data.get("year") if plan is not None else None,
         },
@@ -340,6 +360,7 @@ def billing_list(request):
 @rule_required("finance.manage")
 def billing_details(request, code: str):
     municipality = _municipality(code)
+    back = _return_to(request)
     details = BillingDetails.objects.filter(municipality=municipality).first()
     if details is not None:
         initial = {name: getattr(details, name) for name in services.BILLING_FIELDS}
@@ -363,12 +384,12 @@ def billing_details(request, code: str):
                 % {"name": municipality.name},
             )
             return redirect(
-                reverse("municipalities:detail", args=[municipality.code]) + "#facturen"
+                back or reverse("municipalities:detail", args=[municipality.code]) + "#facturen"
             )
     return render(
         request,
         "finance/billing_form.html",
-        {"form": form, "municipality": municipality, "details": details},
+        {"form": form, "municipality": municipality, "details": details, "back": back},
         status=400 if form.errors else 200,
     )
 
@@ -407,7 +428,7 @@ def invoice_detail(request, number: str):
     invoice = _invoice_or_404(number)
     municipality = invoice.membership.municipality
     if not _may_see(request.user, municipality.pk):
-        raise PermissionDenied
+        raise Http404  # as the API: another municipality's invoice number says nothing
     today = timezone.localdate()
     manage = has_rule(request.user, "finance.manage")
     context = {
@@ -508,7 +529,7 @@ def payment_create(request, number: str):
 def _download(request, number: str, render_document, extension: str, content_type: str):
     invoice = _invoice_or_404(number)
     if not _may_see(request.user, invoice.membership.municipality_id):
-        raise PermissionDenied
+        raise Http404
     try:
         content = render_document(invoice)
     except ValidationError as error:

@@ -115,7 +115,7 @@ def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
         QueueItem(
             "billing",
             _("Leden zonder volledige factuurgegevens"),
-            finance.members_missing_invoice_details().count(),
+            len(finance.members_missing_invoice_details()),
             _url("finance:billing_list"),
             _(
                 "Leden en aspirant-leden van wie naam, adres, postcode, plaats of OIN/KvK-"
