@@ -118,8 +118,9 @@ def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
             len(finance.members_missing_invoice_details()),
             _url("finance:billing_list"),
             _(
-                "Leden en aspirant-leden van wie naam, adres, postcode, plaats of OIN/KvK-"
-                "nummer ontbreekt, zodat er geen e-factuur kan worden gemaakt."
+                "Leden die dit jaar contributie verschuldigd zijn en van wie naam, adres, "
+                "postcode, plaats, OIN/KvK-nummer of e-mailadres ontbreekt, zodat er geen "
+                "e-factuur kan worden gemaakt of verzonden."
             ),
         ),
     ]
