@@ -59,7 +59,7 @@ def test_diemen_reads_aspirant_then_member_with_the_mandate_used_in_time(client)
     assert "aspirant-lidmaatschap mandaat voor de burgemeester tot en met 22 augustus 2023" in (
         dossier
     )
-    assert "definitief lidmaatschap burgemeester 16 mei 2023 16 mei 2023 16 mei 2023" in dossier
+    assert "definitief lidmaatschap burgemeester 16-05-2023 16-05-2023 16-05-2023" in dossier
 
 
 def test_anonymous_visitor_sees_no_documents_remarks_history_or_actions(client):

@@ -357,3 +357,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# Dates and money one Dutch way: the platform's format module (2 december 2026 in text,
+# 02-12-2026 in tables) and the money filter (€ 5.000,00) in every template without {% load %}.
+FORMAT_MODULE_PATH = ["m50.conf.formats"]
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["m50.core.templatetags.m50_format"]

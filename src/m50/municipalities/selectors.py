@@ -154,6 +154,8 @@ class Prospect:
     year: int
     entered_band_in: int | None = None
     expected_in_band_in: int | None = None
+    # The forecast's basis: the growth from 1 January of this year to 1 January of ``year``.
+    forecast_from: int | None = None
 
 
 def prospect_lists() -> tuple[list[Prospect], list[Prospect]]:
@@ -194,7 +196,13 @@ def prospect_lists() -> tuple[list[Prospect], list[Prospect]]:
         expected = forecast_entry_year(series, limits)
         if expected is not None and expected - year <= settings.M50_BAND_FORECAST_YEARS:
             approaching.append(
-                Prospect(municipality, inhabitants, year, expected_in_band_in=expected)
+                Prospect(
+                    municipality,
+                    inhabitants,
+                    year,
+                    expected_in_band_in=expected,
+                    forecast_from=min(series),
+                )
             )
     in_band.sort(key=lambda p: (-p.inhabitants, p.municipality.name))
     approaching.sort(key=lambda p: (p.expected_in_band_in, -p.inhabitants, p.municipality.name))

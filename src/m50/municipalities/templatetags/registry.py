@@ -1,5 +1,7 @@
 """Template helpers of the municipality registry: band status badges and the M50 flag."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +38,26 @@ def band_badge(inhabitants):
         return {"label": _("inwonertal onbekend"), "modifier": "utrecht-status-badge--inactive"}
     label, modifier = BAND_BADGES[band]
     return {"label": label, "modifier": modifier}
+
+
+# The registers the identifiers come from, by where the source link points (data/PROVENANCE.md):
+# a reader wants the register's name, not a long URL.
+IDENTIFIER_REGISTERS = (
+    (
+        "github.com/anneschuth/polder/",
+        _("OIN-register van Logius en Register van Overheidsorganisaties (via Polder)"),
+    ),
+    ("oinregister.logius.nl/", _("OIN-register van Logius")),
+    ("organisaties.overheid.nl/", _("Register van Overheidsorganisaties")),
+)
+
+
+@register.filter
+def register_name(url: str) -> str:
+    """The name of the register a source link points into, or its web address's host."""
+    parts = urlsplit(url or "")
+    address = f"{parts.netloc}{parts.path}".lower().removeprefix("www.")
+    for prefix, name in IDENTIFIER_REGISTERS:
+        if address.startswith(prefix):
+            return str(name)
+    return parts.netloc.removeprefix("www.") or url
