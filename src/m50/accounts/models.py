@@ -1,5 +1,6 @@
 """Users of the platform. Access follows the role (DESIGN.md §2), never the person."""
 
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
@@ -62,3 +63,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class LoginAttempt(AccessAttempt):
+    """Failed logins per username and address, as django-axes keeps them; shown in Dutch in
+    the beheeromgeving, where deleting one lifts its lock."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("mislukte inlogpoging")
+        verbose_name_plural = _("mislukte inlogpogingen")
+
+
+class LoginRecord(AccessLog):
+    """Successful logins (and their logout), as django-axes keeps them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")

@@ -123,6 +123,26 @@ def user_password_reset_request(*, user: User, origin: str = "") -> None:
     audit_record(action="user.password_reset_request", obj=user, origin=origin)
 
 
+@transaction.atomic
+def login_attempts_delete(*, attempts, actor=None, origin: str = "") -> int:
+    """Forget failed logins, which lifts the lock they hold; each one is audited."""
+    count = 0
+    for attempt in attempts:
+        audit_record(
+            action="login_lock.lift",
+            obj=attempt,
+            actor=actor,
+            origin=origin,
+            changes=diff(
+                {"failures": attempt.failures_since_start, "ip_address": attempt.ip_address},
+                {"failures": 0, "ip_address": attempt.ip_address},
+            ),
+        )
+        attempt.delete()
+        count += 1
+    return count
+
+
 def demo_password() -> str:
     # Readable enough to type from the terminal, long enough for the validators.
     return "-".join(secrets.token_hex(3) for _ in range(3))

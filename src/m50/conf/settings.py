@@ -172,6 +172,8 @@ AXES_COOLOFF_TIME = M50_LOGIN_COOLOFF_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The lockouts and logins are shown in Dutch by the accounts app's own admin.
+AXES_ENABLE_ADMIN = False
 AXES_IPWARE_PROXY_COUNT = env_int("M50_PROXY_COUNT", 0)
 # Password reset by e-mail: at most this many mails per account, and requests per client
 # address, per hour; the link in the mail holds for this many seconds.

@@ -98,9 +98,14 @@ class Position(models.Model):
         CHAIR = "voorzitter", _("voorzitter")
         OTHER = "overig", _("overig")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("persoon")
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="positions"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="positions",
+        verbose_name=_("organisatie"),
     )
     function = models.CharField(_("functie"), max_length=30, choices=Function.choices)
     title = models.CharField(_("functietitel"), max_length=200, blank=True)

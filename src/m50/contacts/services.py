@@ -206,6 +206,23 @@ def person_update(*, person: Person, actor=None, origin: str = "", **changes) ->
     return person
 
 
+@transaction.atomic
+def person_delete(*, person: Person, actor=None, origin: str = "") -> None:
+    """Remove a person with their positions (for instance on a request under the AVG)."""
+    positions = [str(position) for position in person.positions.select_related("organisation")]
+    audit_record(
+        action="person.delete",
+        obj=person,
+        actor=actor,
+        origin=origin,
+        changes=diff(
+            {**_values(person, PERSON_FIELDS), "positions": "; ".join(positions)},
+            {"positions": ""},
+        ),
+    )
+    person.delete()
+
+
 def _long_date(value: datetime.date) -> str:
     return formats.date_format(value, "j F Y")
 

@@ -16,6 +16,7 @@ NAVIGATION = [
     (None, _("Activiteiten"), None),
     (None, _("Kennis"), None),
     (None, _("Public affairs"), None),
+    ("admin:index", _("Beheer"), "accounts.manage"),
 ]
 
 
