@@ -253,6 +253,8 @@ EXPECTED = {
     ("finance:bank_lines", "get"): page({B}),
     ("finance:statement_import", "get"): page({B}),
     ("finance:line_match", "get"): page({B}),
+    # Its own municipality's invoice details: the member contact of any municipality.
+    ("reports:billing_change", "get"): page({MC}),
 }
 
 

@@ -40,6 +40,8 @@ RULES: Final[dict[str, frozenset]] = {
     # Money: the bureau does the finance; a municipality's contact sees its own invoices.
     "finance.manage": frozenset({Role.BUREAU}),
     "finance.view_own": frozenset({Role.MEMBER_CONTACT}),
+    # A municipality's contact asks the bureau to change its own invoice details.
+    "reports.request_billing_change": frozenset({Role.MEMBER_CONTACT}),
 }
 
 

@@ -5,12 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from m50.accounts.models import Role
+from m50.accounts.models import MUNICIPAL_ROLES, Role
 from m50.accounts.permissions import role_of
 from m50.api.problems import is_api_request, problem_response
 from m50.core.access import rule_required
 from m50.municipalities import selectors as municipality_selectors
 from m50.reports import selectors as reports
+from m50.reports import views as report_views
 
 
 @rule_required("core.view_public")
@@ -23,6 +24,12 @@ def home(request):
             request,
             "core/home_bureau.html",
             {"queue": reports.bureau_work_queue(), "today": timezone.localdate()},
+        )
+    if role in MUNICIPAL_ROLES and request.user.municipality_id:
+        return render(
+            request,
+            "core/home_municipality.html",
+            report_views.municipality_home(request, request.user.municipality),
         )
     return render(
         request,

@@ -355,7 +355,15 @@ def _current_summary(municipality: Municipality) -> dict | None:
         "status_label": STATUS_LABELS[summary.status],
         "since": summary.since,
         "mandate": _mandate_view(summary),
+        "trial": _trial_view(summary),
+        "status": summary.status,
+        "listed_only": summary.listed_only,
     }
+
+
+def dossier_summary(municipality: Municipality) -> dict | None:
+    """The dossier in brief (status, since, mandate, aspirant year), for a home page."""
+    return _current_summary(municipality)
 
 
 def _closed_reason(decision: Decision) -> tuple[str, Decision | None] | None:
