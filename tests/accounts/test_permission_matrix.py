@@ -100,6 +100,7 @@ def sample(db):
         "proposal_id": proposal.pk,
         "number": _sample_invoice(membership).number,
         "line_id": _sample_statement_line().pk,
+        "draft": _sample_draft(membership).key,
     }
 
 
@@ -125,6 +126,23 @@ def _sample_invoice(membership) -> Invoice:
         debtor_postal_code="1110 AD",
         debtor_city="Diemen",
         debtor_oin="00000001001997233000",
+    )
+
+
+def _sample_draft(membership) -> Invoice:
+    """Diemen's unsent draft for 2025: no number yet, addressed as concept-<id>."""
+    return Invoice.objects.create(
+        membership=membership,
+        fee_year=2025,
+        issue_date=datetime.date(2025, 1, 15),
+        due_date=datetime.date(2025, 2, 14),
+        amount="5000.00",
+        vat_category="O",
+        vat_rate="0.00",
+        vat_amount="0.00",
+        total="5000.00",
+        description="Contributie M50 2025, Diemen",
+        debtor_name="Gemeente Diemen",
     )
 
 
@@ -231,6 +249,10 @@ EXPECTED = {
     ("finance:bank_lines", "get"): page({B}),
     ("finance:statement_import", "get"): page({B}),
     ("finance:line_match", "get"): page({B}),
+    ("finance:invoice_send_all", "get"): page({B}),
+    ("finance:reminders", "get"): page({B}),
+    ("finance:invoice_refresh", "get"): page({B}),
+    ("finance:invoice_withdraw", "get"): page({B}),
 }
 
 
