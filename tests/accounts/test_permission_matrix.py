@@ -108,6 +108,7 @@ def sample(db):
         # A reset link that is not valid: its page explains that, to everyone.
         "uidb64": "MA",
         "token": "ongeldig",
+        "draft": _sample_draft(membership).key,
     }
 
 
@@ -133,6 +134,23 @@ def _sample_invoice(membership) -> Invoice:
         debtor_postal_code="1110 AD",
         debtor_city="Diemen",
         debtor_oin="00000001001997233000",
+    )
+
+
+def _sample_draft(membership) -> Invoice:
+    """Diemen's unsent draft for 2025: no number yet, addressed as concept-<id>."""
+    return Invoice.objects.create(
+        membership=membership,
+        fee_year=2025,
+        issue_date=datetime.date(2025, 1, 15),
+        due_date=datetime.date(2025, 2, 14),
+        amount="5000.00",
+        vat_category="O",
+        vat_rate="0.00",
+        vat_amount="0.00",
+        total="5000.00",
+        description="Contributie M50 2025, Diemen",
+        debtor_name="Gemeente Diemen",
     )
 
 
@@ -255,6 +273,10 @@ EXPECTED = {
     ("finance:line_match", "get"): page({B}),
     # Its own municipality's invoice details: the member contact of any municipality.
     ("reports:billing_change", "get"): page({MC}),
+    ("finance:invoice_send_all", "get"): page({B}),
+    ("finance:reminders", "get"): page({B}),
+    ("finance:invoice_refresh", "get"): page({B}),
+    ("finance:invoice_withdraw", "get"): page({B}),
 }
 
 

@@ -58,9 +58,16 @@ def listed(name: str, code: str, *, oin: str = "", kvk: str = "", **billing) -> 
     return membership
 
 
+def issue(invoices: list[Invoice], to: str = "facturen@gemeente.example") -> list[Invoice]:
+    """The drafts made final and recorded as sent, in the order given: that is the order of
+    their numbers (a draft has none until then)."""
+    return [services.invoice_mark_sent(invoice=draft, recipients=[to]) for draft in invoices]
+
+
 def invoice_run_2024(issue_date: datetime.date = RUN_DATE) -> list[Invoice]:
+    """The 2024 run, its invoices sent: numbered 2024-0001 onwards."""
     services.fee_reference_load()
-    return services.invoice_run(year=2024, issue_date=issue_date)
+    return issue(services.invoice_run(year=2024, issue_date=issue_date))
 
 
 def diemen_invoice(**billing) -> Invoice:

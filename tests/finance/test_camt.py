@@ -21,6 +21,7 @@ from m50.finance import camt, payments, selectors, services
 from m50.finance.models import BankStatement, Invoice, Payment, StatementLine
 from m50.membership.models import Membership
 from tests.factories import MunicipalityFactory, UserFactory
+from tests.finance import issue
 
 SAMPLE = Path(__file__).parent / "data" / "camt053_sample.xml"
 ACCOUNT = "NL91ABNA0417164300"
@@ -43,7 +44,7 @@ def make_invoices(count: int) -> list[Invoice]:
         named = {"name": PAYERS[index]} if index < len(PAYERS) else {}
         municipality = MunicipalityFactory(**named)
         Membership.objects.create(municipality=municipality, listed_since="2023-04")
-    invoices = services.invoice_run(year=2024, issue_date=RUN_DATE)
+    invoices = issue(services.invoice_run(year=2024, issue_date=RUN_DATE))
     assert [i.number for i in invoices] == [f"2024-{n:04d}" for n in range(1, count + 1)]
     return invoices
 
@@ -627,7 +628,7 @@ def test_the_bureau_matches_a_line_by_hand_under_the_same_checks():
         issue_date=datetime.date(2024, 3, 1),
     )
     # The credited year is invoiced again: 2024-0006 replaces 2024-0004.
-    (fifth,) = services.invoice_run(year=2024, issue_date=RUN_DATE)
+    (fifth,) = issue(services.invoice_run(year=2024, issue_date=RUN_DATE))
     assert fifth.number == "2024-0006"
     payments.bank_statement_import(file=SAMPLE)
     unknown, debit, no_reference = payments.unmatched_lines()

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from m50.accounts.models import Role
 from m50.finance import sending, services
-from m50.finance.models import Invoice, PaymentReminder
-from tests.finance.test_pages import invoice, member, run, text
+from m50.finance.models import Invoice, InvoiceSequence, PaymentReminder
+from tests.finance.test_pages import drafts, invoice, member, run, text
 
 pytestmark = pytest.mark.django_db
 
@@ -51,36 +51,90 @@ def test_without_an_invoice_address_it_goes_to_the_member_contacts(user_for_role
     assert mail.outbox[0].to == ["a@diemen.nl", "b@diemen.nl"]
 
 
+def unsent(draft: Invoice) -> None:
+    """Still the draft it was: no number, nothing taken from the counter."""
+    draft.refresh_from_db()
+    assert (draft.state, draft.number, draft.sequence) == (Invoice.State.DRAFT, None, None)
+    assert not InvoiceSequence.objects.filter(year=2024, last_number__gt=0).exists()
+
+
+def test_a_draft_sent_gets_its_number_then():
+    member()
+    [draft] = drafts()
+    sent = sending.invoice_send(invoice=draft, issue_date=D(2024, 1, 20))
+    assert (sent.number, sent.issue_date, sent.due_date) == (
+        "2024-0001",
+        D(2024, 1, 20),
+        DUE + dt.timedelta(days=10),
+    )
+    [message] = mail.outbox
+    assert message.subject == "Factuur 2024-0001 van Vereniging M50: contributie 2024"
+    assert "uiterlijk op 19 februari 2024" in message.body
+
+
 def test_without_any_address_it_is_refused_and_nothing_changes():
     member(email="")
-    [created] = run()
-    with pytest.raises(ValidationError, match="geen e-mailadres"):
-        sending.invoice_send(invoice=created)
+    [draft] = drafts()
+    with pytest.raises(ValidationError, match="geen e-mailadres om het concept voor Diemen"):
+        sending.invoice_send(invoice=draft)
     assert mail.outbox == []
-    assert invoice(created.number).state == Invoice.State.DRAFT
+    unsent(draft)
 
 
 def test_an_invoice_that_cannot_be_an_e_invoice_is_not_sent():
     diemen = member()
     services.billing_details_update(municipality=diemen, address_line="")
-    [created] = run()
-    with pytest.raises(ValidationError, match="adres van de debiteur is onvolledig"):
-        sending.invoice_send(invoice=created)
+    [draft] = drafts()
+    with pytest.raises(ValidationError) as raised:
+        sending.invoice_send(invoice=draft)
+    message = " ".join(raised.value.messages)
+    assert "Geen e-factuur mogelijk voor het concept voor Diemen (contributie 2024)" in message
+    assert "adres van de debiteur is onvolledig" in message and "2024-0001" not in message
     assert mail.outbox == []
-    assert invoice(created.number).state == Invoice.State.DRAFT
+    unsent(draft)
 
 
 def test_a_mail_server_that_refuses_leaves_the_invoice_unsent(monkeypatch):
     member()
-    [created] = run()
+    [draft] = drafts()
 
     def refuse(self, *args, **kwargs):
         raise OSError("connection refused")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     with pytest.raises(OSError):
-        sending.invoice_send(invoice=created)
-    assert invoice(created.number).state == Invoice.State.DRAFT
+        sending.invoice_send(invoice=draft)
+    unsent(draft)
+
+
+def test_send_all_sends_what_can_go_and_says_why_the_rest_cannot(user_for_role):
+    member()
+    member("Zeist", "GM0355", email="")  # no address, no contact
+    gouda = member("Gouda", "GM0513")
+    services.billing_details_update(municipality=gouda, address_line="")
+    member("Houten", "GM0321")
+    run(2024)  # 2024 sent already: not part of 2025
+    services.fee_reference_load()
+    drafts(2025, D(2025, 1, 10))
+    report = sending.invoices_send_all(year=2025, issue_date=D(2025, 1, 12))
+    assert [(i.membership.municipality.name, i.number) for i in report.sent] == [
+        ("Diemen", "2025-0001"),
+        ("Houten", "2025-0002"),
+    ]
+    refused = {i.membership.municipality.name: " ".join(r) for i, r in report.refused}
+    assert list(refused) == ["Gouda", "Zeist"]
+    assert "adres van de debiteur is onvolledig" in refused["Gouda"]
+    assert "geen e-mailadres" in refused["Zeist"]
+    assert Invoice.objects.filter(fee_year=2025, number__isnull=True).count() == 2
+    assert len(mail.outbox) == 2
+    # Fixed, the rest goes on a second send; nothing is sent twice.
+    services.billing_details_update(municipality=gouda, address_line="Markt 1")
+    second = sending.invoices_send_all(year=2025)
+    assert [(i.membership.municipality.name, i.number) for i in second.sent] == [
+        ("Gouda", "2025-0003")
+    ]
+    assert second.sent[0].issue_date == D(2025, 1, 10)  # its own date, none was chosen
+    assert InvoiceSequence.objects.get(year=2025).last_number == 3
 
 
 def test_a_credit_note_is_sent_the_same_way_and_a_credited_invoice_not():
@@ -173,7 +227,7 @@ def test_paid_credited_and_unsent_invoices_get_no_reminder():
     credited = sent_invoice("Zeist", "GM0355")
     services.invoice_credit(invoice=credited, reason="fout")
     member("Houten", "GM0321")
-    run()  # Houten's invoice is a draft: never sent, not overdue
+    drafts()  # Houten's invoice is a draft: never sent, not overdue
     assert sending.payment_reminders_send(today=DUE + dt.timedelta(days=40)) == []
     assert mail.outbox == []
 

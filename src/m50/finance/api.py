@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -59,13 +59,17 @@ def invoices_visible_to(user) -> QuerySet[Invoice]:
     """The invoices ``user`` may read, by number: all for the bureau, a member contact's own
     municipality's, none for anyone else. Each with ``paid`` and its credit note, if any."""
     invoices = (
-        selectors.invoice_queryset().select_related("credit_note").order_by("year", "sequence")
+        selectors.invoice_queryset()
+        .select_related("credit_note")
+        # Drafts (no number yet) last, on every database.
+        .order_by(F("year").asc(nulls_last=True), F("sequence").asc(nulls_last=True), "pk")
     )
     if has_rule(user, READ_ALL):
         return invoices
     municipality_id = getattr(user, "municipality_id", None)
     if has_rule(user, READ_OWN) and municipality_id is not None:
-        return invoices.filter(membership__municipality_id=municipality_id)
+        # A draft is the bureau's until it is sent.
+        return invoices.filter(membership__municipality_id=municipality_id, number__isnull=False)
     return invoices.none()
 
 
@@ -163,7 +167,12 @@ class InvoiceSerializer(serializers.Serializer):
     """Een factuur of creditnota voor de contributie, met wat betaald is en wat open staat."""
 
     number = serializers.CharField(
-        help_text=gettext_lazy("Het factuurnummer, JJJJ-NNNN: het jaar van de factuurdatum.")
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Het factuurnummer, JJJJ-NNNN: het jaar van de factuurdatum. Leeg bij een concept:"
+            " dat krijgt zijn nummer wanneer het wordt verstuurd (alleen het bureau ziet"
+            " concepten)."
+        ),
     )
     kind = MappedChoiceField(
         KIND_VALUES,

@@ -159,6 +159,20 @@ def _text(label, *, max_length, required=False, help_text=""):
     )
 
 
+def _issue_date(*, required=True, help_text=""):
+    return forms.DateField(
+        label=_("Factuurdatum"),
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text,
+        widget=DateInput(),
+        error_messages={
+            "invalid": _("Vul een datum in als dag-maand-jaar, bijvoorbeeld 16-01-2024."),
+            "required": _("Vul een datum in."),
+        },
+    )
+
+
 class RunForm(RefusalMixin, forms.Form):
     year = _year(
         _("Contributiejaar"),
@@ -168,7 +182,13 @@ class RunForm(RefusalMixin, forms.Form):
             "hebben, krijgen een factuur."
         ),
     )
-    fieldsets = ((_("Facturatierun"), ("year",)),)
+    issue_date = _issue_date(
+        help_text=_(
+            "De datum op de concepten. Bij het versturen kunt u nog een andere datum kiezen; "
+            "het factuurnummer volgt het jaar van de factuurdatum."
+        )
+    )
+    fieldsets = ((_("Facturatierun"), ("year", "issue_date")),)
 
 
 class FeeForm(RefusalMixin, forms.Form):
@@ -267,6 +287,47 @@ class InvoiceFilterForm(forms.Form):
 
 
 class SendForm(RefusalMixin, forms.Form):
+    """A confirmation, with room for the messages of a refusal; for a draft, its invoice date
+    (see ``for_draft``)."""
+
+    issue_date = _issue_date(
+        required=False,
+        help_text=_(
+            "Het factuurnummer volgt het jaar van deze datum; de vervaldatum ook. Leeg: de datum "
+            "van het concept."
+        ),
+    )
+    fieldsets = ((_("Versturen"), ("issue_date",)),)
+
+    def __init__(self, *args, for_draft: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_draft:  # a numbered invoice keeps its date
+            del self.fields["issue_date"]
+            self.fieldsets = ()
+
+
+class SendAllForm(RefusalMixin, forms.Form):
+    jaar = _year(_("Contributiejaar"), help_text=_("De concepten van dit jaar worden verstuurd."))
+    issue_date = _issue_date(
+        required=False,
+        help_text=_(
+            "Elk verstuurd concept krijgt deze factuurdatum, een vervaldatum die daarop volgt en "
+            "een nummer in het jaar van deze datum. Leeg: de datum van elk concept."
+        ),
+    )
+    fieldsets = ((_("Concepten versturen"), ("jaar", "issue_date")),)
+
+
+class WithdrawForm(RefusalMixin, forms.Form):
+    reason = _text(
+        _("Reden (niet verplicht)"),
+        max_length=200,
+        help_text=_("Komt in de audittrail, bijvoorbeeld ‘lidmaatschap loopt niet meer’."),
+    )
+    fieldsets = ((_("Concept intrekken"), ("reason",)),)
+
+
+class ConfirmForm(RefusalMixin, forms.Form):
     """No fields: a confirmation, with room for the messages of a refusal."""
 
 

@@ -79,10 +79,12 @@ class Invoice(models.Model):
         DRAFT = "draft", _("concept")
         SENT = "sent", _("verzonden")
 
-    # 2024-0001; a fifth digit only past 9,999 invoices in a year.
-    number = models.CharField(_("factuurnummer"), max_length=12, unique=True)
-    year = models.PositiveSmallIntegerField(_("nummerjaar"))
-    sequence = models.PositiveIntegerField(_("volgnummer"))
+    # 2024-0001: the year of the invoice date and a sequence without gaps in that year; a fifth
+    # digit only past 9,999 invoices in a year. A draft has no number yet: it gets one when it
+    # is made final and sent, so a draft that is withdrawn leaves no gap.
+    number = models.CharField(_("factuurnummer"), max_length=12, unique=True, null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("nummerjaar"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("volgnummer"), null=True, blank=True)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
     membership = models.ForeignKey(
         "membership.Membership", on_delete=models.PROTECT, related_name="invoices"
@@ -127,9 +129,21 @@ class Invoice(models.Model):
     )
 
     class Meta:
-        ordering = ["year", "sequence"]
+        ordering = ["year", "sequence", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="invoice_number_unique"),
+            # Numbered, or an unsent draft invoice without any part of a number.
+            models.CheckConstraint(
+                condition=Q(number__isnull=False, year__isnull=False, sequence__isnull=False)
+                | Q(
+                    number__isnull=True,
+                    year__isnull=True,
+                    sequence__isnull=True,
+                    kind="invoice",
+                    state="draft",
+                ),
+                name="invoice_numbered_unless_draft",
+            ),
             # One invoice per membership and contribution year: a second run creates nothing.
             models.UniqueConstraint(
                 fields=["membership", "fee_year"],
@@ -147,7 +161,24 @@ class Invoice(models.Model):
         verbose_name_plural = _("facturen")
 
     def __str__(self) -> str:
-        return self.number
+        return self.number or f"concept {self.pk}"
+
+    @property
+    def key(self) -> str:
+        """How the pages address it: its number, or ``concept-<id>`` while it is a draft."""
+        return self.number or f"{DRAFT_KEY_PREFIX}{self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.number is None
+
+    @property
+    def label(self) -> str:
+        """Its number, or "concept" while it has none (for pages, not for documents)."""
+        return self.number or str(_("concept"))
+
+
+DRAFT_KEY_PREFIX = "concept-"
 
 
 class Payment(models.Model):

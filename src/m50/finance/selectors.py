@@ -71,6 +71,8 @@ def open_amount(invoice: Invoice) -> Decimal:
 
 
 def invoice_by_number(*, number: str) -> Invoice | None:
+    if not number:  # a draft has no number; None would find every draft
+        return None
     return invoice_queryset().filter(number=number).first()
 
 

@@ -90,43 +90,97 @@ def _render(name: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
-def invoice_send(*, invoice: Invoice, actor=None) -> Invoice:
-    """E-mails the invoice (or credit note) with its PDF and UBL, and records it as sent.
+def invoice_label(invoice: Invoice) -> str:
+    """How a message names the invoice: its number, or the draft's municipality and year."""
+    if invoice.number:
+        return invoice.number
+    return _("het concept voor %(name)s (contributie %(year)d)") % {
+        "name": invoice.membership.municipality.name,
+        "year": invoice.fee_year,
+    }
+
+
+def invoice_send(
+    *, invoice: Invoice, issue_date: datetime.date | None = None, actor=None
+) -> Invoice:
+    """E-mails the invoice (or credit note) with its PDF and UBL, and records it as sent. A
+    draft is made final in the same transaction: dated ``issue_date`` (else its own date),
+    with the current invoice details and the next number; nothing of that stays when the
+    send fails.
 
     Refuses, with a Dutch ValidationError and nothing sent or changed, a credited invoice, an
     invoice without an address to send it to, and one that cannot be an e-invoice.
     """
+    label = invoice_label(invoice)
     if invoice.kind == Invoice.Kind.INVOICE and invoice.credited:
         raise ValidationError(
             _("Factuur %(number)s is gecrediteerd; verstuur de creditnota in plaats daarvan.")
-            % {"number": invoice.number}
+            % {"number": label}
         )
-    recipients = invoice_recipients(invoice)
-    if not recipients:
-        raise ValidationError(
-            _(
-                "Er is geen e-mailadres om %(number)s naar te versturen: de factuur heeft geen "
-                "e-mailadres van de debiteur en de gemeente heeft geen contactpersoon met een "
-                "e-mailadres."
-            )
-            % {"number": invoice.number}
-        )
-    attachments = invoice_attachments(invoice)
-    subject, body = _render(
-        "invoice",
-        {
-            "invoice": invoice,
-            "credit_note": invoice.kind == Invoice.Kind.CREDIT_NOTE,
-            "seller": settings.M50_SELLER,
-        },
-    )
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    for attachment in attachments:
-        message.attach(*attachment)
     with transaction.atomic():
-        sent = services.invoice_mark_sent(invoice=invoice, recipients=recipients, actor=actor)
+        # Recipients and attachments are those of the final invoice (number, details).
+        final = services.invoice_finalise(invoice=invoice, issue_date=issue_date, actor=actor)
+        recipients = invoice_recipients(final)
+        if not recipients:
+            raise ValidationError(
+                _(
+                    "Er is geen e-mailadres om %(number)s naar te versturen: de factuur heeft "
+                    "geen e-mailadres van de debiteur en de gemeente heeft geen contactpersoon "
+                    "met een e-mailadres."
+                )
+                % {"number": label}
+            )
+        try:
+            attachments = invoice_attachments(final)
+        except ValidationError as error:
+            if label != final.number:  # the number goes back with the transaction
+                raise ValidationError(
+                    [message.replace(final.number, label) for message in error.messages]
+                ) from error
+            raise
+        sent = services.invoice_mark_sent(invoice=final, recipients=recipients, actor=actor)
+        subject, body = _render(
+            "invoice",
+            {
+                "invoice": sent,
+                "credit_note": sent.kind == Invoice.Kind.CREDIT_NOTE,
+                "seller": settings.M50_SELLER,
+            },
+        )
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        for attachment in attachments:
+            message.attach(*attachment)
         message.send()
     return sent
+
+
+@dataclass
+class SendReport:
+    """What a send of all drafts did: the invoices that went out, and those that could not,
+    each with the reasons."""
+
+    sent: list[Invoice]
+    refused: list[tuple[Invoice, list[str]]]
+
+
+def invoices_send_all(
+    *, year: int, issue_date: datetime.date | None = None, actor=None
+) -> SendReport:
+    """Sends every draft invoice for contribution year ``year``, each in its own transaction:
+    one that cannot go out (no address, no e-mail, incomplete details) stays a draft without
+    a number, and the others are sent all the same."""
+    drafts = list(
+        selectors.invoice_queryset()
+        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, number__isnull=True)
+        .order_by("membership__municipality__name", "pk")
+    )
+    report = SendReport([], [])
+    for draft in drafts:
+        try:
+            report.sent.append(invoice_send(invoice=draft, issue_date=issue_date, actor=actor))
+        except ValidationError as error:
+            report.refused.append((draft, error.messages))
+    return report
 
 
 @dataclass(frozen=True)
@@ -141,13 +195,62 @@ def overdue_invoices(*, today: datetime.date) -> list[Invoice]:
     """Invoices overdue on ``today`` (see :func:`selectors.invoice_status`), oldest first."""
     candidates = (
         selectors.invoice_queryset()
-        .filter(kind=Invoice.Kind.INVOICE, credited=False, due_date__lt=today)
+        .filter(kind=Invoice.Kind.INVOICE, credited=False, due_date__lt=today, number__isnull=False)
         .order_by("due_date", "year", "sequence")
     )
     return [
         invoice
         for invoice in candidates
         if selectors.invoice_status(invoice, today) == selectors.Status.OVERDUE
+    ]
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    """An overdue invoice on the reminders page: what was sent and what is due today."""
+
+    invoice: Invoice
+    reminders: tuple[PaymentReminder, ...]
+    round: int  # the latest round due today
+    recipients: tuple[str, ...]
+
+    @property
+    def due(self) -> bool:
+        """Whether a reminder of this round is still to be sent (and can be)."""
+        return (
+            self.round > 0
+            and bool(self.recipients)
+            and all(r.round < self.round for r in self.reminders)
+        )
+
+    @property
+    def unaddressed(self) -> bool:
+        return not self.recipients
+
+
+def reminder_overview(*, today: datetime.date) -> list[ReminderRow]:
+    """Every overdue invoice with its reminders and the round due on ``today``: three
+    queries, whatever the number of invoices."""
+    invoices = overdue_invoices(today=today)
+    sent: dict[int, list[PaymentReminder]] = {}
+    # The same selection as a join, not a list of ids (see payment_reminders_send).
+    for reminder in PaymentReminder.objects.filter(
+        invoice__kind=Invoice.Kind.INVOICE, invoice__credited=False, invoice__due_date__lt=today
+    ).order_by("round"):
+        sent.setdefault(reminder.invoice_id, []).append(reminder)
+    contacts = _contact_emails({invoice.membership.municipality_id for invoice in invoices})
+    return [
+        ReminderRow(
+            invoice,
+            tuple(sent.get(invoice.pk, ())),
+            due_round(invoice, today),
+            tuple(
+                [invoice.debtor_email.strip()]
+                if invoice.debtor_email.strip()
+                else contacts.get(invoice.membership.municipality_id, [])
+            ),
+        )
+        for invoice in invoices
     ]
 
 

@@ -1,8 +1,12 @@
-"""Every write on money: fees, billing details, invoice runs, credit notes and payments.
+"""Every write on money: fees, billing details, invoice runs, drafts, credit notes and payments.
 
-Invoice numbers are taken from a per-year counter that is locked for the whole run, in the
-same transaction as the invoices: a rolled-back run leaves no gap, and two runs at once are
-serialised, so the second finds nothing left to do.
+A run creates drafts: invoices without a number, which can be brought up to date with the
+current invoice details or withdrawn. A draft gets its number when it is made final, in the
+transaction that sends it (see ``sending.invoice_send``): from a per-year counter (the year of
+the invoice date) that is locked until that transaction ends, so a send that fails returns
+its number and the numbers of invoices that went out have no gaps. Credit notes are numbered
+when they are made. Two runs at once are serialised on the same counter, so the second finds
+nothing left to do.
 """
 
 from __future__ import annotations
@@ -222,7 +226,8 @@ def _number(sequence: InvoiceSequence) -> tuple[int, str]:
 
 @transaction.atomic
 def invoice_run(*, year: int, issue_date: datetime.date | None = None, actor=None) -> list[Invoice]:
-    """Creates the year's invoices that do not exist yet; returns them (none on a rerun)."""
+    """Creates the year's invoices that do not exist yet, as drafts without a number, dated
+    ``issue_date`` until they are sent; returns them (none on a rerun)."""
     issue_date = issue_date or timezone.localdate()
     sequence = _lock_sequence(issue_date.year)  # held until commit: runs queue here
     plan = invoice_run_preview(year=year)
@@ -236,13 +241,9 @@ def invoice_run(*, year: int, issue_date: datetime.date | None = None, actor=Non
     due = issue_date + datetime.timedelta(days=settings.M50_INVOICE_DUE_DAYS)
     invoices = []
     for item in plan:
-        number_in_year, number = _number(sequence)
         category, rate, vat = _vat(item.amount)
         invoices.append(
             Invoice(
-                number=number,
-                year=sequence.year,
-                sequence=number_in_year,
                 membership=item.membership,
                 fee_year=item.fee_year,
                 issue_date=issue_date,
@@ -259,21 +260,28 @@ def invoice_run(*, year: int, issue_date: datetime.date | None = None, actor=Non
                 ),
             )
         )
+    # Reread by a join on the run's own rows (no list of ids): bulk_create does not return
+    # primary keys on every database.
+    before = Invoice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     Invoice.objects.bulk_create(invoices, batch_size=500)
-    sequence.save(update_fields=["last_number"])
     created = list(
-        Invoice.objects.filter(year=sequence.year, number__in=[i.number for i in invoices])
+        Invoice.objects.filter(
+            pk__gt=before, number__isnull=True, fee_year=year, kind=Invoice.Kind.INVOICE
+        )
+        .select_related("membership__municipality")
+        .order_by("membership__municipality__name", "pk")
     )
     audit_record(
         action="invoice.run",
         obj=sequence,
         actor=actor,
         changes={
-            "invoices": {"old": None, "new": f"{invoices[0].number} t/m {invoices[-1].number}"},
+            "drafts": {"old": None, "new": len(created)},
             "fee_year": {"old": None, "new": year},
+            "issue_date": {"old": None, "new": issue_date.isoformat()},
         },
     )
-    return sorted(created, key=lambda invoice: invoice.sequence)
+    return created
 
 
 @transaction.atomic
@@ -282,6 +290,10 @@ def invoice_credit(*, invoice: Invoice, reason: str, issue_date=None, actor=None
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.kind != Invoice.Kind.INVOICE:
         raise ValidationError(_("Alleen een factuur kan worden gecrediteerd."))
+    if invoice.number is None:
+        raise ValidationError(
+            _("Een concept is nog niet verstuurd en wordt niet gecrediteerd; trek het in.")
+        )
     if invoice.credited:
         raise ValidationError(_("Deze factuur is al gecrediteerd."))
     if not reason.strip():
@@ -333,18 +345,137 @@ def invoice_credit(*, invoice: Invoice, reason: str, issue_date=None, actor=None
     return note
 
 
+def _draft(invoice: Invoice) -> Invoice:
+    """The draft, locked; refused when it has gone out (or was withdrawn) meanwhile."""
+    draft = Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
+    if draft is None:
+        raise ValidationError(_("Dit concept bestaat niet meer; het is ingetrokken."))
+    if draft.number is not None:
+        raise ValidationError(
+            _("Factuur %(number)s is al definitief; alleen een concept kan dat.")
+            % {"number": draft.number}
+        )
+    return draft
+
+
+SNAPSHOT_FIELDS = (
+    "debtor_name",
+    "debtor_address_line",
+    "debtor_postal_code",
+    "debtor_city",
+    "debtor_oin",
+    "debtor_kvk",
+    "debtor_contact",
+    "debtor_email",
+    "purchase_order",
+)
+
+
+def _refresh(draft: Invoice) -> dict:
+    """Copies the municipality's current invoice details onto the draft; returns the diff."""
+    municipality = draft.membership.municipality
+    billing = BillingDetails.objects.filter(municipality=municipality).first()
+    before = {name: getattr(draft, name) for name in SNAPSHOT_FIELDS}
+    for name, value in _debtor_snapshot(municipality, billing).items():
+        setattr(draft, name, value)
+    return diff(before, {name: getattr(draft, name) for name in SNAPSHOT_FIELDS})
+
+
 @transaction.atomic
-def invoice_mark_sent(*, invoice: Invoice, recipients: list[str], actor=None) -> Invoice:
+def invoice_draft_refresh(*, invoice: Invoice, actor=None) -> Invoice:
+    """Brings an unsent draft up to date with the municipality's current invoice details."""
+    draft = _draft(invoice)
+    changes = _refresh(draft)
+    if changes:
+        draft.save(update_fields=list(SNAPSHOT_FIELDS))
+        audit_record(action="invoice.refresh", obj=draft, actor=actor, changes=changes)
+    return draft
+
+
+@transaction.atomic
+def invoice_draft_withdraw(*, invoice: Invoice, reason: str = "", actor=None) -> None:
+    """Withdraws an unsent draft: it is deleted, so the contribution year can be invoiced
+    again and no number is lost (a draft has none). What it was stays in the audit trail."""
+    draft = _draft(invoice)
+    if draft.payments.exists():
+        raise ValidationError(_("Op dit concept is betaald; het kan niet worden ingetrokken."))
+    audit_record(
+        action="invoice.withdraw",
+        obj=draft,
+        actor=actor,
+        changes=diff(
+            {
+                "municipality": draft.membership.municipality.code,
+                "fee_year": draft.fee_year,
+                "total": draft.total,
+                "issue_date": draft.issue_date.isoformat(),
+            },
+            {"reason": reason.strip() or None},
+        ),
+    )
+    draft.delete()
+
+
+def _finalise(invoice: Invoice, issue_date: datetime.date | None) -> dict:
+    """Makes a locked draft final: the invoice date (and due date) as given, the current
+    invoice details, and the next number of the invoice date's year. The counter stays
+    locked until the caller's transaction ends."""
+    before = {"number": None, "issue_date": invoice.issue_date.isoformat()}
+    if issue_date is not None:
+        invoice.issue_date = issue_date
+        invoice.due_date = issue_date + datetime.timedelta(days=settings.M50_INVOICE_DUE_DAYS)
+    changes = _refresh(invoice)
+    sequence = _lock_sequence(invoice.issue_date.year)
+    invoice.sequence, invoice.number = _number(sequence)
+    invoice.year = sequence.year
+    sequence.save(update_fields=["last_number"])
+    changes.update(
+        diff(before, {"number": invoice.number, "issue_date": invoice.issue_date.isoformat()})
+    )
+    return changes
+
+
+@transaction.atomic
+def invoice_finalise(
+    *, invoice: Invoice, issue_date: datetime.date | None = None, actor=None
+) -> Invoice:
+    """Makes a draft final (see ``_finalise``); an invoice with a number is returned as it
+    is. Call it in the transaction that sends the invoice, so a failed send takes the
+    number back and no number is lost."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.number is None:
+        changes = _finalise(invoice, issue_date)
+        invoice.save()
+        audit_record(action="invoice.finalise", obj=invoice, actor=actor, changes=changes)
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_sent(
+    *,
+    invoice: Invoice,
+    recipients: list[str],
+    issue_date: datetime.date | None = None,
+    actor=None,
+) -> Invoice:
+    """Records the invoice as sent. A draft is made final first (see ``_finalise``): call
+    this in the transaction that sends it, so a failed send takes its number back."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    changes = {}
+    if invoice.number is None:
+        changes = _finalise(invoice, issue_date)
     before = {"state": invoice.state}
     invoice.state, invoice.sent_at = Invoice.State.SENT, timezone.now()
-    invoice.sent_to = ", ".join(recipients)
-    invoice.save(update_fields=["state", "sent_at", "sent_to"])
+    invoice.sent_to = ", ".join(recipients)[:300]
+    invoice.save()
     audit_record(
         action="invoice.send",
         obj=invoice,
         actor=actor,
-        changes=diff(before, {"state": invoice.state, "sent_to": invoice.sent_to}),
+        changes={
+            **changes,
+            **diff(before, {"state": invoice.state, "sent_to": invoice.sent_to}),
+        },
     )
     return invoice
 
@@ -394,6 +525,10 @@ def payment_register(
         raise ValidationError(_("Een betaling hoort bij een factuur, niet bij een creditnota."))
     # Locked, so two payments registered at once cannot both fit the same open amount.
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.number is None:
+        raise ValidationError(
+            _("Dit concept is nog niet verstuurd; een betaling hoort bij een verstuurde factuur.")
+        )
     if invoice.credited:
         raise ValidationError(_("Deze factuur is gecrediteerd; er valt niets meer te betalen."))
     paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO

@@ -39,9 +39,10 @@ from django.utils.translation import ngettext
 
 from m50.accounts.permissions import has_rule
 from m50.core.access import rule_required
-from m50.finance import exports, selectors, services
+from m50.finance import exports, selectors, sending, services
 from m50.finance.forms import (
     BillingForm,
+    ConfirmForm,
     CreditForm,
     DismissForm,
     FeeForm,
@@ -49,10 +50,19 @@ from m50.finance.forms import (
     MatchForm,
     PaymentForm,
     RunForm,
+    SendAllForm,
     SendForm,
     StatementForm,
+    WithdrawForm,
 )
-from m50.finance.models import BillingDetails, Fee, Invoice, Payment, StatementLine
+from m50.finance.models import (
+    DRAFT_KEY_PREFIX,
+    BillingDetails,
+    Fee,
+    Invoice,
+    Payment,
+    StatementLine,
+)
 from m50.finance.sending import invoice_recipients, invoice_send
 from m50.municipalities import selectors as registry
 from m50.municipalities.models import Municipality
@@ -95,6 +105,13 @@ def _may_see(user, municipality_id: int) -> bool:
     if has_rule(user, "finance.manage"):
         return True
     return has_rule(user, "finance.view_own") and user.municipality_id == municipality_id
+
+
+def _may_see_invoice(user, invoice: Invoice) -> bool:
+    """A draft is the bureau's until it is sent; a member contact sees its own sent ones."""
+    if has_rule(user, "finance.manage"):
+        return True
+    return not invoice.is_draft and _may_see(user, invoice.membership.municipality_id)
 
 
 # --- Reads (fixed number of queries, whatever the number of invoices) --------------------------
@@ -146,7 +163,10 @@ def invoice_list(*, year=None, status="", search="", municipality_id=None, today
         qs = qs.filter(membership__municipality__name__icontains=search)
     if municipality_id is not None:
         qs = qs.filter(membership__municipality_id=municipality_id)
-    return qs.order_by("-year", "-sequence")
+    # Drafts (no number yet) first, on every database.
+    return qs.order_by(
+        F("year").desc(nulls_first=True), F("sequence").desc(nulls_first=True), "-pk"
+    )
 
 
 def totals(qs: QuerySet[Invoice]) -> dict:
@@ -197,8 +217,15 @@ def _row(invoice: Invoice, today) -> dict:
     }
 
 
-def _invoice_or_404(number: str) -> Invoice:
-    invoice = invoices().filter(number=number).first()
+def _invoice_or_404(key: str) -> Invoice:
+    """By its number, or a draft by ``concept-<id>`` (see ``Invoice.key``)."""
+    draft_id = key.removeprefix(DRAFT_KEY_PREFIX) if key.startswith(DRAFT_KEY_PREFIX) else ""
+    if draft_id:
+        if not draft_id.isdigit():
+            raise Http404
+        invoice = invoices().filter(pk=int(draft_id), number__isnull=True).first()
+    else:
+        invoice = invoices().filter(number=key).first()
     if invoice is None:
         raise Http404
     return invoice
@@ -227,10 +254,11 @@ def _bound(request):
     return request.POST if request.method == "POST" else None
 
 
-def _numbers(created: list[Invoice]) -> str:
-    if len(created) <= 10:
-        return ", ".join(invoice.number for invoice in created)
-    return f"{created[0].number} … {created[-1].number}"
+def _names(created: list[Invoice]) -> str:
+    names = [invoice.membership.municipality.name for invoice in created]
+    if len(names) <= 10:
+        return ", ".join(names)
+    return f"{names[0]} … {names[-1]}"
 
 
 # --- Overview and the run ---------------------------------------------------------------------
@@ -256,23 +284,30 @@ def overview(request):
 def invoice_run(request):
     today = timezone.localdate()
     data = request.POST if request.method == "POST" else (request.GET if request.GET else None)
-    form = RunForm(data, initial={"year": today.year})
+    if data is not None and "issue_date" not in data:  # a link with the year only
+        data = data.copy()
+        data["issue_date"] = today.isoformat()
+    form = RunForm(data, initial={"year": today.year, "issue_date": today})
     plan = None
     if data is not None and form.is_valid():
         year = form.cleaned_data["year"]
         if request.method == "POST":
-            created = services.invoice_run(year=year, actor=request.user)
+            created = services.invoice_run(
+                year=year, issue_date=form.cleaned_data["issue_date"], actor=request.user
+            )
             if created:
                 messages.success(
                     request,
                     ngettext(
-                        "%(count)d factuur voor %(year)d aangemaakt: %(numbers)s.",
-                        "%(count)d facturen voor %(year)d aangemaakt: %(numbers)s.",
+                        "%(count)d factuur voor %(year)d aangemaakt, als concept: %(names)s. "
+                        "Bij het versturen krijgt zij haar nummer.",
+                        "%(count)d facturen voor %(year)d aangemaakt, als concept: %(names)s. "
+                        "Bij het versturen krijgen zij hun nummer.",
                         len(created),
                     )
-                    % {"count": len(created), "year": year, "numbers": _numbers(created)},
+                    % {"count": len(created), "year": year, "names": _names(created)},
                 )
-                return redirect(reverse("finance:invoice_list") + f"?jaar={year}")
+                return redirect(reverse("finance:invoice_send_all") + f"?jaar={year}")
             messages.info(
                 request,
                 _("Niets te doen: alle facturen voor %(year)d bestaan al.") % {"year": year}
@@ -280,7 +315,10 @@ def invoice_run(request):
                 else _("Niets te doen: er is geen contributie vastgesteld voor %(year)d.")
                 % {"year": year},
             )
-            return redirect(reverse("finance:invoice_run") + f"?year={year}")
+            return redirect(
+                reverse("finance:invoice_run")
+                + f"?year={year}&issue_date={form.cleaned_data['issue_date'].isoformat()}"
+            )
         plan = services.invoice_run_preview(year=year)
     return render(
         request,
@@ -427,7 +465,7 @@ def invoice_index(request):
 def invoice_detail(request, number: str):
     invoice = _invoice_or_404(number)
     municipality = invoice.membership.municipality
-    if not _may_see(request.user, municipality.pk):
+    if not _may_see_invoice(request.user, invoice):
         raise Http404  # as the API: another municipality's invoice number says nothing
     today = timezone.localdate()
     manage = has_rule(request.user, "finance.manage")
@@ -453,24 +491,197 @@ def invoice_detail(request, number: str):
 @rule_required("finance.manage")
 def invoice_send_view(request, number: str):
     invoice = _invoice_or_404(number)
-    form = SendForm(_bound(request))
+    form = SendForm(
+        _bound(request), for_draft=invoice.is_draft, initial={"issue_date": invoice.issue_date}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            invoice_send(invoice=invoice, actor=request.user)
+            sent = invoice_send(
+                invoice=invoice,
+                issue_date=form.cleaned_data.get("issue_date"),
+                actor=request.user,
+            )
         except ValidationError as error:
             form.add_refusal(error)
         else:
             messages.success(
                 request,
                 _("%(number)s is verstuurd naar %(to)s.")
-                % {"number": invoice.number, "to": ", ".join(invoice_recipients(invoice))},
+                % {"number": sent.number, "to": sent.sent_to},
             )
-            return redirect("finance:invoice_detail", number=invoice.number)
+            return redirect("finance:invoice_detail", number=sent.key)
     return render(
         request,
         "finance/invoice_send.html",
         {"form": form, "invoice": invoice, "recipients": invoice_recipients(invoice)},
         status=400 if form.errors else 200,
+    )
+
+
+@rule_required("finance.manage")
+def invoice_refresh(request, draft: str):
+    """Brings a draft up to date with the current invoice details (POST; GET asks)."""
+    invoice = _draft_or_404(draft)
+    form = ConfirmForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invoice_draft_refresh(invoice=invoice, actor=request.user)
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _("Het concept voor %(name)s heeft nu de huidige factuurgegevens.")
+                % {"name": invoice.membership.municipality.name},
+            )
+            return redirect("finance:invoice_detail", number=invoice.key)
+    return render(
+        request,
+        "finance/invoice_draft_action.html",
+        {"form": form, "invoice": invoice, "action": "refresh"},
+        status=400 if form.errors else 200,
+    )
+
+
+@rule_required("finance.manage")
+def invoice_withdraw(request, draft: str):
+    invoice = _draft_or_404(draft)
+    form = WithdrawForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invoice_draft_withdraw(
+                invoice=invoice, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Het concept voor %(name)s (contributie %(year)d) is ingetrokken; het jaar "
+                    "kan opnieuw worden gefactureerd."
+                )
+                % {"name": invoice.membership.municipality.name, "year": invoice.fee_year},
+            )
+            return redirect(reverse("finance:invoice_list") + f"?jaar={invoice.fee_year}")
+    return render(
+        request,
+        "finance/invoice_draft_action.html",
+        {"form": form, "invoice": invoice, "action": "withdraw"},
+        status=400 if form.errors else 200,
+    )
+
+
+def _draft_or_404(key: str) -> Invoice:
+    invoice = _invoice_or_404(key)
+    if not invoice.is_draft:
+        raise Http404
+    return invoice
+
+
+@rule_required("finance.manage")
+def invoice_send_all(request):
+    """The drafts of a contribution year, with what keeps some from going out; POST sends
+    them all and shows which went out and which could not, and why."""
+    today = timezone.localdate()
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = SendAllForm(data, initial={"jaar": today.year, "issue_date": today})
+    year = form.cleaned_data["jaar"] if data is not None and form.is_valid() else today.year
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = sending.invoices_send_all(
+            year=year, issue_date=form.cleaned_data.get("issue_date"), actor=request.user
+        )
+        if report.sent:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d factuur verstuurd.",
+                    "%(count)d facturen verstuurd.",
+                    len(report.sent),
+                )
+                % {"count": len(report.sent)},
+            )
+        if report.refused:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d concept kon niet worden verstuurd; zie hieronder waarom.",
+                    "%(count)d concepten konden niet worden verstuurd; zie hieronder waarom.",
+                    len(report.refused),
+                )
+                % {"count": len(report.refused)},
+            )
+        if not report.sent and not report.refused:
+            messages.info(request, _("Er waren geen concepten voor %(year)d.") % {"year": year})
+    drafts = list(
+        invoices()
+        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, number__isnull=True)
+        .select_related("membership__municipality__billing")
+        .order_by("membership__municipality__name", "pk")
+    )
+    missing = {
+        item.membership.pk: item.missing
+        for item in selectors.members_missing_invoice_details(
+            memberships=[draft.membership for draft in drafts]
+        )
+    }
+    return render(
+        request,
+        "finance/send_all.html",
+        {
+            "form": form,
+            "year": year,
+            "report": report,
+            "drafts": [(draft, missing.get(draft.membership_id, ())) for draft in drafts],
+            "drafts_total": sum((draft.total for draft in drafts), ZERO),
+            "return_to": reverse("finance:invoice_send_all") + f"?jaar={year}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@rule_required("finance.manage")
+def reminders(request):
+    """Overdue invoices with the reminders sent and the round due today; POST sends the
+    reminders that are due (each round once, as the daily command does)."""
+    today = timezone.localdate()
+    form = ConfirmForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        unaddressed: list[str] = []
+        sent = sending.payment_reminders_send(today=today, unaddressed=unaddressed)
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d betalingsherinnering verstuurd: %(numbers)s.",
+                    "%(count)d betalingsherinneringen verstuurd: %(numbers)s.",
+                    len(sent),
+                )
+                % {"count": len(sent), "numbers": ", ".join(r.number for r in sent)},
+            )
+        else:
+            messages.info(request, _("Er was vandaag geen herinnering te versturen."))
+        if unaddressed:
+            messages.warning(
+                request,
+                _(
+                    "Geen e-mailadres om een herinnering naar te sturen voor: %(numbers)s. Vul "
+                    "de factuurgegevens of een contactpersoon van de gemeente aan."
+                )
+                % {"numbers": ", ".join(unaddressed)},
+            )
+        return redirect("finance:reminders")
+    rows = sending.reminder_overview(today=today)
+    return render(
+        request,
+        "finance/reminders.html",
+        {
+            "form": form,
+            "rows": rows,
+            "due_count": sum(1 for row in rows if row.due),
+            "today": today,
+        },
     )
 
 
@@ -528,8 +739,21 @@ def payment_create(request, number: str):
 
 def _download(request, number: str, render_document, extension: str, content_type: str):
     invoice = _invoice_or_404(number)
-    if not _may_see(request.user, invoice.membership.municipality_id):
+    if not _may_see_invoice(request.user, invoice):
         raise Http404
+    if invoice.is_draft:
+        problems = [
+            _(
+                "Een concept heeft nog geen factuurnummer. De PDF en de e-factuur worden "
+                "gemaakt wanneer het wordt verstuurd."
+            )
+        ]
+        return render(
+            request,
+            "finance/download_refused.html",
+            {"invoice": invoice, "problems": problems},
+            status=409,
+        )
     try:
         content = render_document(invoice)
     except ValidationError as error:
@@ -781,10 +1005,10 @@ def municipality_invoices_context(request, municipality: Municipality) -> dict:
     if not _may_see(request.user, municipality.pk):
         return {"finance": None}
     today = timezone.localdate()
-    rows = [
-        _row(invoice, today)
-        for invoice in invoice_list(municipality_id=municipality.pk, today=today)
-    ]
+    qs = invoice_list(municipality_id=municipality.pk, today=today)
+    if not has_rule(request.user, "finance.manage"):
+        qs = qs.filter(number__isnull=False)  # a draft is the bureau's until it is sent
+    rows = [_row(invoice, today) for invoice in qs]
     return {
         "finance": {
             "rows": rows,

@@ -16,14 +16,14 @@ from m50.finance.models import DEFAULT_CATEGORY, Fee
 class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
-        "Maakt de contributiefacturen van een jaar aan voor elk lidmaatschap dat dat jaar "
-        "verschuldigd is en nog geen factuur heeft. Veilig om opnieuw te draaien."
+        "Maakt de contributiefacturen van een jaar aan, als concept, voor elk lidmaatschap dat "
+        "dat jaar verschuldigd is en nog geen factuur heeft. Veilig om opnieuw te draaien."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Het contributiejaar.")
         parser.add_argument(
-            "--datum", help="Factuurdatum (JJJJ-MM-DD); standaard vandaag. Bepaalt de nummering."
+            "--datum", help="Factuurdatum van de concepten (JJJJ-MM-DD); standaard vandaag."
         )
 
     def handle(self, *args, year: int, datum=None, **options):
@@ -37,18 +37,15 @@ class Command(AuditedCommand):
             raise CommandError(_("Ongeldig jaar: %(year)d.") % {"year": year})
         created = services.invoice_run(year=year, issue_date=issue_date)
         if created:
-            numbers = (
-                created[0].number
-                if len(created) == 1
-                else f"{created[0].number} … {created[-1].number}"
-            )
             self.stdout.write(
                 ngettext(
-                    "%(numbers)s: %(count)d factuur",
-                    "%(numbers)s: %(count)d facturen",
+                    "%(count)d factuur aangemaakt als concept; zij krijgt haar nummer bij het "
+                    "versturen.",
+                    "%(count)d facturen aangemaakt als concept; zij krijgen hun nummer bij het "
+                    "versturen.",
                     len(created),
                 )
-                % {"numbers": numbers, "count": len(created)}
+                % {"count": len(created)}
             )
         elif not Fee.objects.filter(category=DEFAULT_CATEGORY, valid_from_year__lte=year).exists():
             self.stdout.write(

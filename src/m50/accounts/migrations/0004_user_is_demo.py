@@ -15,7 +15,7 @@ def mark_existing_demo_accounts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_user_manager"),
+        ("accounts", "0003_loginattempt_loginrecord"),
     ]
 
     operations = [
