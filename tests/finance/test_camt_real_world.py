@@ -22,6 +22,7 @@ from m50.finance import camt, payments, references, selectors, services
 from m50.finance.models import BankStatement, Invoice, Payment, StatementLine
 from m50.membership.models import Membership
 from tests.factories import MunicipalityFactory, UserFactory
+from tests.finance import issue
 
 DATA = Path(__file__).parent / "data"
 EXPORT_V08 = DATA / "camt053_v08_bank_export.xml"
@@ -49,7 +50,8 @@ def make_invoices(count: int = 5) -> list[Invoice]:
         Membership.objects.create(
             municipality=MunicipalityFactory(name=name), listed_since="2023-04"
         )
-    return services.invoice_run(year=2024, issue_date=datetime.date(2024, 1, 16))
+    # Sent, so numbered 2024-0001 onwards in the order of the names (a draft has no number).
+    return issue(services.invoice_run(year=2024, issue_date=datetime.date(2024, 1, 16)))
 
 
 def open_amount(number: str) -> Decimal:
