@@ -51,6 +51,7 @@ def test_the_whole_flow(client, user):
     assert message.to == ["bea@m50.example"]
     assert message.subject == "Nieuw wachtwoord voor het M50-platform"
     assert "Uw gebruikersnaam is: bea" in message.body
+    assert "vervalt na 24 uur." in message.body
 
     # The link leads to a form (Django moves the token out of the address first).
     response = client.get(link_in(message), follow=True)

@@ -27,6 +27,10 @@ class LogoutView(auth_views.LogoutView):
 RESET_WINDOW_SECONDS = 60 * 60
 
 
+def _valid_hours() -> int:
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+
+
 def _client_address(request) -> str:
     # The same address django-axes throttles logins by (it knows the proxies in front).
     from axes.helpers import get_client_ip_address
@@ -60,7 +64,10 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         # Links in the mail point at the configured site, not at the Host header of the request.
-        self.extra_email_context = {"site_url": settings.M50_SITE_URL.rstrip("/")}
+        self.extra_email_context = {
+            "site_url": settings.M50_SITE_URL.rstrip("/"),
+            "valid_hours": _valid_hours(),
+        }
         return super().form_valid(form)
 
 
@@ -68,6 +75,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
     permission_rule = "core.view_public"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "valid_hours": _valid_hours()}
 
 
 @method_decorator(login_not_required, name="dispatch")
