@@ -121,8 +121,9 @@ def invoice_send(
         # Recipients and attachments are those of the final invoice (number, details).
         final = services.invoice_finalise(invoice=invoice, issue_date=issue_date, actor=actor)
         recipients = invoice_recipients(final)
+        problems = []  # all of them at once, so the bureau can fix them in one go
         if not recipients:
-            raise ValidationError(
+            problems.append(
                 _(
                     "Er is geen e-mailadres om %(number)s naar te versturen: de factuur heeft "
                     "geen e-mailadres van de debiteur en de gemeente heeft geen contactpersoon "
@@ -133,11 +134,10 @@ def invoice_send(
         try:
             attachments = invoice_attachments(final)
         except ValidationError as error:
-            if label != final.number:  # the number goes back with the transaction
-                raise ValidationError(
-                    [message.replace(final.number, label) for message in error.messages]
-                ) from error
-            raise
+            # A draft's number goes back with the transaction: name it as before.
+            problems += [message.replace(final.number, label) for message in error.messages]
+        if problems:
+            raise ValidationError(problems)
         sent = services.invoice_mark_sent(invoice=final, recipients=recipients, actor=actor)
         subject, body = _render(
             "invoice",
