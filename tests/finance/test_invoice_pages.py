@@ -3,11 +3,14 @@ incomplete, and the bureau fixes them from there; query counts that do not grow.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from m50.accounts.models import Role
@@ -345,3 +348,39 @@ def test_query_counts_of_the_new_pages_are_the_same_at_10_and_1000_invoices(bure
     bulk_invoices(990, start=2000)
     assert Invoice.objects.count() > 1000
     assert count_queries(bureau, url) == small
+
+
+@pytest.mark.parametrize("issue_date", ["1999-12-31", "2099-01-01", "morgen"])
+def test_an_implausible_invoice_date_is_refused_and_nothing_is_created_or_sent(bureau, issue_date):
+    member()
+    services.fee_reference_load()
+    response = bureau.post(reverse("finance:invoice_run"), {"year": 2024, "issue_date": issue_date})
+    assert response.status_code == 400
+    assert "Er is niets aangemaakt" in response.text
+    assert not Invoice.objects.exists()
+    [draft] = drafts()
+    response = bureau.post(
+        reverse("finance:invoice_send_all"), {"jaar": 2024, "issue_date": issue_date}
+    )
+    assert response.status_code == 400
+    assert "Er is niets verstuurd" in response.text
+    response = bureau.post(
+        reverse("finance:invoice_send", args=[draft.key]), {"issue_date": issue_date}
+    )
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert (draft.number, draft.issue_date, len(mail.outbox)) == (None, D(2024, 1, 10), 0)
+
+
+def test_the_refusal_names_the_first_invoice_year():
+    with pytest.raises(ValidationError, match="vanaf 1 januari 2023"):
+        services.invoice_date_check(D(2022, 12, 31))
+    services.invoice_date_check(D(2023, 1, 1))
+
+
+def test_a_draft_in_the_export_has_no_number_and_the_status_concept(bureau):
+    member()
+    drafts()
+    response = bureau.get(reverse("finance:invoice_list"), {"formaat": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][0] == "" and rows[1][5] == "Diemen" and rows[1][-3] == "concept"
