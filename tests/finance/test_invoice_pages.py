@@ -384,3 +384,15 @@ def test_a_draft_in_the_export_has_no_number_and_the_status_concept(bureau):
     response = bureau.get(reverse("finance:invoice_list"), {"formaat": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][0] == "" and rows[1][5] == "Diemen" and rows[1][-3] == "concept"
+
+
+def test_an_unsent_invoice_numbered_before_drafts_had_none_is_sent_with_its_number(bureau):
+    member()
+    [draft] = drafts()
+    # As an invoice run before this release left it: numbered, never sent.
+    Invoice.objects.filter(pk=draft.pk).update(number="2024-0007", year=2024, sequence=7)
+    page = text(bureau.get(reverse("finance:invoice_send_all"), {"jaar": 2024}).text)
+    assert "Diemen (2024-0007)" in page
+    response = bureau.post(reverse("finance:invoice_send_all"), {"jaar": 2024})
+    assert "2024-0007 — Diemen, aan facturen@diemen.nl" in text(response.text)
+    assert Invoice.objects.get().state == Invoice.State.SENT

@@ -166,14 +166,15 @@ class SendReport:
 def invoices_send_all(
     *, year: int, issue_date: datetime.date | None = None, actor=None
 ) -> SendReport:
-    """Sends every draft invoice for contribution year ``year``, each in its own transaction:
+    """Sends every unsent invoice for contribution year ``year``, each in its own transaction:
     one that cannot go out (no address, no e-mail, incomplete details) stays a draft without
     a number, and the others are sent all the same."""
     if issue_date is not None:
         services.invoice_date_check(issue_date)  # once, not refused for every draft
     drafts = list(
         selectors.invoice_queryset()
-        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, number__isnull=True)
+        # Also an unsent invoice numbered before drafts had none: it keeps its number.
+        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, state=Invoice.State.DRAFT)
         .order_by("membership__municipality__name", "pk")
     )
     report = SendReport([], [])

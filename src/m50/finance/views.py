@@ -423,7 +423,7 @@ def billing_details(request, code: str):
                 request,
                 _(
                     "De factuurgegevens van %(name)s zijn opgeslagen; ze gelden voor nieuwe "
-                    "facturen."
+                    "facturen en voor concepten zodra die worden verstuurd."
                 )
                 % {"name": municipality.name},
             )
@@ -626,7 +626,7 @@ def invoice_send_all(request):
             messages.info(request, _("Er waren geen concepten voor %(year)d.") % {"year": year})
     drafts = list(
         invoices()
-        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, number__isnull=True)
+        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, state=Invoice.State.DRAFT)
         .select_related("membership__municipality__billing")
         .order_by("membership__municipality__name", "pk")
     )
