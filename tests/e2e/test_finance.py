@@ -52,13 +52,17 @@ def test_run_send_import_and_paid(
     check_page(page, axe_check, fits_narrow_screen)
     page.get_by_role("button", name=re.compile(r"61 facturen aanmaken")).click()
     expect(page.get_by_text(re.compile("61 facturen voor 2024 aangemaakt"))).to_be_visible()
-    number = Invoice.objects.get(membership__municipality__code="GM0384", fee_year=2024).number
+    draft = Invoice.objects.get(membership__municipality__code="GM0384", fee_year=2024)
+    assert draft.number is None
 
-    page.goto(f"{live_server.url}/financien/facturen/{number}/")
+    page.goto(f"{live_server.url}/financien/facturen/{draft.key}/")
     check_page(page, axe_check, fits_narrow_screen)
-    page.goto(f"{live_server.url}/financien/facturen/{number}/versturen/")
+    page.goto(f"{live_server.url}/financien/facturen/{draft.key}/versturen/")
+    check_page(page, axe_check, fits_narrow_screen)
     page.get_by_role("button", name="Versturen").click()
     expect(page.get_by_text(re.compile("verzonden", re.IGNORECASE)).first).to_be_visible()
+    number = Invoice.objects.get(pk=draft.pk).number
+    assert number is not None
 
     statement = tmp_path / "afschrift.xml"
     statement.write_text(STATEMENT.format(number=number), encoding="utf-8")
@@ -73,11 +77,67 @@ def test_run_send_import_and_paid(
     assert invoice.state == Invoice.State.SENT and invoice.payments.count() == 1
 
 
+def test_the_preview_names_a_member_without_invoice_details_fixed_before_sending(
+    page, live_server, login, axe_check, fits_narrow_screen
+):
+    login(Role.BUREAU)
+    page.goto(f"{live_server.url}/financien/facturatie/")
+    page.get_by_label("Contributiejaar").fill("2024")
+    page.get_by_label("Factuurdatum").fill("2024-01-16")
+    page.get_by_role("button", name="Voorbeeld bekijken").click()
+    check_page(page, axe_check, fits_narrow_screen)
+    # No member has an invoice address yet: Diemen among them, with what it lacks.
+    expect(
+        page.get_by_text(re.compile(r"61 leden hebben onvolledige factuurgegevens"))
+    ).to_be_visible()
+    diemen = page.get_by_role("listitem").filter(has_text="Factuurgegevens van Diemen aanvullen")
+    expect(diemen).to_contain_text("ontbreekt: adres, postcode, plaats, e-mailadres")
+    assert Invoice.objects.count() == 0  # the preview creates nothing
+
+    diemen.get_by_role("link", name="Factuurgegevens van Diemen aanvullen").click()
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_label(re.compile(r"^Adres")).fill("Wilgenplein 2")
+    page.get_by_label(re.compile(r"^Postcode")).fill("1111hb")
+    page.get_by_label(re.compile(r"^Plaats")).fill("Diemen")
+    page.get_by_label(re.compile(r"^E-mailadres facturen")).fill("facturen@diemen.nl")
+    page.get_by_role("button", name="Factuurgegevens opslaan").click()
+
+    # Back on the preview, Diemen is complete now; the 60 others still are not.
+    page.wait_for_url(re.compile(r"/financien/facturatie/\?"))
+    expect(
+        page.get_by_text(re.compile(r"60 leden hebben onvolledige factuurgegevens"))
+    ).to_be_visible()
+    expect(page.get_by_text("Factuurgegevens van Diemen aanvullen")).to_have_count(0)
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_role("button", name=re.compile(r"61 facturen aanmaken")).click()
+
+    # The year's drafts, sent in one action: Diemen goes out, the others are named with why.
+    page.wait_for_url(re.compile(r"/financien/facturatie/versturen/"))
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_label("Factuurdatum").fill("2024-01-20")
+    page.get_by_role("button", name="Alle concepten versturen").click()
+    expect(page.get_by_text(re.compile(r"^1 factuur verstuurd$"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"60 concepten niet verstuurd"))).to_be_visible()
+    check_page(page, axe_check, fits_narrow_screen)
+    sent = Invoice.objects.get(number__isnull=False)
+    assert sent.membership.municipality.code == "GM0384"
+    assert (sent.number, str(sent.issue_date), sent.debtor_postal_code) == (
+        "2024-0001",
+        "2024-01-20",
+        "1111 HB",
+    )
+    assert Invoice.objects.filter(number__isnull=True).count() == 60
+
+    page.goto(f"{live_server.url}/financien/herinneringen/")
+    check_page(page, axe_check, fits_narrow_screen)
+
+
 def test_a_member_contact_downloads_only_its_own_invoices(page, live_server, login):
     from m50.finance import services
 
     services.fee_reference_load()
-    services.invoice_run(year=2024)
+    for draft in services.invoice_run(year=2024):
+        services.invoice_mark_sent(invoice=draft, recipients=["f@gemeente.example"])
     own = Invoice.objects.get(membership__municipality__code="GM0384").number
     other = Invoice.objects.exclude(membership__municipality__code="GM0384").first().number
     login(Role.MEMBER_CONTACT)  # of Diemen

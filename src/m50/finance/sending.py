@@ -121,8 +121,9 @@ def invoice_send(
         # Recipients and attachments are those of the final invoice (number, details).
         final = services.invoice_finalise(invoice=invoice, issue_date=issue_date, actor=actor)
         recipients = invoice_recipients(final)
+        problems = []  # all of them at once, so the bureau can fix them in one go
         if not recipients:
-            raise ValidationError(
+            problems.append(
                 _(
                     "Er is geen e-mailadres om %(number)s naar te versturen: de factuur heeft "
                     "geen e-mailadres van de debiteur en de gemeente heeft geen contactpersoon "
@@ -133,11 +134,10 @@ def invoice_send(
         try:
             attachments = invoice_attachments(final)
         except ValidationError as error:
-            if label != final.number:  # the number goes back with the transaction
-                raise ValidationError(
-                    [message.replace(final.number, label) for message in error.messages]
-                ) from error
-            raise
+            # A draft's number goes back with the transaction: name it as before.
+            problems += [message.replace(final.number, label) for message in error.messages]
+        if problems:
+            raise ValidationError(problems)
         sent = services.invoice_mark_sent(invoice=final, recipients=recipients, actor=actor)
         subject, body = _render(
             "invoice",
@@ -166,12 +166,15 @@ class SendReport:
 def invoices_send_all(
     *, year: int, issue_date: datetime.date | None = None, actor=None
 ) -> SendReport:
-    """Sends every draft invoice for contribution year ``year``, each in its own transaction:
+    """Sends every unsent invoice for contribution year ``year``, each in its own transaction:
     one that cannot go out (no address, no e-mail, incomplete details) stays a draft without
     a number, and the others are sent all the same."""
+    if issue_date is not None:
+        services.invoice_date_check(issue_date)  # once, not refused for every draft
     drafts = list(
         selectors.invoice_queryset()
-        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, number__isnull=True)
+        # Also an unsent invoice numbered before drafts had none: it keeps its number.
+        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, state=Invoice.State.DRAFT)
         .order_by("membership__municipality__name", "pk")
     )
     report = SendReport([], [])

@@ -214,6 +214,24 @@ def _debtor_snapshot(municipality, billing: BillingDetails | None) -> dict:
     }
 
 
+def invoice_date_check(issue_date: datetime.date) -> None:
+    """An invoice date is not before the network's first invoices (``M50_FIRST_INVOICE_YEAR``)
+    nor more than a year ahead: such a date is a typing error, and it would open a number
+    series of its own year."""
+    first = datetime.date(settings.M50_FIRST_INVOICE_YEAR, 1, 1)
+    latest = timezone.localdate() + datetime.timedelta(days=366)
+    if not first <= issue_date <= latest:
+        raise ValidationError(
+            {
+                "issue_date": _(
+                    "Kies een factuurdatum vanaf 1 januari %(first)d en hoogstens een jaar "
+                    "vooruit; het factuurnummer volgt het jaar van deze datum."
+                )
+                % {"first": first.year}
+            }
+        )
+
+
 def _lock_sequence(year: int) -> InvoiceSequence:
     InvoiceSequence.objects.get_or_create(year=year)
     return InvoiceSequence.objects.select_for_update().get(year=year)
@@ -233,6 +251,7 @@ def invoice_run(*, year: int, issue_date: datetime.date | None = None, actor=Non
     plan = invoice_run_preview(year=year)
     if not plan:
         return []
+    invoice_date_check(issue_date)
     # One query, no list of ids: runs of 10,000 memberships stay within SQLite's limits.
     billing = {
         b.municipality_id: b
@@ -421,6 +440,7 @@ def _finalise(invoice: Invoice, issue_date: datetime.date | None) -> dict:
     invoice details, and the next number of the invoice date's year. The counter stays
     locked until the caller's transaction ends."""
     before = {"number": None, "issue_date": invoice.issue_date.isoformat()}
+    invoice_date_check(issue_date or invoice.issue_date)
     if issue_date is not None:
         invoice.issue_date = issue_date
         invoice.due_date = issue_date + datetime.timedelta(days=settings.M50_INVOICE_DUE_DAYS)

@@ -292,33 +292,14 @@ def invoice_run(request):
     if data is not None and form.is_valid():
         year = form.cleaned_data["year"]
         if request.method == "POST":
-            created = services.invoice_run(
-                year=year, issue_date=form.cleaned_data["issue_date"], actor=request.user
-            )
-            if created:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d factuur voor %(year)d aangemaakt, als concept: %(names)s. "
-                        "Bij het versturen krijgt zij haar nummer.",
-                        "%(count)d facturen voor %(year)d aangemaakt, als concept: %(names)s. "
-                        "Bij het versturen krijgen zij hun nummer.",
-                        len(created),
-                    )
-                    % {"count": len(created), "year": year, "names": _names(created)},
+            try:
+                created = services.invoice_run(
+                    year=year, issue_date=form.cleaned_data["issue_date"], actor=request.user
                 )
-                return redirect(reverse("finance:invoice_send_all") + f"?jaar={year}")
-            messages.info(
-                request,
-                _("Niets te doen: alle facturen voor %(year)d bestaan al.") % {"year": year}
-                if Fee.objects.filter(valid_from_year__lte=year).exists()
-                else _("Niets te doen: er is geen contributie vastgesteld voor %(year)d.")
-                % {"year": year},
-            )
-            return redirect(
-                reverse("finance:invoice_run")
-                + f"?year={year}&issue_date={form.cleaned_data['issue_date'].isoformat()}"
-            )
+            except ValidationError as error:
+                form.add_refusal(error)  # shown with the preview below
+            else:
+                return _after_run(request, created, year, form.cleaned_data["issue_date"])
         plan = services.invoice_run_preview(year=year)
     return render(
         request,
@@ -335,6 +316,32 @@ def invoice_run(request):
             "plan_total": sum((item.amount for item in plan or ()), ZERO),
             "year": form.cleaned_data.get("year") if plan is not None else None,
         },
+        status=400 if form.errors else 200,
+    )
+
+
+def _after_run(request, created: list[Invoice], year: int, issue_date):
+    if created:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d factuur voor %(year)d aangemaakt, als concept: %(names)s. "
+                "Bij het versturen krijgt zij haar nummer.",
+                "%(count)d facturen voor %(year)d aangemaakt, als concept: %(names)s. "
+                "Bij het versturen krijgen zij hun nummer.",
+                len(created),
+            )
+            % {"count": len(created), "year": year, "names": _names(created)},
+        )
+        return redirect(reverse("finance:invoice_send_all") + f"?jaar={year}")
+    messages.info(
+        request,
+        _("Niets te doen: alle facturen voor %(year)d bestaan al.") % {"year": year}
+        if Fee.objects.filter(valid_from_year__lte=year).exists()
+        else _("Niets te doen: er is geen contributie vastgesteld voor %(year)d.") % {"year": year},
+    )
+    return redirect(
+        reverse("finance:invoice_run") + f"?year={year}&issue_date={issue_date.isoformat()}"
     )
 
 
@@ -417,7 +424,7 @@ def billing_details(request, code: str):
                 request,
                 _(
                     "De factuurgegevens van %(name)s zijn opgeslagen; ze gelden voor nieuwe "
-                    "facturen."
+                    "facturen en voor concepten zodra die worden verstuurd."
                 )
                 % {"name": municipality.name},
             )
@@ -589,9 +596,13 @@ def invoice_send_all(request):
     year = form.cleaned_data["jaar"] if data is not None and form.is_valid() else today.year
     report = None
     if request.method == "POST" and form.is_valid():
-        report = sending.invoices_send_all(
-            year=year, issue_date=form.cleaned_data.get("issue_date"), actor=request.user
-        )
+        try:
+            report = sending.invoices_send_all(
+                year=year, issue_date=form.cleaned_data.get("issue_date"), actor=request.user
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+    if report is not None:
         if report.sent:
             messages.success(
                 request,
@@ -616,7 +627,7 @@ def invoice_send_all(request):
             messages.info(request, _("Er waren geen concepten voor %(year)d.") % {"year": year})
     drafts = list(
         invoices()
-        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, number__isnull=True)
+        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, state=Invoice.State.DRAFT)
         .select_related("membership__municipality__billing")
         .order_by("membership__municipality__name", "pk")
     )
