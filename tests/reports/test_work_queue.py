@@ -94,7 +94,8 @@ def test_deadlines_within_the_reminder_horizon_or_past(settings):
 
 def test_draft_and_overdue_invoices_match_the_invoice_list(client, bureau_user):
     created = bulk_invoices(30)
-    late = created[3:9]
+    # Sent invoices gone past their due date (a draft has no due date to pass).
+    late = [item for item in created if item.number][3:9]
     Invoice.objects.filter(pk__in=[i.pk for i in late]).update(
         state=Invoice.State.SENT, due_date=today() - DAY
     )
