@@ -629,7 +629,9 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
     refusal = upload_refusal(camt.file_size(file))
     if refusal:
         raise camt.CamtError([Problem(None, refusal)])
-    message = camt.parse(file)
+    # Two passes over the file: the first checks all of it and keeps no entries, the second
+    # hands the entries on in batches; neither holds the whole statement in memory.
+    message = camt.parse(file, on_entry=_ignore)
     _check_accounts(message)
     name = camt.file_name(file)[: BankStatement._meta.get_field("file_name").max_length]
     report = ImportReport(file_name=name, message_id=message.message_id)
@@ -647,7 +649,8 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
     known_identities = {row[0] for row in existing}
     known_ids = {(row[1], row[2]) for row in existing if row[3] == message.message_id}
     stored: list[tuple[camt.Statement, BankStatement]] = []
-    for statement in message.statements:
+    positions: dict[int, tuple[camt.Statement, BankStatement]] = {}
+    for position, statement in enumerate(message.statements):
         identity = _identity(statement)
         if identity in known_identities or (statement.account_iban, statement.id) in known_ids:
             report.already_imported.append(statement.id)
@@ -672,18 +675,37 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
             report.already_imported.append(statement.id)
             continue
         stored.append((statement, row))
+        positions[position] = (statement, row)
     if not stored:
         return report
 
     reversals: list[tuple[StatementLine, camt.Entry]] = []
-    for chunk in _entry_chunks(stored, message):
-        reversals += _import_chunk(chunk, report, actor)
+    batch: list[tuple[camt.Statement, BankStatement, camt.Entry, datetime.date]] = []
+    fallback = {
+        position: timezone.localtime(
+            statement.created_at or message.created_at or timezone.now()
+        ).date()
+        for position, (statement, _row) in positions.items()
+    }
+
+    def collect(position: int, entry: camt.Entry) -> None:
+        if position not in positions:  # a statement imported before
+            return
+        statement, row = positions[position]
+        batch.append((statement, row, entry, fallback[position]))
+        if len(batch) >= BATCH_SIZE:
+            reversals.extend(_import_chunk(batch, report, actor))
+            batch.clear()
+
+    camt.parse(file, on_entry=collect)
+    if batch:
+        reversals.extend(_import_chunk(batch, report, actor))
     if reversals:
         _reverse(reversals, report, actor)
     first = 0
     for statement, row in stored:
-        results = report.results[first : first + len(statement.entries)]
-        first += len(statement.entries)
+        results = report.results[first : first + statement.entry_count]
+        first += statement.entry_count
         outcomes = Counter(result.outcome for result in results)
         audit_record(
             action="bank_statement.import",
@@ -708,22 +730,8 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
     return report
 
 
-def _entry_chunks(
-    stored: list[tuple[camt.Statement, BankStatement]], message: camt.Message
-) -> Iterator[list[tuple[camt.Statement, BankStatement, camt.Entry, datetime.date]]]:
-    """The entries of the stored statements in batches of ``BATCH_SIZE``, each with its
-    statement, row and the date to use when the bank gave none (a pending entry)."""
-    chunk = []
-    for statement, row in stored:
-        moment = statement.created_at or message.created_at or timezone.now()
-        fallback = timezone.localtime(moment).date()
-        for entry in statement.entries:
-            chunk.append((statement, row, entry, fallback))
-            if len(chunk) == BATCH_SIZE:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
+def _ignore(_position: int, _entry: camt.Entry) -> None:
+    """The first pass keeps no entries."""
 
 
 def _import_chunk(chunk, report: ImportReport, actor) -> list[tuple[StatementLine, camt.Entry]]:
