@@ -700,3 +700,28 @@ def test_a_pending_line_cannot_be_matched_by_hand():
     line = StatementLine.objects.get()
     with pytest.raises(ValidationError, match="nog niet geboekt"):
         payments.statement_line_match(line=line, invoice=invoice, actor=None)
+
+
+def test_a_statement_is_booked_batch_by_batch_as_if_at_once(monkeypatch):
+    """What earlier batches booked counts in the later ones: open amounts, entries seen."""
+    make_invoices(2)
+    monkeypatch.setattr(payments, "BATCH_SIZE", 2)
+    entries = [
+        ntry("1000.00", ustrd=("2024-0001 termijn 1",)),
+        ntry("5000.00", ustrd=("2024-0002",), payer=1),
+        ntry("4000.00", ustrd=("2024-0001 termijn 2",)),  # the second batch: the rest
+        ntry("1.00", ustrd=("2024-0001 te veel",)),  # nothing open any more
+        ntry("5000.00", ustrd=("2024-0002",), payer=1),  # the same entry as the second
+    ]
+
+    report = payments.bank_statement_import(file=document(entries))
+
+    assert [r.outcome for r in report.results] == [
+        "partial",
+        "matched",
+        "matched",
+        "unmatched",
+        "duplicate",
+    ]
+    assert open_amount("2024-0001") == 0 and open_amount("2024-0002") == 0
+    assert Payment.objects.count() == 3 and StatementLine.objects.count() == 5

@@ -5,8 +5,10 @@ database here. The parser is safe for files from outside: no DTD, no entity expa
 network access, and a file with a DOCTYPE is refused outright.
 
 The file is read as a stream (``lxml.etree.iterparse``): each entry (``Ntry``) is read into a
-small dataclass and its elements are dropped at once, so a statement of 10,000 lines never
-exists as a whole tree in memory.
+small dataclass and its elements are dropped at once, so a statement never exists as a whole
+tree in memory. With ``on_entry`` the entries are handed on instead of kept, and memory stays
+the same whatever the size of the statement (the import reads the file twice that way: once
+to check it all, once to store it batch by batch).
 
 A file is checked as a whole: every problem found (not XML, another kind of document, a missing
 element, an amount that is no exact cent amount, a bad date) is collected with the line in the
@@ -26,6 +28,7 @@ import datetime
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -115,6 +118,7 @@ class Statement:
     electronic_sequence: str = ""  # ElctrncSeqNb
     period_from: datetime.datetime | None = None  # FrToDt/FrDtTm
     period_to: datetime.datetime | None = None  # FrToDt/ToDtTm
+    entry_count: int = 0  # also when the entries were handed on, not kept (``on_entry``)
 
     @property
     def identity(self) -> tuple:
@@ -140,7 +144,7 @@ class Message:
 
     @property
     def entry_count(self) -> int:
-        return sum(len(statement.entries) for statement in self.statements)
+        return sum(statement.entry_count for statement in self.statements)
 
 
 def parse_amount(value: str) -> tuple[Decimal | None, str | None]:
@@ -232,10 +236,12 @@ def file_size(file: Any) -> int | None:
     return getattr(file, "size", None)
 
 
-def parse(file: Any) -> Message:
+def parse(file: Any, *, on_entry: Callable[[int, Entry], None] | None = None) -> Message:
     """The statement message in ``file`` (a path, bytes or a stream).
 
-    Raises :class:`CamtError` with every problem found.
+    With ``on_entry``, each entry is handed to it as it is read, with the index of its
+    statement in the file, and not kept in the message: memory then stays the same whatever
+    the number of entries. Raises :class:`CamtError` with every problem found.
     """
     stream, handle = _open(file)
     try:
@@ -249,7 +255,7 @@ def parse(file: Any) -> Message:
         doctype_line = _doctype_line(head)
         if doctype_line is not None:
             raise CamtError([Problem(doctype_line, _doctype_message())])
-        return _Reader().read(_Prefixed(head, stream))
+        return _Reader(on_entry).read(_Prefixed(head, stream))
     finally:
         if handle is not None:
             handle.close()
@@ -294,7 +300,8 @@ def _syntax_problems(exc: etree.XMLSyntaxError) -> list[Problem]:
 class _Reader:
     """Streams through the file once, collecting problems instead of stopping at the first."""
 
-    def __init__(self):
+    def __init__(self, on_entry: Callable[[int, Entry], None] | None = None):
+        self.on_entry = on_entry
         self.problems: list[Problem] = []
         self.ns = ""
         self._paths: dict[str, str] = {}  # "Acct/Id/IBAN" -> "{ns}Acct/{ns}Id/{ns}IBAN"
@@ -370,6 +377,7 @@ class _Reader:
         message_id, created_at, version = "", None, ""
         statements: list[Statement] = []
         entries: list[Entry] = []
+        count = 0
         seen: dict[tuple, int] = {}
         try:
             for event, element in context:
@@ -379,13 +387,17 @@ class _Reader:
                     continue
                 if event == "start":
                     if element.tag == self._qualified("Stmt"):
-                        entries = []
+                        entries, count = [], 0
                     continue
                 tag = element.tag
                 parent = element.getparent()
                 if tag == self._qualified("Ntry") and parent is not None:
                     entry = self.entry(element)
-                    if entry is not None:
+                    count += 1
+                    if entry is not None and self.on_entry is not None:
+                        if not self.problems:  # handed on only while the file is sound
+                            self.on_entry(len(statements), entry)
+                    elif entry is not None:
                         entries.append(entry)
                     self._drop(element)
                 elif (
@@ -397,8 +409,8 @@ class _Reader:
                     message_id, created_at = self.header(element)
                     self._drop(element)
                 elif tag == self._qualified("Stmt"):
-                    statement = self.statement(element, tuple(entries))
-                    entries = []
+                    statement = self.statement(element, tuple(entries), count)
+                    entries, count = [], 0
                     key = statement.identity
                     if statement.id and key in seen:
                         self.problem(
@@ -485,7 +497,9 @@ class _Reader:
             created_at = self.moment(created)
         return message_id, created_at
 
-    def statement(self, element: etree._Element, entries: tuple[Entry, ...]) -> Statement:
+    def statement(
+        self, element: etree._Element, entries: tuple[Entry, ...], count: int
+    ) -> Statement:
         statement_id = self.identifier(element, "Id", "Stmt")
         account = self.account(element)
         created = self.find(element, "CreDtTm")
@@ -511,6 +525,7 @@ class _Reader:
             account_iban=account,
             created_at=created_at,
             entries=entries,
+            entry_count=count,
             electronic_sequence=sequence,
             period_from=period_from,
             period_to=period_to,

@@ -491,20 +491,19 @@ def _entry_key(account: str, entry: camt.Entry) -> tuple:
     )
 
 
-def _booked_before(statements: list[camt.Statement]) -> dict[tuple, int]:
-    """Booked entries already stored for these accounts, by their key (see ``_key``): one
-    query per kind and 5,000 references or dates."""
+def _booked_before(entries: list[tuple[str, camt.Entry]]) -> dict[tuple, int]:
+    """Booked entries already stored like these (account, entry), by their key (see
+    ``_key``): one query per kind and 5,000 references or dates."""
     refs: set[str] = set()
     dates: set = set()
-    accounts = {statement.account_iban for statement in statements}
-    for statement in statements:
-        for entry in statement.entries:
-            if not entry.booked:
-                continue
-            if entry.bank_reference:
-                refs.add(entry.bank_reference)
-            elif entry.booking_date:
-                dates.add(entry.booking_date)
+    accounts = {account for account, _entry in entries}
+    for _account, entry in entries:
+        if not entry.booked:
+            continue
+        if entry.bank_reference:
+            refs.add(entry.bank_reference)
+        elif entry.booking_date:
+            dates.add(entry.booking_date)
     fields = (
         "pk",
         "statement__account_iban",
@@ -630,7 +629,9 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
     refusal = upload_refusal(camt.file_size(file))
     if refusal:
         raise camt.CamtError([Problem(None, refusal)])
-    message = camt.parse(file)
+    # Two passes over the file: the first checks all of it and keeps no entries, the second
+    # hands the entries on in batches; neither holds the whole statement in memory.
+    message = camt.parse(file, on_entry=_ignore)
     _check_accounts(message)
     name = camt.file_name(file)[: BankStatement._meta.get_field("file_name").max_length]
     report = ImportReport(file_name=name, message_id=message.message_id)
@@ -648,7 +649,8 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
     known_identities = {row[0] for row in existing}
     known_ids = {(row[1], row[2]) for row in existing if row[3] == message.message_id}
     stored: list[tuple[camt.Statement, BankStatement]] = []
-    for statement in message.statements:
+    positions: dict[int, tuple[camt.Statement, BankStatement]] = {}
+    for position, statement in enumerate(message.statements):
         identity = _identity(statement)
         if identity in known_identities or (statement.account_iban, statement.id) in known_ids:
             report.already_imported.append(statement.id)
@@ -673,88 +675,37 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
             report.already_imported.append(statement.id)
             continue
         stored.append((statement, row))
+        positions[position] = (statement, row)
     if not stored:
         return report
 
-    found: dict[tuple[int, int], Candidates] = {}
-    for s_index, (statement, _row) in enumerate(stored):
-        for e_index, entry in enumerate(statement.entries):
-            if entry.booked and entry.credit and not entry.reversal:
-                found[s_index, e_index] = _entry_candidates(entry)
-    invoices = _referenced_invoices(n for numbers in found.values() for n in numbers.all)
-    booked_before = _booked_before([statement for statement, _row in stored])
-    known = _known_accounts(invoice.membership.municipality_id for invoice in invoices.values())
-
-    lines: list[StatementLine] = []
-    open_amounts: dict[str, Decimal] = {}
-    payments: list[Payment] = []
     reversals: list[tuple[StatementLine, camt.Entry]] = []
-    user = _actor_user(actor)
-    seen: set[tuple] = set()
-    for s_index, (statement, row) in enumerate(stored):
-        fallback_date = (statement.created_at or message.created_at or timezone.now()).date()
-        for e_index, entry in enumerate(statement.entries):
-            line = StatementLine(
-                statement=row,
-                entry_reference=entry.reference,
-                booking_date=entry.booking_date or entry.value_date or fallback_date,
-                value_date=entry.value_date,
-                amount=entry.amount,
-                credit=entry.credit,
-                counterparty_name=entry.counterparty_name,
-                counterparty_iban=entry.counterparty_iban,
-                remittance=entry.remittance_text,
-                status=entry.status,
-                reversal=entry.reversal,
-                ntry_reference=entry.entry_reference,
-                transaction_reference=entry.transaction_reference,
-                end_to_end_id=entry.end_to_end_id,
-                additional_info=entry.additional_info,
-            )
-            lines.append(line)
-            result, invoice = _entry_result(
-                entry,
-                statement.account_iban,
-                found.get((s_index, e_index)),
-                invoices,
-                open_amounts,
-                booked_before,
-                seen,
-                known,
-            )
-            if result.outcome == Outcome.DUPLICATE:
-                line.duplicate = True
-            if result.outcome == Outcome.REVERSAL and not entry.credit:
-                reversals.append((line, entry))
-            if not entry.credit and entry.booked and not entry.reversal:
-                report.debits += 1
-            line.note = result.reason[:NOTE_LENGTH]
-            report.results.append(result)
-            if invoice is None:
-                continue
-            open_amounts[invoice.number] -= entry.amount
-            payments.append(
-                Payment(
-                    invoice=invoice,
-                    paid_on=line.booking_date,
-                    amount=entry.amount,
-                    reference=entry.remittance_text[:REFERENCE_LENGTH],
-                    statement_line=line,
-                    recorded_by=user,
-                    review_reason=result.review[:NOTE_LENGTH],
-                )
-            )
-    StatementLine.objects.bulk_create(lines, batch_size=BATCH_SIZE)
-    for payment in payments:
-        payment.statement_line_id = payment.statement_line.pk
-    Payment.objects.bulk_create(payments, batch_size=BATCH_SIZE)
-    AuditEvent.objects.bulk_create(_audit_events(payments, actor), batch_size=BATCH_SIZE)
+    batch: list[tuple[camt.Statement, BankStatement, camt.Entry, datetime.date]] = []
+    fallback = {
+        position: timezone.localtime(
+            statement.created_at or message.created_at or timezone.now()
+        ).date()
+        for position, (statement, _row) in positions.items()
+    }
+
+    def collect(position: int, entry: camt.Entry) -> None:
+        if position not in positions:  # a statement imported before
+            return
+        statement, row = positions[position]
+        batch.append((statement, row, entry, fallback[position]))
+        if len(batch) >= BATCH_SIZE:
+            reversals.extend(_import_chunk(batch, report, actor))
+            batch.clear()
+
+    camt.parse(file, on_entry=collect)
+    if batch:
+        reversals.extend(_import_chunk(batch, report, actor))
     if reversals:
         _reverse(reversals, report, actor)
     first = 0
     for statement, row in stored:
-        results = report.results[first : first + len(statement.entries)]
-        first += len(statement.entries)
+        results = report.results[first : first + statement.entry_count]
+        first += statement.entry_count
         outcomes = Counter(result.outcome for result in results)
         audit_record(
             action="bank_statement.import",
@@ -777,6 +728,95 @@ def bank_statement_import(*, file, actor=None) -> ImportReport:
         )
     report.imported = [statement.id for statement, _row in stored]
     return report
+
+
+def _ignore(_position: int, _entry: camt.Entry) -> None:
+    """The first pass keeps no entries."""
+
+
+def _import_chunk(chunk, report: ImportReport, actor) -> list[tuple[StatementLine, camt.Entry]]:
+    """Stores one batch of entries and books its payments; the reversals among them, for
+    after the last batch.
+
+    Batch by batch, so the objects of a large statement never exist all at once: what the
+    earlier batches booked is in the database already, where the next batch's reads (what is
+    paid on an invoice, entries seen before, a municipality's known accounts) find it. A fixed
+    number of queries per batch.
+    """
+    found = {
+        index: _entry_candidates(entry)
+        for index, (_statement, _row, entry, _date) in enumerate(chunk)
+        if entry.booked and entry.credit and not entry.reversal
+    }
+    invoices = _referenced_invoices(n for numbers in found.values() for n in numbers.all)
+    booked_before = _booked_before(
+        [(statement.account_iban, entry) for statement, _row, entry, _date in chunk]
+    )
+    known = _known_accounts(invoice.membership.municipality_id for invoice in invoices.values())
+
+    lines: list[StatementLine] = []
+    open_amounts: dict[str, Decimal] = {}
+    payments: list[Payment] = []
+    reversals: list[tuple[StatementLine, camt.Entry]] = []
+    user = _actor_user(actor)
+    seen: set[tuple] = set()
+    for index, (statement, row, entry, fallback_date) in enumerate(chunk):
+        line = StatementLine(
+            statement=row,
+            entry_reference=entry.reference,
+            booking_date=entry.booking_date or entry.value_date or fallback_date,
+            value_date=entry.value_date,
+            amount=entry.amount,
+            credit=entry.credit,
+            counterparty_name=entry.counterparty_name,
+            counterparty_iban=entry.counterparty_iban,
+            remittance=entry.remittance_text,
+            status=entry.status,
+            reversal=entry.reversal,
+            ntry_reference=entry.entry_reference,
+            transaction_reference=entry.transaction_reference,
+            end_to_end_id=entry.end_to_end_id,
+            additional_info=entry.additional_info,
+        )
+        lines.append(line)
+        result, invoice = _entry_result(
+            entry,
+            statement.account_iban,
+            found.get(index),
+            invoices,
+            open_amounts,
+            booked_before,
+            seen,
+            known,
+        )
+        if result.outcome == Outcome.DUPLICATE:
+            line.duplicate = True
+        if result.outcome == Outcome.REVERSAL and not entry.credit:
+            reversals.append((line, entry))
+        if not entry.credit and entry.booked and not entry.reversal:
+            report.debits += 1
+        line.note = result.reason[:NOTE_LENGTH]
+        report.results.append(result)
+        if invoice is None:
+            continue
+        open_amounts[invoice.number] -= entry.amount
+        payments.append(
+            Payment(
+                invoice=invoice,
+                paid_on=line.booking_date,
+                amount=entry.amount,
+                reference=entry.remittance_text[:REFERENCE_LENGTH],
+                statement_line=line,
+                recorded_by=user,
+                review_reason=result.review[:NOTE_LENGTH],
+            )
+        )
+    StatementLine.objects.bulk_create(lines, batch_size=BATCH_SIZE)
+    for payment in payments:
+        payment.statement_line_id = payment.statement_line.pk
+    Payment.objects.bulk_create(payments, batch_size=BATCH_SIZE)
+    AuditEvent.objects.bulk_create(_audit_events(payments, actor), batch_size=BATCH_SIZE)
+    return reversals
 
 
 def _entry_result(
