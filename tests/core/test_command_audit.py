@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 # Edited elsewhere at the same time; it takes the same base class when the work is merged, and
 # then leaves this set.
-PENDING = {"import-camt"}
+PENDING: set[str] = set()
 
 
 def run(*args, **options) -> str:
@@ -127,3 +127,15 @@ def test_the_command_modules_are_found():
     assert {"create-demo-accounts", "invoice-run", "load-reference-data", "import-cbs"} <= set(
         names
     )
+
+
+def test_import_camt_is_audited_with_the_operator():
+    from tests.finance.test_camt import SAMPLE, make_invoices
+
+    make_invoices(4)
+    run("import-camt", str(SAMPLE), operator="boekhouder")
+    events = AuditEvent.objects.filter(action__in=("bank_statement.import", "payment.register"))
+    assert {event.action for event in events} == {"bank_statement.import", "payment.register"}
+    assert set(events.values_list("actor_label", "origin", "actor")) == {
+        ("boekhouder", "opdrachtregel (import-camt)", None)
+    }

@@ -60,7 +60,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from m50.core.audit import audit_record, diff
+from m50.core.audit import audit_actor, audit_record, diff
 from m50.core.models import AuditEvent
 from m50.finance import camt, references, selectors, services
 from m50.finance.models import BankStatement, Invoice, Payment, StatementLine
@@ -540,13 +540,12 @@ def _actor_user(actor):
 def _audit_rows(action: str, rows: list[tuple[Any, dict]], actor) -> list[AuditEvent]:
     """The audit rows ``audit_record`` would write for each (object, changes), for one bulk
     insert."""
-    user = _actor_user(actor)
-    label = user.get_username() if user else "systeem"
+    user, label, origin = audit_actor(actor)
     return [
         AuditEvent(
             actor=user,
             actor_label=label,
-            origin="",
+            origin=origin,
             action=action,
             object_type=obj._meta.label,
             object_id=str(obj.pk),

@@ -7,14 +7,15 @@ number, and nothing is imported. Importing a statement a second time changes not
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from m50.core.commands import AuditedCommand
 from m50.finance import camt, payments
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Leest een bankafschrift in CAMT.053-formaat (ISO 20022 XML) in en koppelt de "
