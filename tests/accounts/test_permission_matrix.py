@@ -100,7 +100,17 @@ def sample(db):
         "proposal_id": proposal.pk,
         "number": _sample_invoice(membership).number,
         "line_id": _sample_statement_line().pk,
+        "change_id": _sample_billing_change(diemen).pk,
     }
+
+
+def _sample_billing_change(municipality):
+    """A change of Diemen's invoice details asked for by its contact, for the bureau."""
+    from m50.reports.models import BillingChangeRequest
+
+    return BillingChangeRequest.objects.create(
+        municipality=municipality, changes={"city": {"old": "", "new": "Diemen"}}
+    )
 
 
 def _sample_invoice(membership) -> Invoice:
@@ -233,6 +243,8 @@ EXPECTED = {
     ("finance:line_match", "get"): page({B}),
     # Its own municipality's invoice details: the member contact of any municipality.
     ("reports:billing_change", "get"): page({MC}),
+    ("reports:billing_change_list", "get"): page({B}),
+    ("reports:billing_change_handle", "get"): page({B}),
 }
 
 

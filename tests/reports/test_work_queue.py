@@ -65,6 +65,7 @@ def test_an_empty_platform_has_nothing_waiting():
         "drafts": 0,
         "overdue": 0,
         "bank_lines": 0,
+        "billing_changes": 0,
         "billing": 0,
     }
 
@@ -160,6 +161,7 @@ def test_the_bureau_home_is_the_queue_with_counts_and_links(client, bureau_user,
         reverse("finance:invoice_list") + "?status=overdue",
         reverse("finance:bank_lines"),
         reverse("finance:billing_list"),
+        reverse("reports:billing_change_list"),
     ):
         assert f'href="{url}"' in html
     # The link leads to the waiting proposal.
