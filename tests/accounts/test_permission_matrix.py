@@ -109,7 +109,17 @@ def sample(db):
         "uidb64": "MA",
         "token": "ongeldig",
         "draft": _sample_draft(membership).key,
+        "change_id": _sample_billing_change(diemen).pk,
     }
+
+
+def _sample_billing_change(municipality):
+    """A change of Diemen's invoice details asked for by its contact, for the bureau."""
+    from m50.reports.models import BillingChangeRequest
+
+    return BillingChangeRequest.objects.create(
+        municipality=municipality, changes={"city": {"old": "", "new": "Diemen"}}
+    )
 
 
 def _sample_invoice(membership) -> Invoice:
@@ -277,6 +287,8 @@ EXPECTED = {
     ("finance:reminders", "get"): page({B}),
     ("finance:invoice_refresh", "get"): page({B}),
     ("finance:invoice_withdraw", "get"): page({B}),
+    ("reports:billing_change_list", "get"): page({B}),
+    ("reports:billing_change_handle", "get"): page({B}),
 }
 
 

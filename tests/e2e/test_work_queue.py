@@ -85,3 +85,35 @@ def test_a_contact_sees_why_its_proposal_was_rejected(
     page.get_by_role("link", name="Wijziging doorgeven").click()
     expect(page.locator("h1")).to_have_text("Wijziging van de factuurgegevens doorgeven")
     check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_label("E-mailadres facturen").fill("facturen@aalsmeer.example")
+    page.get_by_role("button", name="Wijziging doorgeven").click()
+    expect(page.get_by_text(re.compile("Uw wijziging is doorgegeven"))).to_be_visible()
+    changes = page.locator("#gevraagde-wijzigingen + ul")
+    expect(changes).to_contain_text("in behandeling")
+    expect(changes).to_contain_text("facturen@aalsmeer.example")
+    axe_check()
+
+
+def test_the_bureau_handles_a_requested_change_of_invoice_details(
+    page, live_server, login, axe_check, fits_narrow_screen
+):
+    from m50.reports import services as report_services
+
+    login(Role.BUREAU)
+    aalsmeer = Municipality.objects.get(code=AALSMEER)
+    contact = UserFactory(role=Role.MEMBER_CONTACT, municipality=aalsmeer)
+    report_services.billing_change_request(
+        municipality=aalsmeer,
+        actor=contact,
+        current={"city": ""},
+        proposed={"city": "Aalsmeer"},
+    )
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Gevraagde wijzigingen van factuurgegevens").click()
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_role("link", name=re.compile("Behandelen")).click()
+    expect(page.locator("h1")).to_contain_text("Aalsmeer")
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_role("button", name="Verwerken in de factuurgegevens").click()
+    expect(page.get_by_text(re.compile("De wijziging is verwerkt"))).to_be_visible()
+    axe_check()

@@ -214,3 +214,19 @@ def test_the_api_answers_400_naming_the_rule(user_for_role):
     assert [param["code"] for param in params] == ["date_too_far_ahead"]
     assert params[0]["reason"].startswith("De besluitdatum (1 maart 2031) ligt meer dan een jaar")
     assert not Decision.objects.exists()
+
+
+def test_an_announcement_date_edited_later_is_held_to_the_window(membership):
+    decision = aspirant(membership, D(2026, 1, 5))
+    problems = refusal(
+        lambda: services.decision_document_update(
+            decision=decision, expected_version=1, announced_on=D(2031, 1, 1)
+        )
+    )
+    assert [(p.code, p.field) for p in problems] == [("date_too_far_ahead", "announced_on")]
+    decision.refresh_from_db()
+    assert decision.announced_on is None and decision.version == 1
+    updated = services.decision_document_update(
+        decision=decision, expected_version=1, announced_on=D(2026, 1, 12)
+    )
+    assert updated.announced_on == D(2026, 1, 12) and updated.version == 2

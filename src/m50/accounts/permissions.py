@@ -42,6 +42,7 @@ RULES: Final[dict[str, frozenset]] = {
     "finance.view_own": frozenset({Role.MEMBER_CONTACT}),
     # A municipality's contact asks the bureau to change its own invoice details.
     "reports.request_billing_change": frozenset({Role.MEMBER_CONTACT}),
+    "reports.handle_billing_change": frozenset({Role.BUREAU}),
 }
 
 

@@ -133,7 +133,11 @@ class DecisionDateField(serializers.DateField):
         kwargs["help_text"] = format_lazy(
             "{} {}",
             kwargs.pop("help_text", ""),
-            gettext_lazy("Een datum van 1900 tot en met 2099."),
+            gettext_lazy(
+                "Een datum van 1900 tot en met 2099. Het besluit zelf weigert een datum vóór het "
+                "ontstaan van het netwerk of van de gemeente, of meer dan een jaar na vandaag "
+                "(400, date_before_network, date_before_municipality, date_too_far_ahead)."
+            ),
         )
         super().__init__(**kwargs)
 

@@ -342,6 +342,12 @@ def decision_document_update(
                 )
             ]
         )
+    if "announced_on" in changes and current.announced_on:
+        # Only the new announcement date is judged: the decision's own dates stand as recorded.
+        window = date_window(current.membership.municipality)
+        late = [p for p in rules.check_dates(fact_of(current), window) if p.field == "announced_on"]
+        if late:
+            raise DecisionRefused(late)
     changed = diff(before, changes)
     if changed:
         current.version += 1

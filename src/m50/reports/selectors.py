@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,6 +18,7 @@ from m50.finance.models import Invoice
 from m50.finance.payments import unmatched_lines
 from m50.membership import selectors as membership
 from m50.membership.models import DecisionProposal
+from m50.reports.models import BillingChangeRequest
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,13 @@ def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
             _("Ingelezen bankregels met geld dat binnenkwam, zonder betaalde factuur."),
         ),
         QueueItem(
+            "billing_changes",
+            _("Gevraagde wijzigingen van factuurgegevens"),
+            pending_billing_changes().count(),
+            _url("reports:billing_change_list"),
+            _("Wijzigingen die contactpersonen van gemeenten doorgaven: verwerken of afwijzen."),
+        ),
+        QueueItem(
             "billing",
             _("Leden zonder volledige factuurgegevens"),
             len(finance.members_missing_invoice_details()),
@@ -124,3 +132,24 @@ def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
             ),
         ),
     ]
+
+
+# --- Requested changes of invoice details -----------------------------------------------------
+
+
+def pending_billing_changes() -> QuerySet[BillingChangeRequest]:
+    """Requests waiting for the bureau, oldest first, with who asked and for which municipality."""
+    return (
+        BillingChangeRequest.objects.filter(state=BillingChangeRequest.State.PENDING)
+        .select_related("municipality", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def billing_changes_of(*, municipality, limit: int = 5) -> list[BillingChangeRequest]:
+    """A municipality's latest requests, newest first, with their outcome."""
+    return list(
+        BillingChangeRequest.objects.filter(municipality=municipality)
+        .select_related("handled_by")
+        .order_by("-requested_at", "-pk")[:limit]
+    )

@@ -1,6 +1,6 @@
-"""Writes of the reports app: a municipality's contact asks the bureau to change its invoice
-details. The request is audited and mailed to the bureau, which applies it on its own billing
-page (finance), where the details are validated and the change itself is audited."""
+"""Writes of the reports app: a municipality's contact asks to change its invoice details; the
+bureau applies the request (through finance's own service, which validates the details and
+audits the change) or rejects it with a reason. Each step is audited and mailed."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from m50.accounts.models import Role, User
 from m50.core.audit import audit_record, diff
+from m50.finance import services as finance_services
+from m50.reports.models import BillingChangeRequest
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,10 @@ BILLING_LABELS = {
 }
 
 
+def _url(path: str) -> str:
+    return settings.M50_SITE_URL.rstrip("/") + path
+
+
 def _bureau_recipients() -> list[str]:
     addresses = set(
         User.objects.filter(role=Role.BUREAU, is_active=True)
@@ -43,13 +49,52 @@ def _bureau_recipients() -> list[str]:
     return sorted(addresses)
 
 
+def _municipality_recipients(change: BillingChangeRequest) -> list[str]:
+    addresses = set(
+        User.objects.filter(
+            role=Role.MEMBER_CONTACT, municipality_id=change.municipality_id, is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    asker = change.requested_by
+    if asker is not None and asker.is_active and asker.email:
+        addresses.add(asker.email)
+    return sorted(addresses)
+
+
+def change_lines(changes: dict) -> list[tuple[str, str, str]]:
+    """(label, old, new) per changed field, for mails and pages."""
+    return [
+        (
+            BILLING_LABELS.get(name, name),
+            values.get("old") or "(leeg)",
+            values.get("new") or "(leeg)",
+        )
+        for name, values in changes.items()
+    ]
+
+
+def _mail_after_commit(subject: str, template: str, context: dict, recipients: list[str]):
+    def send():
+        if not recipients:
+            return
+        try:
+            with translation.override("nl"):
+                body = render_to_string(template, context)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:  # the write stands; the pages show it anyway
+            logger.exception("Sending %s to %s failed", template, ", ".join(recipients))
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
 def billing_change_request(
     *, municipality, actor, current: dict, proposed: dict, remarks: str = ""
-) -> dict:
+) -> BillingChangeRequest:
     """Records that ``actor`` asks to change ``municipality``'s invoice details from
-    ``current`` to ``proposed`` and tells the bureau; the changed fields, or a refusal when
-    nothing changes."""
+    ``current`` to ``proposed``, and tells the bureau; refused when nothing changes."""
     unknown = set(proposed) - set(BILLING_LABELS)
     if unknown:
         raise ValidationError(_("Onbekende velden: %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -62,40 +107,106 @@ def billing_change_request(
             _("Er is niets gewijzigd: pas de gegevens aan die anders moeten."),
             code="nothing_changed",
         )
+    change = BillingChangeRequest.objects.create(
+        municipality=municipality, changes=changes, remarks=remarks, requested_by=actor
+    )
     audit_record(
         action="billing.change_request",
-        obj=municipality,
+        obj=change,
         actor=actor,
         origin="webformulier",
         changes=changes,
     )
-    url = settings.M50_SITE_URL.rstrip("/") + reverse(
-        "finance:billing_details", kwargs={"code": municipality.code}
+    with translation.override("nl"):
+        subject = _("Wijziging factuurgegevens gevraagd door %(name)s") % {
+            "name": municipality.name
+        }
+    _mail_after_commit(
+        subject,
+        "reports/email/billing_change_request.txt",
+        {
+            "municipality": municipality,
+            "actor": actor,
+            "changes": change_lines(changes),
+            "remarks": remarks,
+            "url": _url(reverse("reports:billing_change_handle", args=[change.pk])),
+        },
+        _bureau_recipients(),
     )
-    context = {
-        "municipality": municipality,
-        "actor": actor,
-        "changes": [
-            (BILLING_LABELS[name], values["old"] or "(leeg)", values["new"] or "(leeg)")
-            for name, values in changes.items()
-        ],
-        "remarks": remarks,
-        "url": url,
-    }
-    recipients = _bureau_recipients()
+    return change
 
-    def send():
-        if not recipients:
-            return
-        try:
-            with translation.override("nl"):
-                subject = _("Wijziging factuurgegevens gevraagd door %(name)s") % {
-                    "name": municipality.name
-                }
-                body = render_to_string("reports/email/billing_change_request.txt", context)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:  # the request is recorded; the bureau also sees it in the audit trail
-            logger.exception("Sending the billing change request of %s failed", municipality)
 
-    transaction.on_commit(send)
-    return changes
+def _locked(change: BillingChangeRequest) -> BillingChangeRequest:
+    change = (
+        BillingChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("municipality", "requested_by")
+        .get(pk=change.pk)
+    )
+    if change.state != BillingChangeRequest.State.PENDING:
+        raise ValidationError(_("Deze wijziging is al behandeld."), code="already_handled")
+    return change
+
+
+def _handled_mail(change: BillingChangeRequest) -> None:
+    with translation.override("nl"):
+        if change.state == BillingChangeRequest.State.APPLIED:
+            subject = _("Uw wijziging van de factuurgegevens is verwerkt")
+        else:
+            subject = _("Uw wijziging van de factuurgegevens is afgewezen")
+    _mail_after_commit(
+        subject,
+        "reports/email/billing_change_handled.txt",
+        {
+            "change": change,
+            "municipality": change.municipality,
+            "changes": change_lines(change.changes),
+            "url": _url(reverse("core:home") + "#factuurgegevens"),
+        },
+        _municipality_recipients(change),
+    )
+
+
+@transaction.atomic
+def billing_change_apply(*, change: BillingChangeRequest, actor) -> BillingChangeRequest:
+    """Applies the requested values to the invoice details (finance validates and audits
+    them); a value the details refuse refuses the whole request, and nothing changes."""
+    change = _locked(change)
+    finance_services.billing_details_update(
+        municipality=change.municipality,
+        actor=actor,
+        **{name: values.get("new") or "" for name, values in change.changes.items()},
+    )
+    change.state = BillingChangeRequest.State.APPLIED
+    change.handled_by, change.handled_at = actor, timezone.now()
+    change.save(update_fields=["state", "handled_by", "handled_at"])
+    audit_record(
+        action="billing.change_apply",
+        obj=change,
+        actor=actor,
+        changes=diff({"state": "pending"}, {"state": change.state}),
+    )
+    _handled_mail(change)
+    return change
+
+
+@transaction.atomic
+def billing_change_reject(
+    *, change: BillingChangeRequest, reason: str, actor
+) -> BillingChangeRequest:
+    if not reason.strip():
+        raise ValidationError(_("Geef een reden voor de afwijzing."), code="reason_required")
+    change = _locked(change)
+    change.state, change.rejection_reason = BillingChangeRequest.State.REJECTED, reason
+    change.handled_by, change.handled_at = actor, timezone.now()
+    change.save(update_fields=["state", "rejection_reason", "handled_by", "handled_at"])
+    audit_record(
+        action="billing.change_reject",
+        obj=change,
+        actor=actor,
+        changes=diff(
+            {"state": "pending", "rejection_reason": ""},
+            {"state": change.state, "rejection_reason": reason},
+        ),
+    )
+    _handled_mail(change)
+    return change

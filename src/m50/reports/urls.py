@@ -4,5 +4,11 @@ from m50.reports import views
 
 app_name = "reports"
 urlpatterns = [
-    path("factuurgegevens/", views.billing_change, name="billing_change"),
+    path("mijn-gemeente/factuurgegevens/", views.billing_change, name="billing_change"),
+    path("werkvoorraad/factuurgegevens/", views.billing_change_list, name="billing_change_list"),
+    path(
+        "werkvoorraad/factuurgegevens/<int:change_id>/",
+        views.billing_change_handle,
+        name="billing_change_handle",
+    ),
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,9 +17,12 @@ from m50.finance.services import BILLING_FIELDS
 from m50.finance.views import municipality_invoices_context
 from m50.membership import selectors as membership_selectors
 from m50.membership.views import dossier_summary
-from m50.reports import services
-from m50.reports.forms import BillingChangeForm
+from m50.reports import selectors, services
+from m50.reports.forms import BillingChangeForm, HandleForm
+from m50.reports.models import BillingChangeRequest
 
+PAGE_SIZE = 100
+PAGE_PARAMETER = "pagina"
 # What an e-invoice needs (as finance.selectors.members_missing_invoice_details reads it).
 REQUIRED_BILLING_FIELDS = ("name", "address_line", "postal_code", "city")
 
@@ -82,6 +86,10 @@ def municipality_home(request, municipality) -> dict:
     context.update(municipality_invoices_context(request, municipality))
     if has_rule(user, "finance.view_own"):
         context["billing"] = _billing_view(municipality)
+        context["billing_changes"] = [
+            (change, services.change_lines(change.changes))
+            for change in selectors.billing_changes_of(municipality=municipality)
+        ]
     return context
 
 
@@ -90,8 +98,18 @@ def billing_change(request):
     municipality = request.user.municipality
     if municipality is None:
         raise PermissionDenied
-    current = _billing_view(municipality)["values"]
-    form = BillingChangeForm(request.POST if request.method == "POST" else None, initial=current)
+    billing = _billing_view(municipality)
+    current = billing["values"]
+    initial = dict(current)
+    if billing["details"] is None:
+        # Nothing set yet: start from the name and numbers in the register, as the bureau's
+        # own form does; they count as changes, since no details exist.
+        initial.update(
+            name=_("Gemeente %(name)s") % {"name": municipality.name},
+            oin=municipality.oin,
+            kvk=municipality.kvk,
+        )
+    form = BillingChangeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         proposed = {name: form.cleaned_data[name] for name in BILLING_FIELDS}
         try:
@@ -122,5 +140,58 @@ def billing_change(request):
             "municipality": municipality,
             "title": _("Wijziging van de factuurgegevens doorgeven"),
             "error_title": _("Er is niets doorgegeven"),
+        },
+    )
+
+
+@rule_required("reports.handle_billing_change")
+def billing_change_list(request):
+    paginator = Paginator(selectors.pending_billing_changes(), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
+    return render(
+        request,
+        "reports/billing_change_list.html",
+        {
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "rows": [(change, services.change_lines(change.changes)) for change in page],
+        },
+    )
+
+
+@rule_required("reports.handle_billing_change")
+def billing_change_handle(request, change_id: int):
+    change = get_object_or_404(
+        BillingChangeRequest.objects.select_related("municipality", "requested_by", "handled_by"),
+        pk=change_id,
+    )
+    form = HandleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == HandleForm.APPLY:
+                services.billing_change_apply(change=change, actor=request.user)
+                message = _("De wijziging is verwerkt in de factuurgegevens van %(name)s.")
+            else:
+                services.billing_change_reject(
+                    change=change, reason=form.cleaned_data["reason"], actor=request.user
+                )
+                message = _("De wijziging van %(name)s is afgewezen.")
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, message % {"name": change.municipality.name})
+            return redirect("reports:billing_change_list")
+    return render(
+        request,
+        "reports/billing_change_handle.html",
+        {
+            "form": form,
+            "change": change,
+            "lines": services.change_lines(change.changes),
+            "municipality": change.municipality,
+            "current": _billing_view(change.municipality),
+            "title": _("Gevraagde wijziging van de factuurgegevens van %(name)s")
+            % {"name": change.municipality.name},
+            "error_title": _("Er is niets gewijzigd"),
         },
     )
