@@ -291,7 +291,7 @@ def test_definitive_after_the_mandate_is_refused_with_the_rule(bureau, registry)
     before = (Decision.objects.count(), AuditEvent.objects.count())
     problem = assert_problem(bureau.post(LIST, late, format="json"), 400)
     assert codes(problem) == ["mandate_expired"]
-    assert "12-03-2025" in problem["invalidParams"][0]["reason"]
+    assert "12 maart 2025" in problem["invalidParams"][0]["reason"]
     assert problem["invalidParams"][0]["reason"].startswith("Het mandaat liep tot en met")
     assert problem["detail"].startswith("Het besluit is geweigerd")
     assert (Decision.objects.count(), AuditEvent.objects.count()) == before

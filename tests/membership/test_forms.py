@@ -174,8 +174,8 @@ def test_definitive_decision_after_the_mandate_ran_out_is_refused(bureau, houten
         ),
     )
     assert (
-        "Het mandaat liep tot en met 22-08-2023; na die datum kan alleen het college zelf nog "
-        "besluiten." in error_summary(response.text)
+        "Het mandaat liep tot en met 22 augustus 2023; na die datum kan alleen het college "
+        "zelf nog besluiten." in error_summary(response.text)
     )
     assert Decision.objects.count() == before
     # On the deadline day itself the mayor may still decide.

@@ -54,7 +54,7 @@ def test_a_refused_decision_writes_nothing_and_names_the_rule(membership):
     with pytest.raises(services.DecisionRefused) as excinfo:
         record(membership, DecisionKind.DEFINITIVE, DecidingBody.MAYOR, D(2023, 8, 23))
     assert [p.code for p in excinfo.value.problems] == ["mandate_expired"]
-    assert "22-08-2023" in excinfo.value.problems[0].message
+    assert "22 augustus 2023" in excinfo.value.problems[0].message
     assert (Decision.objects.count(), AuditEvent.objects.count()) == before
 
 

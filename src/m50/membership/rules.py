@@ -274,7 +274,7 @@ def _check_fact(fact, status, previous, seen, dossier, direct_entry_allowed) -> 
         refuse(
             "dated_before_previous",
             _("Dit besluit is gedateerd vóór het besluit dat eraan voorafgaat (%(date)s).")
-            % {"date": previous.decided_on.strftime("%d-%m-%Y")},
+            % {"date": _long(previous.decided_on)},
         )
     if dossier.dissolved_on and fact.effective_on >= dossier.dissolved_on:
         refuse("municipality_dissolved", _("De gemeente is op die datum al opgeheven."))
@@ -370,7 +370,7 @@ def _check_mandate(fact: Fact, seen: list[Fact]) -> list[Problem]:
                 "Het mandaat liep tot en met %(deadline)s; na die datum kan alleen het "
                 "college zelf nog besluiten."
             )
-            % {"deadline": last.deadline.strftime("%d-%m-%Y")},
+            % {"deadline": _long(last.deadline)},
             fact.id,
         )
     ]

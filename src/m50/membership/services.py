@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
@@ -121,7 +122,7 @@ def _check(membership: Membership, candidate: Decision, *, new: bool) -> None:
                     "Dit besluit gaat in vóór het laatste besluit in het dossier (%(date)s). "
                     "Leg een correctie vast als een eerder besluit onjuist is."
                 )
-                % {"date": latest.effective_on.strftime("%d-%m-%Y")},
+                % {"date": date_format(latest.effective_on, "j F Y")},
                 NEW_ID,
             ),
         )
