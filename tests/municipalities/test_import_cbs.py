@@ -366,3 +366,25 @@ def test_the_command_says_when_nothing_changed(registry, tmp_path):
 def test_the_command_refuses_a_missing_file(registry, tmp_path):
     with pytest.raises(CommandError, match="Bestand niet gevonden"):
         call_command("import-cbs", str(tmp_path / "bestaat-niet.csv"))
+
+
+def test_an_import_is_audited_with_its_corrections_old_to_new(registry, tmp_path):
+    from m50.core.models import AuditEvent
+
+    before = value("GM0384", 2024)
+    correction = "2024-01-01,GM0384,Diemen,PV27,Noord-Holland,33000,37259NED,BevolkingOp1Januari_1"
+    lines = [correction, DIEMEN_2025]
+    call_command(
+        "import-cbs",
+        str(write(tmp_path, csv_text(*lines))),
+        operator="cbs-beheer",
+        stdout=StringIO(),
+    )
+    event = AuditEvent.objects.get(action="population.import")
+    assert (event.actor_label, event.origin) == ("cbs-beheer", "opdrachtregel (import-cbs)")
+    assert (event.object_type, event.object_id) == ("municipalities.PopulationCount", "2024,2025")
+    assert event.changes["GM0384 2024"] == {"old": before, "new": 33_000}
+    assert event.changes["created"]["new"] == 1 and event.changes["updated"]["new"] == 1
+    # Importing the same file again writes nothing, so it records nothing either.
+    call_command("import-cbs", str(write(tmp_path, csv_text(*lines))), stdout=StringIO())
+    assert AuditEvent.objects.filter(action="population.import").count() == 1

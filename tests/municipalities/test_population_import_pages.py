@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from m50.accounts.models import Role
+from m50.core.models import AuditEvent
 from m50.municipalities import services
 from m50.municipalities.models import PopulationCount
 from tests.municipalities.test_import_cbs import (
@@ -84,6 +85,10 @@ def test_preview_then_confirm(bureau, registry):
     assert "inwonertallen nieuw: 2, bijgewerkt: 1, ongewijzigd: 0." in done.text
     assert value("GM0384", 2024) == 33_000
     assert value("GM0363", 2025) == 942_504
+    # Audited as the bureau user's work, with the corrected figure old → new.
+    event = AuditEvent.objects.get(action="population.import")
+    assert event.actor == done.wsgi_request.user
+    assert event.changes["GM0384 2024"] == {"old": old, "new": 33_000}
 
 
 def test_a_bad_file_lists_every_problem_with_its_line_and_writes_nothing(bureau, registry):

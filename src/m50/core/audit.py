@@ -81,15 +81,40 @@ def audit_record(
     changes: dict[str, dict[str, Any]] | None = None,
     result: str = AuditEvent.Result.SUCCESS,
 ) -> AuditEvent:
+    return audit_record_of(
+        action=action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        actor=actor,
+        origin=origin,
+        changes=changes,
+        result=result,
+    )
+
+
+def audit_record_of(
+    *,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    actor=None,
+    origin: str = "",
+    changes: dict[str, dict[str, Any]] | None = None,
+    result: str = AuditEvent.Result.SUCCESS,
+) -> AuditEvent:
+    """An audit row for a change that is not one object's: an import of many rows, named by
+    their model and what identifies the batch."""
     actor_obj, actor_label, origin = audit_actor(actor, origin)
     return AuditEvent.objects.create(
         actor=actor_obj,
         actor_label=actor_label[:200],
         origin=origin[:200],
         action=action,
-        object_type=obj._meta.label,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_type=object_type[:100],
+        object_id=object_id[:100],
+        object_repr=object_repr[:300],
         result=result,
         changes=changes or {},
     )

@@ -24,6 +24,7 @@ from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from m50.core.audit import audit_record_of
 from m50.municipalities.models import (
     BoundaryChange,
     Municipality,
@@ -826,13 +827,20 @@ def _population_plan(
 
 
 @transaction.atomic
-def population_import(*, file: str | os.PathLike | IO, source: str | None = None) -> ImportReport:
+def population_import(
+    *,
+    file: str | os.PathLike | IO,
+    source: str | None = None,
+    actor=None,
+    origin: str = "",
+) -> ImportReport:
     """Import a CBS population file in long format: a new year or a correction of one.
 
     ``file`` is a path, or a binary or text stream. The whole file is checked first; with any
     problem a PopulationImportError lists them all with their line numbers and nothing is
     written. ``source`` overrides the source that is otherwise built per row from ``cbs_tabel``
-    and ``cbs_variabele``.
+    and ``cbs_variabele``. An import that writes anything is audited as one event, with every
+    corrected figure old → new.
     """
     if source is not None:
         source = source.strip()
@@ -841,15 +849,38 @@ def population_import(*, file: str | os.PathLike | IO, source: str | None = None
     rows = _population_file_rows(file, source=source)
     years = sorted({row.year for row in rows})
     to_create, to_update, unchanged = _population_plan(rows, years)
+    changes = _population_changes(to_update, years)
     PopulationCount.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     _population_counts_update(to_update)
-    return ImportReport(
+    report = ImportReport(
         rows=len(rows),
         created=len(to_create),
         updated=len(to_update),
         unchanged=unchanged,
         years=tuple(years),
     )
+    if to_create or to_update:
+        audit_record_of(
+            action="population.import",
+            object_type=PopulationCount._meta.label,
+            object_id=",".join(str(year) for year in years),
+            object_repr=_("CBS-bevolkingscijfers %(years)s")
+            % {"years": ", ".join(str(year) for year in years)},
+            actor=actor,
+            origin=origin,
+            changes={
+                "created": {"old": None, "new": report.created},
+                "updated": {"old": None, "new": report.updated},
+                **{
+                    f"{change.code} {change.year}": {
+                        "old": change.old_inhabitants,
+                        "new": change.new_inhabitants,
+                    }
+                    for change in changes
+                },
+            },
+        )
+    return report
 
 
 @dataclass(frozen=True)
@@ -882,19 +913,11 @@ class PopulationPreview:
         return hashlib.sha256(repr((self.report, self.changes)).encode()).hexdigest()
 
 
-def population_import_preview(
-    *, file: str | os.PathLike | IO, source: str | None = None
-) -> PopulationPreview:
-    """Check a CBS population file as ``population_import`` does and tell what it would create
-    and change, writing nothing. Raises PopulationImportError as the import does."""
-    if source is not None:
-        source = source.strip()
-        if not source:
-            raise PopulationImportError([Problem(None, _("de opgegeven bron is leeg."))])
-    rows = _population_file_rows(file, source=source)
-    years = sorted({row.year for row in rows})
-    to_create, to_update, unchanged = _population_plan(rows, years)
-    # Two queries whatever the size of the file: the stored figures and the names.
+def _population_changes(to_update: list[tuple], years: list[int]) -> list[PopulationChange]:
+    """The planned corrections with their stored values, by year and name. Two queries
+    whatever the size of the file: the stored figures and the names."""
+    if not to_update:
+        return []
     stored = {
         pk: (municipality_id, year, inhabitants, old_source)
         for pk, municipality_id, year, inhabitants, old_source in PopulationCount.objects.filter(
@@ -921,6 +944,22 @@ def population_import_preview(
             )
         )
     changes.sort(key=lambda change: (change.year, change.name, change.code))
+    return changes
+
+
+def population_import_preview(
+    *, file: str | os.PathLike | IO, source: str | None = None
+) -> PopulationPreview:
+    """Check a CBS population file as ``population_import`` does and tell what it would create
+    and change, writing nothing. Raises PopulationImportError as the import does."""
+    if source is not None:
+        source = source.strip()
+        if not source:
+            raise PopulationImportError([Problem(None, _("de opgegeven bron is leeg."))])
+    rows = _population_file_rows(file, source=source)
+    years = sorted({row.year for row in rows})
+    to_create, to_update, unchanged = _population_plan(rows, years)
+    changes = _population_changes(to_update, years)
     report = ImportReport(
         rows=len(rows),
         created=len(to_create),

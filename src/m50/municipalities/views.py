@@ -234,7 +234,9 @@ def _population_import_confirm(request):
                         "wat het bestand nu zou veranderen; er is niets ingelezen."
                     ),
                 )
-            report = services.population_import(file=_named_text(text, name), source=source)
+            report = services.population_import(
+                file=_named_text(text, name), source=source, actor=request.user
+            )
     except services.PopulationImportError as error:
         # The registry changed so that the file no longer fits (e.g. a code removed).
         form = PopulationUploadForm()
