@@ -6,6 +6,8 @@ sub-cent amounts, another account's statement and a file too large, and matching
 from __future__ import annotations
 
 import datetime
+import re
+import threading
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.test import override_settings
 
 from m50.core.models import AuditEvent
@@ -509,6 +512,154 @@ def test_a_reversal_without_its_original_stays_for_the_bureau():
     )
     (line,) = payments.unmatched_lines()
     assert line.reversal and line.reverses is None
+
+
+def _two_payments_of_the_same_amount() -> None:
+    """A-Voorbeeldstad pays 2024-0001 on 14 March, B-Proefdorp 2024-0002 on 15 March."""
+    make_invoices(2)
+    a = ntry("5000.00", ref="RF3220240001", end_to_end="E-A", bank_ref="R-A", booked="2024-03-14")
+    b = ntry("5000.00", ustrd=("factuur 2024-0002",), bank_ref="R-B", payer=1)
+    payments.bank_statement_import(file=document([a, b], statement_id="D1"))
+    assert open_amount("2024-0001") == 0 and open_amount("2024-0002") == 0
+
+
+def _anonymous_reversal(*, ustrd: tuple[str, ...] = (), payer: int = 0) -> str:
+    """A reversal of € 5.000,00 without the payer's account and without an end-to-end id."""
+    entry = ntry(
+        "5000.00",
+        credit=False,
+        reversal=True,
+        bank_ref="R-9",
+        ustrd=ustrd,
+        payer=payer,
+        booked="2024-03-20",
+        value=None,
+    )
+    return re.sub(r"<DbtrAcct>.*?</DbtrAcct>", "", entry)
+
+
+def test_a_reversal_naming_an_invoice_undoes_that_payment_not_the_latest_of_its_amount():
+    _two_payments_of_the_same_amount()
+
+    report = payments.bank_statement_import(
+        file=document([_anonymous_reversal(ustrd=("retour 2024-0001",))], statement_id="D2")
+    )
+
+    assert report.reversed_payments == ["€ 5.000,00 op factuur 2024-0001 (betaald 2024-03-14)"]
+    assert open_amount("2024-0001") == FIVE_K
+    assert open_amount("2024-0002") == 0  # B-Proefdorp's payment stands
+    assert StatementLine.objects.get(reversal=True).reverses.entry_reference == "R-A"
+
+
+def test_a_reversal_naming_a_bank_reference_undoes_that_entry():
+    _two_payments_of_the_same_amount()
+
+    report = payments.bank_statement_import(
+        file=document([_anonymous_reversal(ustrd=("storno (R-A)",))], statement_id="D2")
+    )
+
+    assert report.reversed_payments == ["€ 5.000,00 op factuur 2024-0001 (betaald 2024-03-14)"]
+    assert open_amount("2024-0001") == FIVE_K and open_amount("2024-0002") == 0
+
+
+def test_a_reversal_that_identifies_no_payment_is_left_for_the_bureau(
+    django_capture_on_commit_callbacks,
+):
+    _two_payments_of_the_same_amount()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = payments.bank_statement_import(
+            file=document([_anonymous_reversal(ustrd=("retour",))], statement_id="D2")
+        )
+
+    assert report.reversed_payments == [] and Payment.objects.count() == 2
+    assert open_amount("2024-0001") == 0 and open_amount("2024-0002") == 0
+    assert report.results[0].reason == (
+        "terugboeking; de oorspronkelijke bijschrijving is niet gevonden."
+    )
+    (line,) = payments.unmatched_lines()
+    assert line.reversal and line.reverses is None
+    assert mail.outbox == []  # nothing was undone, so nothing to announce
+
+
+def test_a_reversal_fitting_two_payments_of_one_account_equally_is_left_for_the_bureau():
+    make_invoices(1)
+    first = ntry("2500.00", ustrd=("2024-0001 termijn 1",), booked="2024-03-01", value=None)
+    second = ntry("2500.00", ustrd=("2024-0001 termijn 2",), booked="2024-03-15", value=None)
+    payments.bank_statement_import(file=document([first, second], statement_id="D1"))
+    assert open_amount("2024-0001") == 0
+    # The payer's account, but nothing telling the two instalments apart.
+    reversal = ntry("2500.00", credit=False, reversal=True, booked="2024-03-20", value=None)
+
+    report = payments.bank_statement_import(file=document([reversal], statement_id="D2"))
+
+    assert report.reversed_payments == [] and Payment.objects.count() == 2
+    assert StatementLine.objects.get(reversal=True).reverses is None
+
+
+def test_a_reversal_from_the_payers_account_undoes_its_only_payment_of_that_amount():
+    _two_payments_of_the_same_amount()
+    reversal = ntry("5000.00", credit=False, reversal=True, payer=1, booked="2024-03-20")
+
+    report = payments.bank_statement_import(file=document([reversal], statement_id="D2"))
+
+    assert report.reversed_payments == ["€ 5.000,00 op factuur 2024-0002 (betaald 2024-03-15)"]
+    assert open_amount("2024-0001") == 0
+
+
+def _lock_waiters() -> int:
+    """How many other sessions wait for a row lock (PostgreSQL); SQLite queues whole
+    transactions at BEGIN instead, so none ever shows here."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reversal_imported_while_the_line_is_matched_by_hand_undoes_that_payment():
+    make_invoices(1)
+    bureau = UserFactory(username="bureau")
+    payments.bank_statement_import(file=document([ntry("5000.00", ustrd=("bijdrage",))]))
+    (line,) = payments.unmatched_lines()
+    invoice = selectors.invoice_by_number(number="2024-0001")
+    matched, commit = threading.Event(), threading.Event()
+
+    def match_by_hand() -> None:
+        try:
+            with transaction.atomic():
+                payments.statement_line_match(line=line, invoice=invoice, actor=bureau)
+                matched.set()
+                commit.wait()
+        finally:
+            connection.close()
+
+    def import_reversal() -> None:
+        try:
+            reversal = ntry("5000.00", credit=False, reversal=True, booked="2024-03-20")
+            payments.bank_statement_import(file=document([reversal], statement_id="D2"))
+        finally:
+            connection.close()
+
+    hand = threading.Thread(target=match_by_hand)
+    hand.start()
+    matched.wait()
+    bank = threading.Thread(target=import_reversal)
+    bank.start()
+    # The import must wait for the match (the line is locked) rather than read past it.
+    while connection.vendor == "postgresql" and bank.is_alive() and not _lock_waiters():
+        bank.join(0.01)
+    commit.set()
+    hand.join()
+    bank.join()
+
+    assert Payment.objects.count() == 0  # booked by hand, then undone by the reversal
+    assert open_amount("2024-0001") == FIVE_K
+    assert StatementLine.objects.get(reversal=True).reverses_id == line.pk
 
 
 # --- References -------------------------------------------------------------------------------

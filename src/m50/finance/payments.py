@@ -16,13 +16,15 @@ else stays unmatched, for the bureau to match by hand (:func:`statement_line_mat
 as no invoice payment (:func:`statement_line_dismiss`).
 
 A reversal (``RvslInd``) is never booked: a reversed incoming payment undoes its payment, so the
-invoice is open again, and the report says so.
+invoice is open again, and the report says so; but only when the reversal identifies that one
+credit (its account, end-to-end id, bank reference or invoice), else it is left for the bureau.
 
 Re-delivery: a statement is the same statement by account, statement id, electronic sequence
 number and period, whatever its message id, and is skipped. An entry is recognised as imported
 before by the bank's reference where there is one, otherwise by booking date, value date,
 amount, counterparty account and remittance together; it is stored as a suspected duplicate,
-shown to the bureau, and never booked.
+shown to the bureau, and never booked, also not by hand, until the bureau marks it "geen
+dubbele boeking" (:func:`statement_line_not_duplicate`).
 
 The import costs a fixed number of queries per statement and per batch of lines, not per line:
 the referenced invoices are read once with what was paid on them, and lines, payments and their
@@ -931,27 +933,31 @@ def _reverse(
 ) -> None:
     """Undoes the payments of the incoming entries these reversals reverse.
 
-    The original is the latest booked credit of the same account and amount not reversed yet,
-    from the same counterparty account, with the same end-to-end id or remittance when the
-    reversal has them. Its payment is deleted (audited with what it was), so the invoice is
-    open again; both lines leave the unmatched list. Two queries to find them, whatever their
-    number, and a few to write.
+    The original is a booked credit of the same account and amount, not reversed yet, that
+    something positively identifies (see :func:`_original_of`); a reversal that identifies no
+    single one is left for the bureau. Its payment is deleted (audited with what it was), so
+    the invoice is open again; both lines leave the unmatched list. The candidates are locked
+    first, so a match by hand of one of them waits for this import or this for it; then two
+    queries read them, whatever their number, and a few write.
     """
     accounts = {line.statement.account_iban for line, _entry in reversals}
     amounts = {line.amount for line, _entry in reversals}
+    candidates = StatementLine.objects.filter(
+        statement__account_iban__in=accounts,
+        amount__in=amounts,
+        credit=True,
+        reversal=False,
+        status=BOOKED,
+        duplicate=False,
+        reversed_by__isnull=True,
+    ).exclude(pk__in=[line.pk for line, _entry in reversals])
+    if connection.features.has_select_for_update:
+        # A statement of its own, before the read (see _lock_invoices): a payment booked by
+        # hand while this waited is then seen, and deleted with the line it was booked from.
+        of = ("self",) if connection.features.has_select_for_update_of else ()
+        list(candidates.select_for_update(of=of).order_by("pk").values_list("pk"))
     pool = list(
-        StatementLine.objects.filter(
-            statement__account_iban__in=accounts,
-            amount__in=amounts,
-            credit=True,
-            reversal=False,
-            status=BOOKED,
-            duplicate=False,
-            reversed_by__isnull=True,
-        )
-        .exclude(pk__in=[line.pk for line, _entry in reversals])
-        .select_related("statement", "payment__invoice")
-        .order_by("-booking_date", "-pk")
+        candidates.select_related("statement", "payment__invoice").order_by("-booking_date", "-pk")
     )
     used: set[int] = set()
     undone: list[tuple[Payment, StatementLine]] = []
@@ -1016,6 +1022,18 @@ def _reverse(
 def _original_of(
     line: StatementLine, entry: camt.Entry, pool: list[StatementLine], used: set[int]
 ) -> StatementLine | None:
+    """The credit this reversal undoes, or None when nothing identifies exactly one.
+
+    Same account, amount and an earlier date only narrow it down: another municipality may
+    well have paid the same amount. A candidate must be identified positively, by the same
+    counterparty account, the same end-to-end id, the same bank reference, or an invoice
+    number or RF reference in the reversal that is the invoice its payment was booked on; it
+    must not contradict the reversal (another account, another end-to-end id). The candidate
+    identified in the most of these ways is the original; a tie is left for the bureau.
+    """
+    named = set(_entry_candidates(entry).all)
+    words = _words(f"{entry.remittance_text} {entry.additional_info}")
+
     def fits(candidate: StatementLine) -> bool:
         return (
             candidate.pk not in used
@@ -1032,11 +1050,35 @@ def _original_of(
             )
         )
 
-    fitting = [candidate for candidate in pool if fits(candidate)]
-    for candidate in fitting:  # the latest first; the same remittance wins
-        if entry.remittance_text and candidate.remittance == entry.remittance_text:
-            return candidate
-    return fitting[0] if fitting else None
+    def signs(candidate: StatementLine) -> int:
+        payment = getattr(candidate, "payment", None)
+        references = {candidate.entry_reference, candidate.transaction_reference} - {""}
+        return sum(
+            (
+                bool(entry.counterparty_iban)
+                and candidate.counterparty_iban == entry.counterparty_iban,
+                bool(entry.end_to_end_id) and candidate.end_to_end_id == entry.end_to_end_id,
+                (
+                    bool(entry.transaction_reference)
+                    and candidate.transaction_reference == entry.transaction_reference
+                )
+                or bool(references & words),
+                payment is not None
+                and payment.invoice is not None
+                and payment.invoice.number in named,
+            )
+        )
+
+    scored = [(signs(candidate), candidate) for candidate in pool if fits(candidate)]
+    best = max((score for score, _candidate in scored), default=0)
+    found = [candidate for score, candidate in scored if score == best]
+    return found[0] if best and len(found) == 1 else None
+
+
+def _words(text: str) -> set[str]:
+    """The words of a text, without the punctuation around them: a bank reference named in
+    it is one of them."""
+    return {word.strip(".,;:()[]\"'") for word in text.split()} - {""}
 
 
 def _tell_the_bureau(report: ImportReport) -> None:
