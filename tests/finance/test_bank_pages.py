@@ -115,6 +115,39 @@ def test_mark_a_line_no_invoice_payment_and_undo_it(bureau):
     assert AuditEvent.objects.filter(action="statement_line.restore").count() == 1
 
 
+def test_a_suspected_duplicate_is_explained_and_booked_only_once_marked_no_duplicate(
+    bureau, bureau_user
+):
+    make_invoices(1)
+    entry = ntry("2500.00", ustrd=("Factuur 2024-0001",))
+    payments.bank_statement_import(file=document([entry], statement_id="S-1"))
+    payments.bank_statement_import(file=document([entry], statement_id="S-2", sequence="2"))
+    line = StatementLine.objects.get(duplicate=True)
+    url = reverse("finance:line_match", args=[line.pk])
+
+    response = bureau.get(url)
+    assert_sound_headings(response.text)
+    page = text(response.text)
+    assert "wordt hij niet geboekt en worden er geen facturen voorgesteld" in page
+    assert "Waarschijnlijke facturen" not in page and "Markeren als geen dubbele boeking" in page
+    refused = bureau.post(url, {"actie": "koppelen", "number": "2024-0001"})
+    assert refused.status_code == 400 and "mogelijk een dubbele boeking" in text(refused.text)
+    no_reason = bureau.post(url, {"actie": "geen-dubbel", "why": ""})
+    assert no_reason.status_code == 400 and "Vul dit veld in." in text(no_reason.text)
+    assert Payment.objects.count() == 1 and StatementLine.objects.get(pk=line.pk).duplicate
+
+    response = bureau.post(url, {"actie": "geen-dubbel", "why": "Twee keer betaald"}, follow=True)
+
+    page = text(response.text)
+    assert "De regel is gemarkeerd als geen dubbele boeking" in page
+    assert f"door {bureau_user.username} gemarkeerd als geen dubbele boeking: Twee keer" in page
+    assert "Waarschijnlijke facturen" in page and "2024-0001" in page
+    (event,) = AuditEvent.objects.filter(action="statement_line.not_duplicate")
+    assert event.actor == bureau_user
+    bureau.post(url, {"actie": "koppelen", "number": "2024-0001"})
+    assert Payment.objects.filter(statement_line=line, invoice__number="2024-0001").exists()
+
+
 def test_mark_a_flagged_payment_as_checked(bureau):
     make_invoices(1)
     stranger = ntry("5000.00", ustrd=("2024-0001",), payer=4, name="Stichting Onbekend")

@@ -422,6 +422,55 @@ def test_the_same_entry_in_a_statement_sent_again_with_other_ids_is_a_suspected_
     assert duplicate.note.startswith("mogelijk dubbel: een boeking met dezelfde datums")
 
 
+def _a_suspected_duplicate(bureau) -> StatementLine:
+    """2024-0001 half paid; the same entry again in a statement sent again under other ids."""
+    make_invoices(1)
+    entry = ntry("2500.00", ustrd=("factuur 2024-0001",))
+    payments.bank_statement_import(file=document([entry], statement_id="D1"), actor=bureau)
+    report = payments.bank_statement_import(
+        file=document([entry], statement_id="D1b", message_id="M2", sequence="9"), actor=bureau
+    )
+    assert [result.outcome for result in report.results] == ["duplicate"]
+    return StatementLine.objects.get(duplicate=True)
+
+
+def test_a_suspected_duplicate_is_not_booked_by_hand_nor_suggested():
+    bureau = UserFactory(username="bureau")
+    duplicate = _a_suspected_duplicate(bureau)
+    invoice = selectors.invoice_by_number(number="2024-0001")
+
+    assert duplicate in payments.unmatched_lines()  # shown, marked
+    assert payments.match_suggestions(duplicate) == []
+    with pytest.raises(ValidationError, match="mogelijk een dubbele boeking"):
+        payments.statement_line_match(line=duplicate, invoice=invoice, actor=bureau)
+    assert open_amount("2024-0001") == Decimal("2500.00")  # the bank received 2500 once
+    assert Payment.objects.count() == 1
+
+
+def test_a_suspected_duplicate_marked_no_duplicate_is_matched_like_any_line():
+    bureau = UserFactory(username="bureau")
+    duplicate = _a_suspected_duplicate(bureau)
+    invoice = selectors.invoice_by_number(number="2024-0001")
+    with pytest.raises(ValidationError, match="Geef een reden op."):
+        payments.statement_line_not_duplicate(line=duplicate, reason="  ", actor=bureau)
+
+    payments.statement_line_not_duplicate(
+        line=duplicate, reason="Twee keer betaald, bank bevestigt", actor=bureau
+    )
+
+    duplicate.refresh_from_db()
+    assert not duplicate.duplicate
+    assert duplicate.note == "geen dubbele boeking: Twee keer betaald, bank bevestigt"
+    event = payments.not_duplicate_event(duplicate)
+    assert (event.actor, event.changes["duplicate"]) == (bureau, {"old": True, "new": False})
+    assert event.changes["reason"]["new"] == "Twee keer betaald, bank bevestigt"
+    assert [s.invoice.number for s in payments.match_suggestions(duplicate)] == ["2024-0001"]
+    payments.statement_line_match(line=duplicate, invoice=invoice, actor=bureau)
+    assert open_amount("2024-0001") == 0
+    with pytest.raises(ValidationError, match="niet gemarkeerd als mogelijk dubbel"):
+        payments.statement_line_not_duplicate(line=duplicate, reason="nogmaals", actor=bureau)
+
+
 def test_a_second_instalment_on_another_day_is_no_duplicate():
     make_invoices(1)
     first = ntry("2500.00", ustrd=("Factuur 2024-0001",))

@@ -413,3 +413,17 @@ class DismissForm(RefusalMixin, forms.Form):
         ),
     )
     fieldsets = ((_("Geen factuurbetaling"), ("reason",)),)
+
+
+class NotDuplicateForm(RefusalMixin, forms.Form):
+    # Not "reason": the page also holds DismissForm, and the ids must differ.
+    why = _text(
+        _("Reden"),
+        max_length=300,
+        required=True,
+        help_text=_(
+            "Waarom deze regel geen dubbele boeking is, bijvoorbeeld: de gemeente heeft "
+            "hetzelfde bedrag twee keer betaald, volgens de bank."
+        ),
+    )
+    fieldsets = ((_("Geen dubbele boeking"), ("why",)),)

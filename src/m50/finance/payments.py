@@ -1128,6 +1128,14 @@ def statement_line_match(*, line: StatementLine, invoice: Invoice, actor) -> Pay
         raise ValidationError(
             _("Deze regel is gemarkeerd als geen factuurbetaling; maak dat eerst ongedaan.")
         )
+    if line.duplicate:
+        raise ValidationError(
+            _(
+                "Deze regel is mogelijk een dubbele boeking van een eerder ingelezen regel en "
+                "wordt niet geboekt. Heeft de bank het bedrag echt nog een keer ontvangen, "
+                "markeer de regel dan eerst als geen dubbele boeking."
+            )
+        )
     existing = Payment.objects.filter(statement_line=line).select_related("invoice").first()
     if existing is not None:
         raise ValidationError(
@@ -1198,6 +1206,51 @@ def statement_line_restore(*, line: StatementLine, actor) -> StatementLine:
         action="statement_line.restore", obj=line, actor=actor, changes=diff({"reason": old}, {})
     )
     return line
+
+
+NOT_DUPLICATE = "statement_line.not_duplicate"
+
+
+@transaction.atomic
+def statement_line_not_duplicate(*, line: StatementLine, reason: str, actor) -> StatementLine:
+    """The bureau checked a suspected duplicate: it is a payment of its own (the bank did
+    receive the amount twice), so it can be matched like any line. Audited with who, when and
+    the reason; the line's note says so from then on."""
+    line = StatementLine.objects.select_for_update().get(pk=line.pk)
+    reason = " ".join((reason or "").split())
+    if not line.duplicate:
+        raise ValidationError(_("Deze regel is niet gemarkeerd als mogelijk dubbel."))
+    if not reason:
+        raise ValidationError(_("Geef een reden op."))
+    if len(reason) > NOTE_LENGTH:
+        raise ValidationError(
+            _("De reden is te lang (ten hoogste %(max)d tekens).") % {"max": NOTE_LENGTH}
+        )
+    old_note = line.note
+    line.duplicate = False
+    line.note = (_("geen dubbele boeking: %(reason)s") % {"reason": reason})[:NOTE_LENGTH]
+    line.save(update_fields=["duplicate", "note"])
+    audit_record(
+        action=NOT_DUPLICATE,
+        obj=line,
+        actor=actor,
+        changes=diff(
+            {"duplicate": True, "note": old_note},
+            {"duplicate": False, "note": line.note, "reason": reason},
+        ),
+    )
+    return line
+
+
+def not_duplicate_event(line: StatementLine) -> AuditEvent | None:
+    """Who marked this line "geen dubbele boeking", when and why; None if nobody did."""
+    return (
+        AuditEvent.objects.filter(
+            action=NOT_DUPLICATE, object_type=StatementLine._meta.label, object_id=str(line.pk)
+        )
+        .select_related("actor")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -1289,8 +1342,9 @@ SUGGESTIONS = 10
 def match_suggestions(line: StatementLine, *, limit: int = SUGGESTIONS) -> list[Suggestion]:
     """The invoices a line likely pays, best first: named in it (RF reference or number),
     from an account that municipality paid from before, or with exactly its amount open.
-    A fixed number of queries: open invoices are read in one, ranked here."""
-    if not line.credit:
+    A fixed number of queries: open invoices are read in one, ranked here. None for a
+    suspected duplicate: it is not booked until the bureau marks it "geen dubbele boeking"."""
+    if not line.credit or line.duplicate:
         return []
     named = line_candidates(line)
     by_number = {number: rank for rank, number in enumerate(named.all)}

@@ -48,6 +48,7 @@ from m50.finance.forms import (
     FeeForm,
     InvoiceFilterForm,
     MatchForm,
+    NotDuplicateForm,
     PaymentForm,
     RunForm,
     SendAllForm,
@@ -909,12 +910,14 @@ def statement_import(request):
 # What a POST on a bank line does, by its "actie".
 MATCH, DISMISS = "koppelen", "geen-factuurbetaling"
 RESTORE, REVIEWED = "herstellen", "gecontroleerd"
+NOT_DUPLICATE = "geen-dubbel"
 
 
 @rule_required("finance.manage")
 def line_match(request, line_id: int):
     """One bank line: match it to an invoice (suggestions first), mark it "geen
-    factuurbetaling" or undo that, and mark its payment's payer as checked."""
+    factuurbetaling" or undo that, mark a suspected duplicate "geen dubbele boeking", and mark
+    its payment's payer as checked."""
     payments = _payments_module()
     if payments is None:
         raise Http404
@@ -934,6 +937,7 @@ def line_match(request, line_id: int):
         initial={"number": named[0] if len(named) == 1 else ""},
     )
     dismiss_form = DismissForm(_bound(request) if action == DISMISS else None)
+    duplicate_form = NotDuplicateForm(_bound(request) if action == NOT_DUPLICATE else None)
     if action == MATCH and form.is_valid():
         number = form.cleaned_data["number"].strip()
         invoice = Invoice.objects.filter(number=number).first()
@@ -961,6 +965,18 @@ def line_match(request, line_id: int):
         else:
             messages.success(request, _("De regel is gemarkeerd als geen factuurbetaling."))
             return redirect("finance:bank_lines")
+    elif action == NOT_DUPLICATE and duplicate_form.is_valid():
+        try:
+            payments.statement_line_not_duplicate(
+                line=line, reason=duplicate_form.cleaned_data["why"], actor=request.user
+            )
+        except ValidationError as error:
+            duplicate_form.add_refusal(error)
+        else:
+            messages.success(
+                request, _("De regel is gemarkeerd als geen dubbele boeking; koppel hem nu.")
+            )
+            return redirect("finance:line_match", line_id=line.pk)
     elif action in (RESTORE, REVIEWED):
         try:
             if action == RESTORE:
@@ -976,7 +992,7 @@ def line_match(request, line_id: int):
         else:
             messages.success(request, done)
             return redirect("finance:line_match", line_id=line.pk)
-    elif action and action not in (MATCH, DISMISS):
+    elif action and action not in (MATCH, DISMISS, NOT_DUPLICATE):
         form.add_error(None, _("Onbekende actie."))
     open_line = (
         payment is None
@@ -986,15 +1002,22 @@ def line_match(request, line_id: int):
         and line.credit
         and line.status == "BOOK"
         and not line.reversal
+        and not line.duplicate  # not booked until marked "geen dubbele boeking"
     )
-    errors = form.errors or dismiss_form.errors
+    errors = form.errors or dismiss_form.errors or duplicate_form.errors
+    error_form = form
+    for other in (dismiss_form, duplicate_form):
+        if other.errors:
+            error_form = other
     return render(
         request,
         "finance/line_match.html",
         {
             "form": form,
             "dismiss_form": dismiss_form,
-            "error_form": dismiss_form if dismiss_form.errors else form,
+            "duplicate_form": duplicate_form,
+            "error_form": error_form,
+            "not_duplicate": payments.not_duplicate_event(line),
             "line": line,
             "payment": payment,
             "reversal": reversal,
