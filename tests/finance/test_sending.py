@@ -389,13 +389,26 @@ def test_send_all_goes_on_past_a_mail_server_error_and_reports_it(houten_refused
         ("Diemen", "2024-0001"),
         ("Zeist", "2024-0002"),
     ]
-    [(houten, reasons)] = report.refused
+    assert report.refused == []
+    [(houten, reason)] = report.failed
     assert houten.membership.municipality.name == "Houten"
-    assert "Het versturen is mislukt" in " ".join(reasons)
-    assert "facturen@houten.nl" in " ".join(reasons)
+    assert "Het versturen is mislukt" in reason and "facturen@houten.nl" in reason
     unsent_houten = Invoice.objects.get(membership__municipality__name="Houten")
     assert (unsent_houten.state, unsent_houten.number) == (Invoice.State.DRAFT, None)
     assert [m.to for m in mail.outbox] == [["facturen@diemen.nl"], ["facturen@zeist.nl"]]
+
+
+def test_the_send_all_page_reports_a_mail_server_error(client, bureau_user, houten_refused):
+    member()
+    member("Houten", "GM0321", email="facturen@houten.nl")
+    drafts()
+    client.force_login(bureau_user)
+    response = client.post(reverse("finance:invoice_send_all"), {"jaar": 2024}, follow=True)
+    page = text(response.text)
+    assert "1 factuur verstuurd" in page and "1 concept niet verstuurd" in page
+    assert "Houten: Het versturen is mislukt" in page
+    assert "Factuurgegevens van Houten aanvullen" not in page  # nothing to fix there
+    assert len(mail.outbox) == 1
 
 
 def test_send_all_reports_a_draft_withdrawn_meanwhile(monkeypatch):
@@ -407,9 +420,9 @@ def test_send_all_reports_a_draft_withdrawn_meanwhile(monkeypatch):
         action=lambda draft: services.invoice_draft_withdraw(invoice=draft, reason="weg"),
     )
     report = sending.invoices_send_all(year=2024)
-    [(diemen, reasons)] = report.refused
+    [(diemen, reason)] = report.failed
     assert diemen.membership.municipality.name == "Diemen"
-    assert "intussen ingetrokken" in " ".join(reasons)
+    assert "intussen ingetrokken" in reason
     assert [i.number for i in report.sent] == ["2024-0001"]  # Houten
     assert len(mail.outbox) == 1
 

@@ -208,6 +208,12 @@ class SendReport:
     refused: list[tuple[Invoice, list[str]]]
     # Sent by another request after this one read its drafts: not mailed again.
     already_sent: list[Invoice] = field(default_factory=list)
+    # Not sent for a reason outside the invoice (see ``send_failure``): try again later.
+    failed: list[tuple[Invoice, str]] = field(default_factory=list)
+
+    @property
+    def not_sent_count(self) -> int:
+        return len(self.refused) + len(self.failed)
 
 
 def unsent_drafts(*, year: int) -> list[Invoice]:
@@ -238,7 +244,7 @@ def invoices_send_all(
         except ValidationError as error:
             report.refused.append((draft, error.messages))
         except SEND_ERRORS as error:
-            report.refused.append((draft, [send_failure(error)]))
+            report.failed.append((draft, send_failure(error)))
     return report
 
 

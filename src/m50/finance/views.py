@@ -615,15 +615,15 @@ def invoice_send_all(request):
                 )
                 % {"count": len(report.sent)},
             )
-        if report.refused:
+        if report.not_sent_count:
             messages.warning(
                 request,
                 ngettext(
                     "%(count)d concept kon niet worden verstuurd; zie hieronder waarom.",
                     "%(count)d concepten konden niet worden verstuurd; zie hieronder waarom.",
-                    len(report.refused),
+                    report.not_sent_count,
                 )
-                % {"count": len(report.refused)},
+                % {"count": report.not_sent_count},
             )
         if report.already_sent:
             messages.info(
@@ -636,7 +636,7 @@ def invoice_send_all(request):
                 )
                 % {"count": len(report.already_sent)},
             )
-        if not report.sent and not report.refused and not report.already_sent:
+        if not report.sent and not report.not_sent_count and not report.already_sent:
             messages.info(request, _("Er waren geen concepten voor %(year)d.") % {"year": year})
     drafts = list(
         invoices()
