@@ -4,6 +4,7 @@ that go once per round however often the command runs."""
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 from decimal import Decimal
 from io import StringIO
 
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from m50.accounts.models import Role
-from m50.finance import sending, services
+from m50.finance import sending, services, views
 from m50.finance.models import Invoice, InvoiceSequence, PaymentReminder
 from tests.finance.test_pages import drafts, invoice, member, run, text
 
@@ -267,3 +268,204 @@ def test_the_command_names_overdue_invoices_without_an_address():
     assert f"Geen e-mailadres voor de herinnering van: {created.number}." in err.getvalue()
     assert "Geen betalingsherinneringen te versturen." in out.getvalue()
     assert PaymentReminder.objects.count() == 0
+
+
+# --- Sending twice, and a mail server that fails ----------------------------------------------
+
+
+def another_request_sends_first(monkeypatch, module=sending, action=None):
+    """Another request (a double click, a second bureau user) that sends the invoice, or does
+    ``action`` with it, after this one read it and before this one sends it: the first call of
+    ``invoice_send`` through ``module``."""
+    original = sending.invoice_send
+
+    def meanwhile(*, invoice, **kwargs):
+        monkeypatch.setattr(module, "invoice_send", original)  # once
+        fresh = Invoice.objects.get(pk=invoice.pk)
+        if action is None:
+            original(invoice=fresh)
+        else:
+            action(fresh)
+        return original(invoice=invoice, **kwargs)
+
+    monkeypatch.setattr(module, "invoice_send", meanwhile)
+
+
+def test_a_draft_sent_meanwhile_is_not_mailed_again(monkeypatch):
+    member()
+    [draft] = drafts()
+    stale = Invoice.objects.get(pk=draft.pk)
+    sending.invoice_send(invoice=draft)  # the other request
+    with pytest.raises(sending.InvoiceAlreadySent, match="2024-0001 is intussen al verstuurd"):
+        sending.invoice_send(invoice=stale)
+    assert len(mail.outbox) == 1
+    assert InvoiceSequence.objects.get(year=2024).last_number == 1
+
+
+def test_sending_again_is_deliberate_but_a_double_click_sends_once(monkeypatch):
+    member()
+    [created] = run()
+    sending.invoice_send(invoice=invoice(created.number))
+    sending.invoice_send(invoice=invoice(created.number))  # "Opnieuw versturen", read afresh
+    stale = invoice(created.number)
+    sending.invoice_send(invoice=invoice(created.number))  # the first click
+    with pytest.raises(sending.InvoiceAlreadySent):
+        sending.invoice_send(invoice=stale)  # the second, read before the first was sent
+    assert len(mail.outbox) == 3
+
+
+def test_a_second_send_all_with_the_same_drafts_mails_none_of_them_again(monkeypatch):
+    member()
+    member("Houten", "GM0321")
+    drafts()
+    # The second request read the drafts before the first committed.
+    stale = sending.unsent_drafts(year=2024)
+    first = sending.invoices_send_all(year=2024)
+    assert len(first.sent) == 2 and len(mail.outbox) == 2
+    monkeypatch.setattr(sending, "unsent_drafts", lambda *, year: stale)
+    second = sending.invoices_send_all(year=2024)
+    assert (second.sent, second.refused) == ([], [])
+    assert [i.number for i in second.already_sent] == ["2024-0001", "2024-0002"]
+    assert len(mail.outbox) == 2
+    assert InvoiceSequence.objects.get(year=2024).last_number == 2
+
+
+def test_the_send_page_refuses_a_draft_sent_meanwhile(client, bureau_user, monkeypatch):
+    member()
+    [draft] = drafts()
+    client.force_login(bureau_user)
+    another_request_sends_first(monkeypatch, views)
+    response = client.post(reverse("finance:invoice_send", args=[draft.key]))
+    assert response.status_code == 400
+    assert "2024-0001 is intussen al verstuurd" in text(response.text)
+    assert "er is niets opnieuw verstuurd" in text(response.text)
+    assert len(mail.outbox) == 1
+
+
+def test_the_send_all_page_reports_drafts_sent_meanwhile(client, bureau_user, monkeypatch):
+    member()
+    member("Houten", "GM0321")
+    drafts()
+    client.force_login(bureau_user)
+    another_request_sends_first(monkeypatch)  # Diemen, the first, by another request
+    response = client.post(reverse("finance:invoice_send_all"), {"jaar": 2024}, follow=True)
+    page = text(response.text)
+    assert "1 factuur verstuurd" in page
+    assert "1 concept was intussen al verstuurd" in page
+    assert "2024-0001 — Diemen" in page
+    assert len(mail.outbox) == 2
+
+
+class RefusingBackend:
+    """A mail server that refuses one address and takes the others (as locmem does)."""
+
+    def __new__(cls, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        class Backend(EmailBackend):
+            def send_messages(self, messages):
+                for message in messages:
+                    if "facturen@houten.nl" in message.to:
+                        raise smtplib.SMTPRecipientsRefused(
+                            {"facturen@houten.nl": (550, b"mailbox unavailable")}
+                        )
+                return super().send_messages(messages)
+
+        return Backend(*args, **kwargs)
+
+
+@pytest.fixture
+def houten_refused(settings):
+    settings.EMAIL_BACKEND = "tests.finance.test_sending.RefusingBackend"
+
+
+def test_send_all_goes_on_past_a_mail_server_error_and_reports_it(houten_refused):
+    member()
+    member("Houten", "GM0321", email="facturen@houten.nl")
+    member("Zeist", "GM0355", email="facturen@zeist.nl")
+    drafts()
+    report = sending.invoices_send_all(year=2024)
+    assert [(i.membership.municipality.name, i.number) for i in report.sent] == [
+        ("Diemen", "2024-0001"),
+        ("Zeist", "2024-0002"),
+    ]
+    assert report.refused == []
+    [(houten, reason)] = report.failed
+    assert houten.membership.municipality.name == "Houten"
+    assert "Het versturen is mislukt" in reason and "facturen@houten.nl" in reason
+    unsent_houten = Invoice.objects.get(membership__municipality__name="Houten")
+    assert (unsent_houten.state, unsent_houten.number) == (Invoice.State.DRAFT, None)
+    assert [m.to for m in mail.outbox] == [["facturen@diemen.nl"], ["facturen@zeist.nl"]]
+
+
+def test_the_send_all_page_reports_a_mail_server_error(client, bureau_user, houten_refused):
+    member()
+    member("Houten", "GM0321", email="facturen@houten.nl")
+    drafts()
+    client.force_login(bureau_user)
+    response = client.post(reverse("finance:invoice_send_all"), {"jaar": 2024}, follow=True)
+    page = text(response.text)
+    assert "1 factuur verstuurd" in page and "1 concept niet verstuurd" in page
+    assert "Houten: Het versturen is mislukt" in page
+    assert "Factuurgegevens van Houten aanvullen" not in page  # nothing to fix there
+    assert len(mail.outbox) == 1
+
+
+def test_send_all_reports_a_draft_withdrawn_meanwhile(monkeypatch):
+    member()
+    member("Houten", "GM0321")
+    drafts()
+    another_request_sends_first(
+        monkeypatch,
+        action=lambda draft: services.invoice_draft_withdraw(invoice=draft, reason="weg"),
+    )
+    report = sending.invoices_send_all(year=2024)
+    [(diemen, reason)] = report.failed
+    assert diemen.membership.municipality.name == "Diemen"
+    assert "intussen ingetrokken" in reason
+    assert [i.number for i in report.sent] == ["2024-0001"]  # Houten
+    assert len(mail.outbox) == 1
+
+
+def test_the_send_page_shows_a_mail_server_error(client, bureau_user, houten_refused):
+    member("Houten", "GM0321", email="facturen@houten.nl")
+    [draft] = drafts()
+    client.force_login(bureau_user)
+    response = client.post(reverse("finance:invoice_send", args=[draft.key]))
+    assert response.status_code == 400
+    assert "Het versturen is mislukt" in text(response.text)
+    unsent(draft)
+
+
+def test_reminders_go_on_past_a_mail_server_error_and_report_it(houten_refused):
+    diemen = sent_invoice("Diemen", "GM0384")
+    houten = sent_invoice("Houten", "GM0321")
+    failed: list[tuple[str, str]] = []
+    sent = sending.payment_reminders_send(today=DUE + dt.timedelta(days=1), failed=failed)
+    assert [r.number for r in sent] == [diemen.number]
+    [(number, reason)] = failed
+    assert number == houten.number and "Het versturen is mislukt" in reason
+    # Not recorded: it goes on the next run.
+    assert list(PaymentReminder.objects.values_list("invoice__number", flat=True)) == [
+        diemen.number
+    ]
+
+
+def test_the_reminders_page_and_command_report_a_mail_server_error(
+    client, bureau_user, houten_refused
+):
+    diemen = sent_invoice("Diemen", "GM0384")
+    houten = sent_invoice("Houten", "GM0321")
+    client.force_login(bureau_user)
+    page = text(client.post(reverse("finance:reminders"), follow=True).text)
+    assert f"1 betalingsherinnering verstuurd: {diemen.number}." in page
+    assert f"Niet verstuurd: {houten.number}" in page and "Het versturen is mislukt" in page
+    err = StringIO()
+    call_command("send-payment-reminders", stdout=StringIO(), stderr=err)
+    assert f"Niet verstuurd: {houten.number}" in err.getvalue()
+
+
+def test_the_mail_server_has_a_timeout():
+    from django.conf import settings
+
+    assert settings.EMAIL_TIMEOUT == 30  # M50_EMAIL_TIMEOUT; bounds the locks held meanwhile

@@ -230,6 +230,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("M50_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("M50_EMAIL_PORT", 25)
+# Seconds: invoices are mailed while their number's locks are held (see finance.sending).
+EMAIL_TIMEOUT = env_int("M50_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("M50_DEFAULT_FROM_EMAIL", "bureau@m50.example")
 
 # --- Logging --------------------------------------------------------------------------------

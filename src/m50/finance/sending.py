@@ -3,25 +3,30 @@
 An invoice (or credit note) goes to the invoice address on the invoice, the debtor's e-mail as
 it was on the invoice date; without one, to the municipality's member contacts. The PDF and the
 UBL e-invoice are attached. The mail is sent inside the transaction that records the invoice as
-sent, so a mail server that refuses leaves the invoice as it was.
+sent, so a mail server that refuses leaves the invoice as it was. An invoice that another
+request sent after this one read it is not mailed again (:class:`InvoiceAlreadySent`).
 
 Payment reminders: an overdue invoice gets one reminder per round (the first the day after the
 due date, the next ``M50_PAYMENT_REMINDER_DAYS`` later). Each reminder is recorded (unique per
 invoice and round) in the same transaction as it is sent, so running the command twice a day,
 or after a missed day, sends each reminder once, and only the latest round that is due.
+
+A mail server that fails stops one invoice or reminder, not the batch it is part of: the rest
+go out, and the one that failed is reported with the reason (:func:`send_failure`).
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import smtplib
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from m50.accounts.models import Role, User
@@ -90,6 +95,27 @@ def _render(name: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
+# What can go wrong with one invoice or reminder while sending it, and must not stop the others:
+# the mail server (refused, unreachable, timed out; smtplib's errors are OSErrors too) and a
+# draft withdrawn after the batch read it.
+SEND_ERRORS = (smtplib.SMTPException, OSError, Invoice.DoesNotExist)
+
+
+def send_failure(error: Exception) -> str:
+    """Why an invoice or reminder did not go out, in Dutch (one of ``SEND_ERRORS``)."""
+    if isinstance(error, Invoice.DoesNotExist):
+        return _("Het concept is intussen ingetrokken; er is niets verstuurd.")
+    return _(
+        "Het versturen is mislukt: de mailserver weigerde of was niet bereikbaar (%(error)s). "
+        "Er is niets verstuurd of vastgelegd; probeer het later opnieuw."
+    ) % {"error": str(error) or error.__class__.__name__}
+
+
+class InvoiceAlreadySent(ValidationError):
+    """The invoice was sent by another request after the caller read it (a double click, two
+    bureau users at once): it is not mailed again."""
+
+
 def invoice_label(invoice: Invoice) -> str:
     """How a message names the invoice: its number, or the draft's municipality and year."""
     if invoice.number:
@@ -117,9 +143,28 @@ def invoice_send(
             _("Factuur %(number)s is gecrediteerd; verstuur de creditnota in plaats daarvan.")
             % {"number": label}
         )
+    # The mail is sent inside this transaction, while the invoice row and (for a draft) the
+    # year's InvoiceSequence are locked: a failed send then rolls the numbering back, so no
+    # number is lost or left on an invoice nobody received. EMAIL_TIMEOUT (M50_EMAIL_TIMEOUT)
+    # bounds how long a slow mail server holds those locks. Not covered: a server that takes
+    # the mail but times out before confirming it, or a commit that fails after the send,
+    # rolls back the number of a mailed invoice (closing that would take an outbox).
     with transaction.atomic():
         # Recipients and attachments are those of the final invoice (number, details).
         final = services.invoice_finalise(invoice=invoice, issue_date=issue_date, actor=actor)
+        # Locked now: sent since the caller read it means another request mailed it already.
+        if final.state == Invoice.State.SENT and final.sent_at != invoice.sent_at:
+            raise InvoiceAlreadySent(
+                _(
+                    "%(number)s is intussen al verstuurd, op %(date)s aan %(to)s; er is niets "
+                    "opnieuw verstuurd."
+                )
+                % {
+                    "number": final.number,
+                    "date": formats.date_format(timezone.localtime(final.sent_at), "j F Y"),
+                    "to": final.sent_to,
+                }
+            )
         recipients = invoice_recipients(final)
         problems = []  # all of them at once, so the bureau can fix them in one go
         if not recipients:
@@ -161,6 +206,24 @@ class SendReport:
 
     sent: list[Invoice]
     refused: list[tuple[Invoice, list[str]]]
+    # Sent by another request after this one read its drafts: not mailed again.
+    already_sent: list[Invoice] = field(default_factory=list)
+    # Not sent for a reason outside the invoice (see ``send_failure``): try again later.
+    failed: list[tuple[Invoice, str]] = field(default_factory=list)
+
+    @property
+    def not_sent_count(self) -> int:
+        return len(self.refused) + len(self.failed)
+
+
+def unsent_drafts(*, year: int) -> list[Invoice]:
+    """The invoices of contribution year ``year`` still to be sent, by municipality name."""
+    return list(
+        selectors.invoice_queryset()
+        # Also an unsent invoice numbered before drafts had none: it keeps its number.
+        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, state=Invoice.State.DRAFT)
+        .order_by("membership__municipality__name", "pk")
+    )
 
 
 def invoices_send_all(
@@ -168,21 +231,20 @@ def invoices_send_all(
 ) -> SendReport:
     """Sends every unsent invoice for contribution year ``year``, each in its own transaction:
     one that cannot go out (no address, no e-mail, incomplete details) stays a draft without
-    a number, and the others are sent all the same."""
+    a number, and the others are sent all the same; so do those the mail server fails on. One
+    that another request sent meanwhile (a double submit) is reported, not mailed again."""
     if issue_date is not None:
         services.invoice_date_check(issue_date)  # once, not refused for every draft
-    drafts = list(
-        selectors.invoice_queryset()
-        # Also an unsent invoice numbered before drafts had none: it keeps its number.
-        .filter(kind=Invoice.Kind.INVOICE, fee_year=year, credited=False, state=Invoice.State.DRAFT)
-        .order_by("membership__municipality__name", "pk")
-    )
     report = SendReport([], [])
-    for draft in drafts:
+    for draft in unsent_drafts(year=year):
         try:
             report.sent.append(invoice_send(invoice=draft, issue_date=issue_date, actor=actor))
+        except InvoiceAlreadySent:
+            report.already_sent.append(selectors.invoice_queryset().get(pk=draft.pk))
         except ValidationError as error:
             report.refused.append((draft, error.messages))
+        except SEND_ERRORS as error:
+            report.failed.append((draft, send_failure(error)))
     return report
 
 
@@ -264,10 +326,15 @@ def due_round(invoice: Invoice, today: datetime.date) -> int:
 
 
 def payment_reminders_send(
-    *, today: datetime.date | None = None, unaddressed: list[str] | None = None
+    *,
+    today: datetime.date | None = None,
+    unaddressed: list[str] | None = None,
+    failed: list[tuple[str, str]] | None = None,
 ) -> list[SentReminder]:
     """Sends the reminders due on ``today``; returns them. The numbers of overdue invoices
-    that have no address to send a reminder to are added to ``unaddressed`` when given."""
+    that have no address to send a reminder to are added to ``unaddressed`` when given; those
+    the mail server failed on, with the reason, to ``failed`` (not recorded: the next run
+    sends them)."""
     today = today or timezone.localdate()
     invoices = overdue_invoices(today=today)
     sent_rounds: dict[int, set[int]] = {}
@@ -313,6 +380,10 @@ def payment_reminders_send(
                 message.send()
         except IntegrityError:
             continue  # another run sent it a moment ago
+        except SEND_ERRORS as error:
+            if failed is not None:
+                failed.append((invoice.number, send_failure(error)))
+            continue
         sent.append(
             SentReminder(
                 invoice.number,

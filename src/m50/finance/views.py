@@ -511,6 +511,8 @@ def invoice_send_view(request, number: str):
             )
         except ValidationError as error:
             form.add_refusal(error)
+        except sending.SEND_ERRORS as error:
+            form.add_refusal(ValidationError(sending.send_failure(error)))
         else:
             messages.success(
                 request,
@@ -614,17 +616,28 @@ def invoice_send_all(request):
                 )
                 % {"count": len(report.sent)},
             )
-        if report.refused:
+        if report.not_sent_count:
             messages.warning(
                 request,
                 ngettext(
                     "%(count)d concept kon niet worden verstuurd; zie hieronder waarom.",
                     "%(count)d concepten konden niet worden verstuurd; zie hieronder waarom.",
-                    len(report.refused),
+                    report.not_sent_count,
                 )
-                % {"count": len(report.refused)},
+                % {"count": report.not_sent_count},
             )
-        if not report.sent and not report.refused:
+        if report.already_sent:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d concept was intussen al verstuurd; het is niet opnieuw verstuurd.",
+                    "%(count)d concepten waren intussen al verstuurd; ze zijn niet opnieuw "
+                    "verstuurd.",
+                    len(report.already_sent),
+                )
+                % {"count": len(report.already_sent)},
+            )
+        if not report.sent and not report.not_sent_count and not report.already_sent:
             messages.info(request, _("Er waren geen concepten voor %(year)d.") % {"year": year})
     drafts = list(
         invoices()
@@ -661,7 +674,8 @@ def reminders(request):
     form = ConfirmForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         unaddressed: list[str] = []
-        sent = sending.payment_reminders_send(today=today, unaddressed=unaddressed)
+        failed: list[tuple[str, str]] = []
+        sent = sending.payment_reminders_send(today=today, unaddressed=unaddressed, failed=failed)
         if sent:
             messages.success(
                 request,
@@ -682,6 +696,11 @@ def reminders(request):
                     "de factuurgegevens of een contactpersoon van de gemeente aan."
                 )
                 % {"numbers": ", ".join(unaddressed)},
+            )
+        for number, reason in failed:
+            messages.warning(
+                request,
+                _("Niet verstuurd: %(number)s. %(reason)s") % {"number": number, "reason": reason},
             )
         return redirect("finance:reminders")
     rows = sending.reminder_overview(today=today)

@@ -29,11 +29,16 @@ class Command(AuditedCommand):
                 _("Ongeldige datum: %(datum)s (verwacht JJJJ-MM-DD).") % {"datum": datum}
             ) from exc
         unaddressed: list[str] = []
-        sent = payment_reminders_send(today=today, unaddressed=unaddressed)
+        failed: list[tuple[str, str]] = []
+        sent = payment_reminders_send(today=today, unaddressed=unaddressed, failed=failed)
         if unaddressed:
             self.stderr.write(
                 _("Geen e-mailadres voor de herinnering van: %(numbers)s.")
                 % {"numbers": ", ".join(unaddressed)}
+            )
+        for number, reason in failed:
+            self.stderr.write(
+                _("Niet verstuurd: %(number)s. %(reason)s") % {"number": number, "reason": reason}
             )
         if not sent:
             self.stdout.write(_("Geen betalingsherinneringen te versturen."))
