@@ -246,7 +246,7 @@ API_VERSION = "1.0.0"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "m50.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "m50.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["m50.api.permissions.RolePermission"],
