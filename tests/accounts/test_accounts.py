@@ -2,6 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from m50.accounts import services
 from m50.accounts.models import Role, User
@@ -154,6 +156,28 @@ def test_a_demo_session_ends_when_the_install_becomes_a_production_one(client, s
     settings.M50_DEMO_ACCOUNTS = False
     response = client.get("/financien/")
     assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
+
+
+def test_a_demo_accounts_api_token_stops_working_on_a_production_install(client, settings):
+    MunicipalityFactory(code="GM0384", name="Diemen")
+    pairs = services.demo_accounts_create(municipality=Municipality.objects.get(code="GM0384"))
+    demo = next(user for user, _password in pairs if user.role == Role.BUREAU)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=demo).key}")
+    assert api.get("/api/v1/facturen").status_code == 200
+    settings.M50_DEMO_ACCOUNTS = False
+    response = api.get("/api/v1/facturen")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"] == "Token"
+    # Answered as an unknown token is: nothing tells that the account exists.
+    unknown = APIClient()
+    unknown.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert response.json()["detail"] == unknown.get("/api/v1/facturen").json()["detail"]
+    # A real account's token keeps working.
+    real = services.user_create(username="echt", role=Role.BUREAU, password=PASSWORD)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=real).key}")
+    assert api.get("/api/v1/facturen").status_code == 200
 
 
 def test_the_service_refuses_demo_accounts_on_a_production_install(settings):

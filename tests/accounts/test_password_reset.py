@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from m50.accounts.models import Role
@@ -162,6 +164,16 @@ def test_requests_per_client_address_are_limited(client, user, settings):
     response = client.post(RESET, {"email": "bea@m50.example"}, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_the_requests_per_address_are_counted_in_the_database(client, user):
+    # Not in one process's memory: every web process reads and adds to the same count.
+    client.post(RESET, {"email": "bea@m50.example"}, REMOTE_ADDR="10.0.0.7")
+    table = connection.ops.quote_name(django_settings.CACHES["default"]["LOCATION"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 - a setting, not input
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("password-reset" in key and "10.0.0.7" in key for key in keys), keys
 
 
 def test_the_mail_links_to_the_configured_site_not_the_host_header(client, user, settings):

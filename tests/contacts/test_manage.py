@@ -442,6 +442,98 @@ def test_another_municipality_does_not_exist_for_a_contact(contact, weesp):
     assert "Persoon toevoegen" not in page
 
 
+@pytest.fixture
+def moved_to_weesp(diemen, weesp):
+    """A former Diemen official, now at Weesp, with contact details."""
+    person = PersonFactory(email="nu.in.weesp@weesp.nl", phone="06 12345678")
+    old = PositionFactory(
+        person=person,
+        organisation=diemen["organisation"],
+        function=Function.ALDERMAN,
+        start_date=datetime.date(2018, 1, 1),
+        end_date=datetime.date(2020, 1, 1),
+    )
+    PositionFactory(
+        person=person,
+        organisation=weesp["organisation"],
+        function=Function.ALDERMAN,
+        start_date=datetime.date(2020, 1, 2),
+    )
+    return {"person": person, "old_position": old}
+
+
+def test_a_person_who_moved_on_is_no_longer_the_old_municipalitys(contact, moved_to_weesp):
+    person, old = moved_to_weesp["person"], moved_to_weesp["old_position"]
+    before = snapshot()
+    urls = [
+        reverse("contacts:person_edit", args=[person.pk]),
+        reverse("contacts:position_create", args=[person.pk]),
+        reverse("contacts:position_end", args=[old.pk]),
+    ]
+    for url in urls:
+        assert contact.get(url).status_code == 404, url
+        data = {"surname": "X", "email": "aanvaller@diemen.nl", "end_date": "2019-06-30"}
+        assert contact.post(url, data).status_code == 404, url
+    assert snapshot() == before
+    # ... and neither page offers to manage the person or the old position.
+    for url in (
+        reverse("contacts:person_detail", args=[person.pk]),
+        reverse("contacts:organisation_detail", args=["gemeente-diemen"]),
+    ):
+        page = contact.get(url).text
+        assert reverse("contacts:person_edit", args=[person.pk]) not in page
+        assert reverse("contacts:position_end", args=[old.pk]) not in page
+
+
+def test_a_person_still_to_start_is_the_contacts_to_manage(contact, diemen):
+    person = PersonFactory()
+    PositionFactory(
+        person=person,
+        organisation=diemen["organisation"],
+        function=Function.ALDERMAN,
+        start_date=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    assert contact.get(reverse("contacts:person_edit", args=[person.pk])).status_code == 200
+
+
+def test_a_contact_neither_sees_nor_writes_contact_details(contact, diemen):
+    person = diemen["position"].person
+    person.phone = "06 87654321"
+    person.save()
+    url = reverse("contacts:person_edit", args=[person.pk])
+    page = contact.get(url).text
+    assert "j.dijk@diemen.nl" not in page and "06 87654321" not in page
+    assert 'name="email"' not in page and 'name="phone"' not in page
+    response = contact.post(
+        url, {"given_name": "J.", "surname": "Dijk", "email": "aanvaller@diemen.nl", "phone": ""}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.given_name, person.email, person.phone) == (
+        "J.",
+        "j.dijk@diemen.nl",
+        "06 87654321",
+    )
+    # Nor when adding a person: what is sent anyway is not a field of the form.
+    create = reverse("contacts:organisation_person_create", args=["gemeente-diemen"])
+    assert 'name="email"' not in contact.get(create).text
+    contact.post(
+        create, {"surname": "Bakker", "function": Function.ALDERMAN, "email": "x@diemen.nl"}
+    )
+    assert Person.objects.get(surname="Bakker").email == ""
+
+
+def test_the_bureau_still_sees_and_writes_contact_details(bureau, diemen):
+    person = diemen["position"].person
+    assert 'name="phone"' in bureau.get(reverse("contacts:person_edit", args=[person.pk])).text
+    create = reverse("contacts:organisation_person_create", args=["gemeente-diemen"])
+    assert 'name="email"' in bureau.get(create).text
+    bureau.post(
+        create, {"surname": "Bakker", "function": Function.ALDERMAN, "email": "b@diemen.nl"}
+    )
+    assert Person.objects.get(surname="Bakker").email == "b@diemen.nl"
+
+
 def test_contact_does_not_manage_organisations(contact, diemen):
     assert (
         contact.get(reverse("contacts:organisation_edit", args=["gemeente-diemen"])).status_code

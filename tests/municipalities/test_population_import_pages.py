@@ -1,5 +1,6 @@
 """Importing a CBS population file from the screens: upload, preview of what changes, confirm."""
 
+import copy
 import re
 
 import pytest
@@ -166,6 +167,31 @@ def test_a_registry_changed_since_the_preview_shows_the_new_plan(bureau, registr
     # The new plan can be confirmed in turn.
     confirm(bureau, again)
     assert value("GM0384", 2024) == 33_000
+
+
+def test_two_confirmations_at_once_show_the_new_plan_instead_of_failing(
+    bureau, registry, monkeypatch
+):
+    response = preview(bureau, csv_text(DIEMEN_2025))
+    before = population()
+    manager = PopulationCount.objects
+    bulk_create = manager.bulk_create
+
+    def the_other_confirmation_first(objs, *args, **kwargs):
+        # The same figures committed by another request between this one's plan and its
+        # write: the database refuses the second insert of each.
+        monkeypatch.setattr(manager, "bulk_create", bulk_create)
+        objs = list(objs)
+        bulk_create([copy.copy(obj) for obj in objs], *args, **kwargs)
+        return bulk_create(objs, *args, **kwargs)
+
+    monkeypatch.setattr(manager, "bulk_create", the_other_confirmation_first)
+    again = confirm(bureau, response)
+    assert again.status_code == 200
+    assert "Sinds de voorvertoning zijn de inwonertallen gewijzigd" in again.text
+    assert population() == before
+    confirm(bureau, again)
+    assert value("GM0384", 2025) == 33_412
 
 
 def test_a_given_source_is_kept_through_the_preview(bureau, registry):

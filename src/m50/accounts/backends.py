@@ -9,6 +9,6 @@ class AccountBackend(ModelBackend):
     def user_can_authenticate(self, user) -> bool:
         # Also checked for every request of a running session (get_user), so a demo account
         # signed in before the install became a production one is signed out, too.
-        if getattr(user, "is_demo", False) and not services.demo_accounts_allowed():
+        if services.demo_account_refused(user):
             return False
         return super().user_can_authenticate(user)

@@ -162,6 +162,12 @@ def demo_accounts_allowed() -> bool:
     return bool(settings.M50_DEMO_ACCOUNTS)
 
 
+def demo_account_refused(user) -> bool:
+    """Whether the user is a demo account on an install where demo accounts may not sign in
+    (neither by password and session nor by API token)."""
+    return bool(getattr(user, "is_demo", False)) and not demo_accounts_allowed()
+
+
 @transaction.atomic
 def demo_accounts_create(*, municipality, origin: str = ""):
     """One account per role, each with a fresh password; returns (user, password) pairs.

@@ -214,7 +214,8 @@ class StrictSerializerExtension(OpenApiSerializerExtension):
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
-    """DRF's token authentication, described in Dutch (replaces drf-spectacular's own)."""
+    """DRF's token authentication, described in Dutch (replaces drf-spectacular's own); also
+    for its subclass :class:`m50.api.authentication.TokenAuthentication`, the one in use."""
 
     target_class = "rest_framework.authentication.TokenAuthentication"
     name = "tokenAuth"

@@ -180,6 +180,14 @@ AXES_IPWARE_PROXY_COUNT = env_int("M50_PROXY_COUNT", 0)
 M50_PASSWORD_RESET_PER_ACCOUNT = env_int("M50_PASSWORD_RESET_PER_ACCOUNT", 3)
 M50_PASSWORD_RESET_PER_ADDRESS = env_int("M50_PASSWORD_RESET_PER_ADDRESS", 10)
 PASSWORD_RESET_TIMEOUT = env_int("M50_PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
+# The cache (the reset requests per client address) lives in the database, so every web
+# process counts the same requests. Its table is made by a migration (core 0002).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "m50_cache",
+    }
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -248,7 +256,7 @@ API_VERSION = "1.0.0"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "m50.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "m50.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["m50.api.permissions.RolePermission"],

@@ -133,10 +133,11 @@ class ManageForm(forms.Form):
                 self.add_error(None, message)
 
     def grouped_fields(self):
-        return [
+        groups = [
             (legend, [self[name] for name in names if name in self.fields])
             for legend, names in self.fieldsets
         ]
+        return [(legend, fields) for legend, fields in groups if fields]
 
     def values(self, names) -> dict:
         return {name: self.cleaned_data[name] for name in names if name in self.fields}
@@ -146,8 +147,13 @@ PERSON_FORM_FIELDS = ("given_name", "surname_prefix", "surname", "email", "phone
 POSITION_FORM_FIELDS = ("function", "title", "portfolio", "start_date", "end_date")
 
 
-def _person_fields() -> dict:
-    return {
+CONTACT_DETAIL_FIELDS = ("email", "phone")
+
+
+def _person_fields(*, contact_details: bool = True) -> dict:
+    """The fields of a person; without ``contact_details`` no e-mail address or phone number:
+    who may not see them (``contacts.view_contact_details``) neither sees nor writes them."""
+    fields = {
         "given_name": _text(
             _("Voornaam of voorletters"), max_length=100, autocomplete="given-name"
         ),
@@ -167,6 +173,10 @@ def _person_fields() -> dict:
         ),
         "phone": _text(_("Telefoonnummer"), max_length=30, input_type="tel", autocomplete="tel"),
     }
+    if not contact_details:
+        for name in CONTACT_DETAIL_FIELDS:
+            del fields[name]
+    return fields
 
 
 def _position_fields() -> dict:
@@ -200,9 +210,9 @@ class PersonForm(ManageForm):
         (_("Contactgegevens"), PERSON_FORM_FIELDS[3:]),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contact_details: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_person_fields())
+        self.fields.update(_person_fields(contact_details=contact_details))
 
     def person_values(self) -> dict:
         return self.values(PERSON_FORM_FIELDS)
@@ -244,9 +254,9 @@ class PersonPositionForm(ManageForm):
         (_("Functie"), POSITION_FORM_FIELDS),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contact_details: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_person_fields())
+        self.fields.update(_person_fields(contact_details=contact_details))
         self.fields.update(_position_fields())
 
     def clean(self):

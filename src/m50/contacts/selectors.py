@@ -75,13 +75,25 @@ def split_current(
     return current, past
 
 
-def person_at_municipality(*, person_id: int, municipality_id: int | None) -> bool:
-    """Whether the person has (or had) a position at the municipality's own organisation."""
+def has_not_ended(position: Position, on: datetime.date | None = None) -> bool:
+    """Whether the position runs now or is still to start; no queries."""
+    on = on or datetime.date.today()
+    return position.end_date is None or position.end_date >= on
+
+
+def person_at_municipality(
+    *, person_id: int, municipality_id: int | None, on: datetime.date | None = None
+) -> bool:
+    """Whether the person holds a position at the municipality's own organisation now (or one
+    still to start). A past position does not count: who moved on is another municipality's."""
     if municipality_id is None:
         return False
-    return Position.objects.filter(
-        person_id=person_id, organisation__municipality_id=municipality_id
-    ).exists()
+    on = on or datetime.date.today()
+    return (
+        Position.objects.filter(person_id=person_id, organisation__municipality_id=municipality_id)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .exists()
+    )
 
 
 def municipal_organisations(*, municipality_id: int | None) -> list[Organisation]:

@@ -57,6 +57,16 @@ def organisation_detail(request, slug: str):
         raise Http404 from exc
     current, past = selectors.split_current(organisation.positions.all())
     can_manage = may_manage_organisation(request.user, organisation)
+    manageable = set()
+    if can_manage:
+        positions = organisation.positions.all()
+        if has_rule(request.user, "contacts.manage"):
+            manageable = {p.pk for p in positions}
+        else:
+            # A member contact manages the people who are at its municipality now (a
+            # municipality has one organisation, so these positions tell).
+            present = {p.person_id for p in positions if selectors.has_not_ended(p)}
+            manageable = {p.pk for p in positions if p.person_id in present}
     return render(
         request,
         "contacts/organisation_detail.html",
@@ -66,7 +76,7 @@ def organisation_detail(request, slug: str):
             "past_positions": past,
             "can_view_contact_details": has_rule(request.user, "contacts.view_contact_details"),
             "can_manage": can_manage,
-            "manageable": {p.pk for p in organisation.positions.all()} if can_manage else set(),
+            "manageable": manageable,
             "can_edit_organisation": has_rule(request.user, "contacts.manage"),
         },
     )
@@ -79,6 +89,7 @@ def person_detail(request, pk: int):
     except Person.DoesNotExist as exc:
         raise Http404 from exc
     current, past = selectors.split_current(person.positions.all())
+    can_manage = _may_manage_person(request.user, person, person.positions.all())
     return render(
         request,
         "contacts/person_detail.html",
@@ -87,11 +98,11 @@ def person_detail(request, pk: int):
             "current_positions": current,
             "past_positions": past,
             "can_view_contact_details": has_rule(request.user, "contacts.view_contact_details"),
-            "can_manage": _may_manage_person(request.user, person, person.positions.all()),
+            "can_manage": can_manage,
             "manageable": {
                 p.pk
                 for p in person.positions.all()
-                if may_manage_organisation(request.user, p.organisation)
+                if can_manage and may_manage_organisation(request.user, p.organisation)
             },
         },
     )
@@ -128,14 +139,18 @@ def may_manage_organisation(user, organisation: Organisation) -> bool:
 
 
 def _may_manage_person(user, person: Person, positions=None) -> bool:
-    """For the bureau any person; for a member contact one with a position (now or before) at
-    its own municipality. ``positions``, when already fetched, saves a query."""
+    """For the bureau any person; for a member contact one with a position at its own
+    municipality that has not ended (a person who moved on is the new municipality's to keep).
+    ``positions``, when already fetched, saves a query."""
     if has_rule(user, "contacts.manage"):
         return True
     if not has_rule(user, "contacts.manage_own") or user.municipality_id is None:
         return False
     if positions is not None:
-        return any(p.organisation.municipality_id == user.municipality_id for p in positions)
+        return any(
+            p.organisation.municipality_id == user.municipality_id and selectors.has_not_ended(p)
+            for p in positions
+        )
     return selectors.person_at_municipality(
         person_id=person.pk, municipality_id=user.municipality_id
     )
@@ -221,8 +236,11 @@ def person_create(request):
 @manage_or_own
 def person_edit(request, pk: int):
     person = _person_or_404(request, pk)
-    initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
-    form = PersonForm(_bound(request), initial=initial)
+    contact_details = has_rule(request.user, "contacts.view_contact_details")
+    form = PersonForm(_bound(request), contact_details=contact_details)
+    # Prefill only the fields the form has: no e-mail address or phone number for who may not
+    # see them.
+    form.initial = {name: getattr(person, name) for name in form.fields}
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
@@ -239,8 +257,10 @@ def person_edit(request, pk: int):
         request,
         form,
         title=_("Gegevens wijzigen van %(name)s") % {"name": person.full_name},
-        intro=_(
-            "Wijzig de naam of de contactgegevens. De functies wijzigt u op de persoonspagina."
+        intro=(
+            _("Wijzig de naam of de contactgegevens. De functies wijzigt u op de persoonspagina.")
+            if contact_details
+            else _("Wijzig de naam. De functies wijzigt u op de persoonspagina.")
         ),
         submit_label=_("Gegevens opslaan"),
         cancel_url=_person_url(person),
@@ -299,7 +319,10 @@ def organisation_person_create(request, slug: str):
     organisation = _organisation_or_404(slug)
     if not may_manage_organisation(request.user, organisation):
         raise Http404
-    form = PersonPositionForm(_bound(request))
+    form = PersonPositionForm(
+        _bound(request),
+        contact_details=has_rule(request.user, "contacts.view_contact_details"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             # The person is added with their position, or not at all.
@@ -346,6 +369,8 @@ def position_end(request, position_id: int):
     except Position.DoesNotExist as exc:
         raise Http404 from exc
     if not may_manage_organisation(request.user, position.organisation):
+        raise Http404
+    if not _may_manage_person(request.user, position.person):
         raise Http404
     form = PositionEndForm(
         _bound(request), position=position, initial={"end_date": position.end_date}

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -215,27 +215,38 @@ def _population_import_confirm(request):
         messages.error(request, restart)
         return redirect("municipalities:population_import")
     name, source, text = upload["n"], upload["s"], upload["t"]
+
+    def changed_meanwhile(preview):
+        return _preview_page(
+            request,
+            preview=preview,
+            signed=confirm.cleaned_data["voorvertoning"],
+            name=name,
+            source=source,
+            notice=_(
+                "Sinds de voorvertoning zijn de inwonertallen gewijzigd. Hieronder staat "
+                "wat het bestand nu zou veranderen; er is niets ingelezen."
+            ),
+        )
+
     try:
-        with transaction.atomic():
-            preview = services.population_import_preview(
-                file=_named_text(text, name), source=source
-            )
-            if preview.fingerprint != confirm.cleaned_data["controle"]:
-                # The registry changed since the preview: show the new plan, write nothing.
-                transaction.set_rollback(True)
-                return _preview_page(
-                    request,
-                    preview=preview,
-                    signed=confirm.cleaned_data["voorvertoning"],
-                    name=name,
-                    source=source,
-                    notice=_(
-                        "Sinds de voorvertoning zijn de inwonertallen gewijzigd. Hieronder staat "
-                        "wat het bestand nu zou veranderen; er is niets ingelezen."
-                    ),
+        try:
+            with transaction.atomic():
+                preview = services.population_import_preview(
+                    file=_named_text(text, name), source=source
                 )
-            report = services.population_import(
-                file=_named_text(text, name), source=source, actor=request.user
+                if preview.fingerprint != confirm.cleaned_data["controle"]:
+                    # The registry changed since the preview: show the new plan, write nothing.
+                    transaction.set_rollback(True)
+                    return changed_meanwhile(preview)
+                report = services.population_import(
+                    file=_named_text(text, name), source=source, actor=request.user
+                )
+        except IntegrityError:
+            # Another import of the same figures committed between our plan and our write (two
+            # confirmations at once): nothing of ours is written; show the plan as it is now.
+            return changed_meanwhile(
+                services.population_import_preview(file=_named_text(text, name), source=source)
             )
     except services.PopulationImportError as error:
         # The registry changed so that the file no longer fits (e.g. a code removed).
