@@ -14,6 +14,8 @@ from m50.accounts.models import Role
 from m50.core.models import AuditEvent
 from m50.membership import services
 from m50.membership.models import DecidingBody, Decision, DecisionKind, Membership
+from m50.membership.projection import status_periods_rebuild
+from m50.membership.services import membership_listed_create
 from m50.municipalities.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -417,7 +419,9 @@ def test_a_correction_belongs_to_the_same_dossier(bureau, diemen_dossier):
 
 
 def test_succession_continues_the_predecessor(bureau, api_client, registry):
-    Membership.objects.create(municipality=registry["weesp"], listed_since="2021-01")
+    membership_listed_create(
+        municipality=registry["weesp"], listed_since="2021-01", listed_source=""
+    )
     succession = {
         "municipalityCode": "GM0363",
         "kind": "voortzetting",
@@ -700,6 +704,7 @@ def _decisions(count: int) -> None:
         )
         for aspirant in aspirants[::3]
     )
+    status_periods_rebuild()
 
 
 def _count(client, params) -> int:

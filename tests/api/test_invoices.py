@@ -17,6 +17,8 @@ from m50.finance import services
 from m50.finance.models import Invoice, Payment
 from m50.membership import services as membership_services
 from m50.membership.models import DecidingBody, DecisionKind, Membership
+from m50.membership.projection import status_periods_rebuild
+from m50.membership.services import membership_listed_create
 from m50.municipalities.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +85,15 @@ def invoices(registry):
         deciding_body=DecidingBody.MAYOR,
         decided_on=D(2023, 5, 16),
     )
-    Membership.objects.create(municipality=registry["zeist"], listed_since="2023-04")
-    Membership.objects.create(municipality=registry["houten"], listed_since="2024-01")
-    Membership.objects.create(municipality=registry["wijdemeren"], listed_since="2024-01")
+    membership_listed_create(
+        municipality=registry["zeist"], listed_since="2023-04", listed_source=""
+    )
+    membership_listed_create(
+        municipality=registry["houten"], listed_since="2024-01", listed_source=""
+    )
+    membership_listed_create(
+        municipality=registry["wijdemeren"], listed_since="2024-01", listed_source=""
+    )
     services.billing_details_update(
         municipality=registry["diemen"],
         address_line="Wilhelminaplantsoen 1",
@@ -374,6 +382,7 @@ def _invoices(count: int) -> None:
         Membership(municipality=municipality, listed_since="2023-04")
         for municipality in municipalities
     )
+    status_periods_rebuild()
     base = Invoice.objects.filter(year=2025).count()
 
     def invoice(n: int, membership, **kwargs) -> Invoice:

@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 from m50.accounts.models import Role
 from m50.membership import rules, services
 from m50.membership.models import DecidingBody, Decision, DecisionKind, Membership
+from m50.membership.projection import status_periods_rebuild
+from m50.membership.services import membership_listed_create
 from m50.municipalities.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +62,7 @@ def memberships(registry):
         datetime.date(2023, 5, 16),
         announced_on=datetime.date(2023, 5, 16),
     )
-    Membership.objects.create(
+    membership_listed_create(
         municipality=registry["zeist"], listed_since="2023-04", listed_source=SOURCE
     )
     record(
@@ -314,6 +316,7 @@ def _memberships(count: int) -> None:
         if n % 3 == 2
     ]
     Decision.objects.bulk_create(decisions)
+    status_periods_rebuild()
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from m50.finance import services
 from m50.finance.models import Invoice
 from m50.membership import services as membership_services
 from m50.membership.models import DecidingBody, DecisionKind, Membership
+from m50.membership.services import membership_listed_create
 from tests.factories import MunicipalityFactory
 
 # Diemen's identifiers from the government registers (shared/data/gemeenten).
@@ -52,7 +53,9 @@ def diemen(**billing) -> Membership:
 def listed(name: str, code: str, *, oin: str = "", kvk: str = "", **billing) -> Membership:
     """A member known from the April 2023 list, with billing details as given."""
     municipality = MunicipalityFactory(name=name, code=code, oin=oin, kvk=kvk)
-    membership = Membership.objects.create(municipality=municipality, listed_since="2023-04")
+    membership = membership_listed_create(
+        municipality=municipality, listed_since="2023-04", listed_source=""
+    )
     if billing:
         services.billing_details_update(municipality=municipality, **billing)
     return membership

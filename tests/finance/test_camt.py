@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from m50.core.models import AuditEvent
 from m50.finance import camt, payments, selectors, services
 from m50.finance.models import BankStatement, Invoice, Payment, StatementLine
-from m50.membership.models import Membership
+from m50.membership.services import membership_listed_create
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.finance import issue
 
@@ -43,7 +43,9 @@ def make_invoices(count: int) -> list[Invoice]:
     for index in range(count):
         named = {"name": PAYERS[index]} if index < len(PAYERS) else {}
         municipality = MunicipalityFactory(**named)
-        Membership.objects.create(municipality=municipality, listed_since="2023-04")
+        membership_listed_create(
+            municipality=municipality, listed_since="2023-04", listed_source=""
+        )
     invoices = issue(services.invoice_run(year=2024, issue_date=RUN_DATE))
     assert [i.number for i in invoices] == [f"2024-{n:04d}" for n in range(1, count + 1)]
     return invoices

@@ -23,7 +23,7 @@ from django.test import override_settings
 from m50.core.models import AuditEvent
 from m50.finance import camt, payments, references, selectors, services
 from m50.finance.models import BankStatement, Invoice, Payment, StatementLine
-from m50.membership.models import Membership
+from m50.membership.services import membership_listed_create
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.finance import issue
 
@@ -50,8 +50,8 @@ def make_invoices(count: int = 5) -> list[Invoice]:
     """Members named as the payers in the statements below: 2024-0001 is A-Voorbeeldstad's."""
     services.fee_reference_load()
     for name in NAMES[:count]:
-        Membership.objects.create(
-            municipality=MunicipalityFactory(name=name), listed_since="2023-04"
+        membership_listed_create(
+            municipality=MunicipalityFactory(name=name), listed_since="2023-04", listed_source=""
         )
     # Sent, so numbered 2024-0001 onwards in the order of the names (a draft has no number).
     return issue(services.invoice_run(year=2024, issue_date=datetime.date(2024, 1, 16)))

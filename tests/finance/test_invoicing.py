@@ -14,6 +14,7 @@ from m50.finance.models import Invoice, InvoiceSequence
 from m50.membership import rules as membership_rules
 from m50.membership import services as membership_services
 from m50.membership.models import DecidingBody, DecisionKind, Membership
+from m50.membership.services import membership_listed_create
 from tests.factories import MunicipalityFactory
 
 D = dt.date
@@ -133,7 +134,9 @@ def diemen_membership() -> Membership:
 
 def listed(n: int) -> list[Membership]:
     return [
-        Membership.objects.create(municipality=MunicipalityFactory(), listed_since="2023-04")
+        membership_listed_create(
+            municipality=MunicipalityFactory(), listed_since="2023-04", listed_source=""
+        )
         for _ in range(n)
     ]
 

@@ -25,6 +25,8 @@ from m50.finance.models import (
     StatementLine,
 )
 from m50.membership.models import Membership
+from m50.membership.projection import status_periods_rebuild
+from m50.membership.services import membership_listed_create
 from m50.municipalities.models import Municipality
 from tests.factories import MunicipalityFactory, ProvinceFactory
 from tests.finance import issue
@@ -45,7 +47,7 @@ def member(name: str = "Diemen", code: str = "GM0384", *, email: str = "facturen
     """A municipality on the April 2023 list, with complete billing details (an e-invoice can
     be made of its invoices)."""
     municipality = MunicipalityFactory(name=name, code=code)
-    Membership.objects.create(municipality=municipality, listed_since="2023-04")
+    membership_listed_create(municipality=municipality, listed_since="2023-04", listed_source="")
     services.billing_details_update(
         municipality=municipality,
         name=f"Gemeente {name}",
@@ -84,6 +86,7 @@ def bulk_invoices(count: int, start: int = 5000) -> list[Invoice]:
     Membership.objects.bulk_create(
         Membership(municipality=m, listed_since="2023-04") for m in municipalities
     )
+    status_periods_rebuild()
     created = drafts()
     # Numbered and sent in bulk (the service does it one by one); one in seven stays a draft.
     sequence, _new = InvoiceSequence.objects.get_or_create(year=2024)
@@ -565,7 +568,7 @@ def test_the_billing_list_shows_each_member_and_what_is_missing(bureau):
     member()
     MunicipalityFactory(name="Zonderlid", code="GM0998")
     bare = MunicipalityFactory(name="Kaal", code="GM0997")
-    Membership.objects.create(municipality=bare, listed_since="2023-04")
+    membership_listed_create(municipality=bare, listed_since="2023-04", listed_source="")
     page = text(bureau.get(reverse("finance:billing_list")).text)
     assert "2 gemeenten" in page
     assert "Diemen" in page and f"OIN {OIN}" in page and "facturen@diemen.nl" in page

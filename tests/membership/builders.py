@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from m50.membership import services
 from m50.membership.models import DecidingBody, Decision, DecisionKind, Membership
+from m50.membership.projection import status_periods_rebuild
 from m50.municipalities.models import BoundaryChange, Municipality, PopulationCount
 from tests.factories import (
     MunicipalityFactory,
@@ -67,11 +68,7 @@ def aspirant(item, decided_on: datetime.date, *, mandated_body=MAYOR, actor=None
 
 def listed(item):
     """A member known from the April 2023 list only, as the reference load makes them."""
-    return Membership.objects.create(
-        municipality=item,
-        listed_since=services.M50_LISTING_AS_OF,
-        listed_source=services.M50_LISTING_SOURCE,
-    )
+    return services.membership_listed_create(municipality=item)
 
 
 def bulk_memberships(count: int, start: int = 1000, *, mandated: bool = True) -> list[Membership]:
@@ -124,12 +121,14 @@ def bulk_memberships(count: int, start: int = 1000, *, mandated: bool = True) ->
                 )
             )
     Decision.objects.bulk_create(decisions)
+    status_periods_rebuild()  # the projection the services would have written one by one
     return memberships
 
 
 def merger(predecessor, successor, effective_on: datetime.date) -> BoundaryChange:
     predecessor.dissolved_on = effective_on
     predecessor.save(update_fields=["dissolved_on"])
+    services.memberships_dissolution_refresh(municipality_ids=[predecessor.pk])
     return BoundaryChange.objects.create(
         effective_on=effective_on,
         kind=BoundaryChange.Kind.MERGER_NEW_CODE,
@@ -157,3 +156,124 @@ def section(html: str, start: str, end: str | None = None) -> str:
     first = html.index(f'id="{start}"')
     last = html.index(f'id="{end}"', first) if end else len(html)
     return html[first:last]
+
+
+MERGED_ON = datetime.date(2022, 1, 1)
+
+
+def bulk_histories(count: int, start: int = 5000) -> list[Membership]:
+    """``count`` memberships with the shapes that used to cost a query each: a corrected
+    decision, a termination, a withdrawn mandate, a succession after a merger, and a dissolved
+    member whose successor has no membership yet (a succession proposal). In bulk, with the
+    projection rebuilt as the services would have written it."""
+    province = ProvinceFactory()
+    decided = datetime.date(2020, 3, 1)
+    memberships, decisions, changes = [], [], []
+    for n in range(start, start + count):
+        shape = n % 5
+        item = Municipality.objects.create(
+            name=f"Historie {n:05d}", code=f"GM{n:04d}", province=province
+        )
+        if shape in (3, 4):  # a member that merged into this municipality in 2022
+            old = Municipality.objects.create(
+                name=f"Voorganger {n:05d}",
+                code=f"GM{n - 3000:04d}",
+                province=province,
+                dissolved_on=MERGED_ON,
+            )
+            changes.append(
+                BoundaryChange(
+                    effective_on=MERGED_ON,
+                    kind=BoundaryChange.Kind.MERGER_NEW_CODE,
+                    successor=item,
+                    predecessor=old,
+                )
+            )
+            predecessor = Membership.objects.create(municipality=old)
+            decisions += [
+                Decision(
+                    membership=predecessor,
+                    kind=ASPIRANT,
+                    deciding_body=COLLEGE,
+                    decided_on=decided,
+                    effective_on=decided,
+                ),
+                Decision(
+                    membership=predecessor,
+                    kind=DEFINITIVE,
+                    deciding_body=COLLEGE,
+                    decided_on=decided.replace(year=2021),
+                    effective_on=decided.replace(year=2021),
+                ),
+            ]
+            if shape == 4:
+                continue  # no membership of the successor: the platform proposes one
+            membership = Membership.objects.create(municipality=item)
+            decisions.append(
+                Decision(
+                    membership=membership,
+                    kind=DecisionKind.SUCCESSION,
+                    deciding_body=DecidingBody.BOARD,
+                    decided_on=datetime.date(2022, 2, 1),
+                    effective_on=MERGED_ON,
+                    predecessor=predecessor,
+                )
+            )
+            memberships.append(membership)
+            continue
+        membership = Membership.objects.create(municipality=item)
+        memberships.append(membership)
+        first = Decision.objects.create(
+            membership=membership,
+            kind=ASPIRANT,
+            deciding_body=COLLEGE,
+            decided_on=decided,
+            effective_on=decided,
+            mandated_body=MAYOR if shape == 2 else "",
+            mandate_deadline=datetime.date(2021, 3, 1) if shape == 2 else None,
+        )
+        if shape == 0:  # corrected: the aspirant decision was a week later
+            later = decided + datetime.timedelta(days=7)
+            decisions.append(
+                Decision(
+                    membership=membership,
+                    kind=ASPIRANT,
+                    deciding_body=COLLEGE,
+                    decided_on=later,
+                    effective_on=later,
+                    corrects=first,
+                )
+            )
+        elif shape == 1:  # member, then terminated at the end of 2023
+            decisions += [
+                Decision(
+                    membership=membership,
+                    kind=DEFINITIVE,
+                    deciding_body=COLLEGE,
+                    decided_on=datetime.date(2021, 1, 5),
+                    effective_on=datetime.date(2021, 1, 5),
+                ),
+                Decision(
+                    membership=membership,
+                    kind=DecisionKind.TERMINATION,
+                    deciding_body=COLLEGE,
+                    decided_on=datetime.date(2023, 6, 1),
+                    effective_on=datetime.date(2024, 1, 1),
+                ),
+            ]
+        elif shape == 2:  # its mandate withdrawn as recorded in error
+            decisions.append(
+                Decision(
+                    membership=membership,
+                    kind=DecisionKind.WITHDRAWAL,
+                    deciding_body=COLLEGE,
+                    decided_on=decided,
+                    effective_on=decided,
+                    corrects=first,
+                    remarks="Onjuist vastgelegd.",
+                )
+            )
+    BoundaryChange.objects.bulk_create(changes)
+    Decision.objects.bulk_create(decisions)
+    status_periods_rebuild()
+    return memberships

@@ -310,12 +310,14 @@ def test_navigation_links_to_the_overview(client):
 def test_overview_query_count_is_the_same_at_10_and_1000_memberships(client, user_for_role):
     bulk_memberships(10, start=1000)
     small = count_queries(client, OVERVIEW)
+    small_csv = count_queries(client, OVERVIEW + "?formaat=csv")
     client.force_login(user_for_role(Role.BUREAU))
     small_bureau = count_queries(client, OVERVIEW)
     bulk_memberships(990, start=2000)
     assert count_queries(client, OVERVIEW) == small_bureau
     assert count_queries(client.__class__(), OVERVIEW) == small
-    assert count_queries(client.__class__(), OVERVIEW + "?formaat=csv") == small
+    # The file streams every row from one query; the page counts and then reads one page.
+    assert count_queries(client.__class__(), OVERVIEW + "?formaat=csv") == small_csv == 1
 
 
 # --- The deadlines page ---------------------------------------------------------------------

@@ -208,6 +208,7 @@ def test_succession_is_offered_to_the_successor_of_a_member_only(client, bureau_
     member(giver)
     giver.dissolved_on = datetime.date(2023, 1, 1)
     giver.save(update_fields=["dissolved_on"])
+    services.memberships_dissolution_refresh(municipality_ids=[giver.pk])
     BoundaryChange.objects.create(
         effective_on=datetime.date(2023, 1, 1),
         kind=BoundaryChange.Kind.BOUNDARY_CORRECTION,

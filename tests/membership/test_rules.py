@@ -343,3 +343,79 @@ def test_withdrawing_the_last_decision_restores_the_status_before_it(dossier):
     day = last.effective_on
     assert rules.status_on(withdrawn, day) == rules.status_on(before, day)
     assert rules.check_dossier(withdrawn) == []
+
+
+@st.composite
+def any_dossiers(draw):
+    """Dossiers valid or not (a projection stores whatever the decisions say), listed or
+    not, dissolved or not, with mandates given during aspirant periods and corrections."""
+    if draw(st.booleans()):
+        dossier = draw(valid_dossiers())
+        facts = list(dossier.facts)
+    else:
+        facts = []
+        for index in range(1, draw(st.integers(0, 7)) + 1):
+            decided = draw(st.dates(min_value=D(2018, 1, 1), max_value=D(2026, 12, 31)))
+            kind = draw(st.sampled_from([k for k in Kind if k != Kind.WITHDRAWAL]))
+            extra = {}
+            if draw(st.booleans()):
+                extra = {
+                    "mandated_body": draw(st.sampled_from([Body.MAYOR, Body.COLLEGE])),
+                    "mandate_deadline": decided + dt.timedelta(days=draw(st.integers(0, 400))),
+                }
+            if kind == Kind.SUCCESSION:
+                extra["continues_status"] = draw(st.sampled_from(list(Status)))
+            effective = decided + dt.timedelta(days=draw(st.integers(0, 60)))
+            facts.append(Fact(index, kind, Body.COLLEGE, decided, effective, **extra))
+        if facts and draw(st.booleans()):
+            target = draw(st.sampled_from(facts))
+            facts.append(
+                Fact(
+                    len(facts) + 1,
+                    Kind.WITHDRAWAL,
+                    target.deciding_body,
+                    target.decided_on,
+                    target.effective_on,
+                    corrects=target.id,
+                )
+            )
+    dissolved = draw(st.none() | st.dates(min_value=D(2019, 1, 1), max_value=D(2028, 1, 1)))
+    return Dossier(tuple(facts), listed=draw(st.booleans()), dissolved_on=dissolved)
+
+
+def _days_to_probe(dossier, extra_day):
+    days = {extra_day}
+    for fact in dossier.facts:
+        for day in (fact.decided_on, fact.effective_on, fact.mandate_deadline):
+            if day is not None:
+                days |= {day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)}
+    if dossier.dissolved_on:
+        days |= {dossier.dissolved_on - dt.timedelta(days=1), dossier.dissolved_on}
+    return sorted(days)
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_dossiers(), st.dates(min_value=D(2014, 1, 1), max_value=D(2035, 1, 1)))
+def test_segments_give_on_every_day_what_the_dossier_derives(dossier, extra_day):
+    """The stored projection (segments) answers for every day what summarise derives from the
+    dossier: status, since when, running mandate, aspirant year."""
+    items = rules.segments(dossier)
+    for before, after in zip(items, items[1:], strict=False):
+        assert before.end is not None and before.end == after.start
+    for day in _days_to_probe(dossier, extra_day):
+        derived = rules.summarise(dossier, day)
+        stored = rules.summary_of_segment(
+            rules.segment_on(items, day), day, listed_only=dossier.listed and not dossier.facts
+        )
+        assert (stored.status, stored.since, stored.mandate, stored.trial_end) == (
+            derived.status,
+            derived.since,
+            derived.mandate,
+            derived.trial_end,
+        ), day
+        assert (stored.mandate_expired, stored.days_left, stored.trial_days_left) == (
+            derived.mandate_expired,
+            derived.days_left,
+            derived.trial_days_left,
+        )
+        assert stored.listed_only == derived.listed_only

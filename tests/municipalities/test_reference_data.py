@@ -10,6 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from m50.contacts.models import Organisation
+from m50.core.derived import derived_differences
+from m50.membership import selectors as membership_selectors
+from m50.membership import services as membership_services
 from m50.municipalities import selectors, services
 from m50.municipalities.models import (
     BoundaryChange,
@@ -330,3 +333,27 @@ def _snapshot():
         list(NetworkMembership.objects.values_list()),
         list(Organisation.objects.values_list()),
     )
+
+
+def test_a_dissolution_learnt_from_the_data_ends_the_membership_with_it(registry):
+    """The end date of a municipality comes from the registry's data; the membership's status
+    periods follow it in the same load."""
+    weesp = municipality("GM0457")
+    Municipality.objects.filter(pk=weesp.pk).update(dissolved_on=None)  # not yet known
+    membership = membership_services.membership_for(municipality=municipality("GM0457"))
+    membership_services.decision_record(
+        membership=membership,
+        kind="aspirant",
+        deciding_body="college",
+        decided_on=datetime.date(2021, 5, 1),
+    )
+    day = datetime.date(2023, 1, 1)
+    assert membership_selectors.summary_status_of(membership, day) == "aspirant"
+    services.reference_data_load(data_dir=settings.DATA_DIR)
+    rows = membership_selectors.membership_rows(
+        today=day, statuses=("aspirant", "terminated"), municipality_code="GM0457"
+    )
+    assert [(row.summary.status, row.summary.since) for row in rows] == [
+        ("terminated", datetime.date(2022, 3, 24))
+    ]
+    assert list(derived_differences()) == []

@@ -19,8 +19,19 @@ def member_days_by_year(
     A member known only from a list (no decision dates) counts as a member from 1 January of
     the list's year: that is the first year it can be shown to owe.
     """
+    return member_days_in_periods(
+        membership_rules.periods(dossier),
+        listed_from_year=listed_from_year,
+        through_year=through_year,
+    )
+
+
+def member_days_in_periods(
+    periods, *, listed_from_year: int | None, through_year: int
+) -> dict[int, int]:
+    """:func:`member_days_by_year` of status periods (or stored segments) already derived."""
     days: dict[int, int] = {}
-    for period in membership_rules.periods(dossier):
+    for period in periods:
         if period.status != membership_rules.Status.MEMBER:
             continue
         if period.start is not None:

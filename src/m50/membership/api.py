@@ -20,9 +20,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -319,22 +318,24 @@ class MembershipDetailSerializer(MembershipSerializer):
     )
 
 
-def membership_list_queryset() -> QuerySet[Membership]:
-    """Memberships by municipality name, with what their status is derived from.
+class MembershipItems:
+    """The list's items, made from the membership rows of one page only (the rows are
+    filtered, counted and sliced in the database by the paginator)."""
 
-    Not ``selectors.membership_rows``: its queryset prefetches the municipalities (for their
-    population), and Django 5.2 prefetches a forward relation on SQLite with one OR term per
-    row, which SQLite refuses from 1,000 rows on ("Expression tree is too large"). The API
-    needs no population, so the municipality comes along in the same query.
-    """
-    decisions = Decision.objects.select_related("predecessor__municipality").order_by(
-        "effective_on", "decided_on", "pk"
-    )
-    return (
-        Membership.objects.select_related("municipality")
-        .prefetch_related(Prefetch("decisions", queryset=decisions))
-        .order_by("municipality__name", "pk")
-    )
+    def __init__(self, rows: selectors.MembershipRows):
+        self.rows = rows
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [MembershipItem.of(row.membership, row.summary) for row in self.rows[index]]
+        row = self.rows[index]
+        return MembershipItem.of(row.membership, row.summary)
 
 
 @extend_schema(tags=["lidmaatschappen"])
@@ -356,16 +357,12 @@ class MembershipViewSet(ReadOnlyApiViewSet):
             return Membership.objects.none()
         filters = self.get_filters()
         status_filter = filters.get("status")
-        statuses = (status_filter,) if status_filter else LISTED_STATUSES
-        memberships = membership_list_queryset()
-        if filters.get("municipality_code"):
-            memberships = memberships.filter(municipality__code=filters["municipality_code"])
-        today = timezone.localdate()
-        items = (
-            MembershipItem.of(membership, selectors.membership_summary(membership, today))
-            for membership in memberships
+        return MembershipItems(
+            selectors.membership_rows(
+                statuses=(status_filter,) if status_filter else LISTED_STATUSES,
+                municipality_code=filters.get("municipality_code", ""),
+            )
         )
-        return [item for item in items if item.status in statuses]
 
     def get_object(self):
         code = self.kwargs["code"].upper()

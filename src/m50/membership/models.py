@@ -209,3 +209,45 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision}: {self.days_before} dagen"
+
+
+class StatusPeriod(models.Model):
+    """Derived, never edited by hand: a stretch of days on which a membership's status,
+    running mandate and aspirant year stay the same (``rules.segments``).
+
+    Written by the membership services in the same transaction as the decision that changes
+    it, so lists filter, sort and paginate on it in the database. ``m50 check-derived``
+    recomputes it from the decisions and reports any difference.
+    """
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="status_periods"
+    )
+    status = models.CharField(max_length=20)
+    start = models.DateField(null=True, blank=True)  # None: since always (a listed member)
+    end = models.DateField(null=True, blank=True)  # first day after it; None: still running
+    since = models.DateField(null=True, blank=True)  # start of the whole status period
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    mandate_decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    mandate_body = models.CharField(max_length=20, blank=True)
+    mandate_given_on = models.DateField(null=True, blank=True)
+    mandate_deadline = models.DateField(null=True, blank=True)
+    trial_end = models.DateField(null=True, blank=True)
+    # What an aspirant must decide before: the running mandate's deadline, else the end of
+    # its aspirant year; the deadlines page sorts on it.
+    deadline = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["membership", "start"]
+        indexes = [
+            models.Index(fields=["status", "start", "end"]),
+            models.Index(fields=["membership", "start"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.status} {self.start} - {self.end}"

@@ -143,9 +143,16 @@ def periods(dossier: Dossier) -> list[Period]:
             result[-1] = replace(result[-1], end=fact.effective_on)
         result.append(Period(new, fact.effective_on, None, fact.id))
         status = new
-    if dossier.dissolved_on and status in RUNNING:
-        result[-1] = replace(result[-1], end=dossier.dissolved_on)
-        result.append(Period(Status.TERMINATED, dossier.dissolved_on, None))
+    if dossier.dissolved_on:
+        # Nothing counts from the day the municipality no longer exists (a decision dated
+        # after it is refused, but the end date may be learnt after the decisions).
+        dissolved = dossier.dissolved_on
+        result = [p for p in result if p.start is None or p.start < dissolved]
+        if result:
+            result[-1] = replace(result[-1], end=None)
+            if result[-1].status in RUNNING:
+                result[-1] = replace(result[-1], end=dissolved)
+                result.append(Period(Status.TERMINATED, dissolved, None))
     return result
 
 
@@ -193,6 +200,94 @@ def trial_end(dossier: Dossier, day: datetime.date) -> datetime.date | None:
     if fact is not None and fact.kind == DecisionKind.ASPIRANT:
         return add_one_year(fact.decided_on)
     return add_one_year(period.start)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of days on which status, running mandate and aspirant year stay the same:
+    a status period, split where a mandate is given during it. What the membership
+    projection stores, so that "the status on a day" is one indexed row, not a recomputation
+    of the dossier. ``since`` and ``fact_id`` are those of the whole status period."""
+
+    status: Status
+    start: datetime.date | None
+    end: datetime.date | None  # first day no longer in this segment; None: still running
+    since: datetime.date | None
+    fact_id: int | None
+    mandate: Mandate | None = None
+    trial_end: datetime.date | None = None
+
+
+def _period_trial_end(dossier: Dossier, period: Period) -> datetime.date | None:
+    if period.status != Status.ASPIRANT or period.start is None:
+        return None
+    fact = next((f for f in dossier.facts if f.id == period.fact_id), None)
+    if fact is not None and fact.kind == DecisionKind.ASPIRANT:
+        return add_one_year(fact.decided_on)
+    return add_one_year(period.start)
+
+
+def segments(dossier: Dossier) -> list[Segment]:
+    """The dossier as segments, oldest first: on every day, the segment that contains it
+    gives what :func:`summarise` derives for that day (a property test holds them equal)."""
+    result: list[Segment] = []
+    given_all = mandates(dossier)
+    for period in periods(dossier):
+        trial = _period_trial_end(dossier, period)
+        if period.status != Status.ASPIRANT:
+            result.append(
+                Segment(period.status, period.start, period.end, period.start, period.fact_id)
+            )
+            continue
+        # As running_mandate reads it: given within the period, on or before the day.
+        given = [
+            m
+            for m in given_all
+            if (period.start is None or m.given_on >= period.start)
+            and (period.end is None or m.given_on < period.end)
+        ]
+        starts = sorted(
+            {period.start, *(m.given_on for m in given if m.given_on != period.start)},
+            key=lambda day: (day is not None, day),
+        )
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else period.end
+            running = max(
+                (m for m in given if start is not None and m.given_on <= start),
+                key=lambda m: (m.given_on, m.fact_id),
+                default=None,
+            )
+            result.append(
+                Segment(period.status, start, end, period.start, period.fact_id, running, trial)
+            )
+    return result
+
+
+def segment_on(items: Sequence[Segment], day: datetime.date) -> Segment | None:
+    for item in items:
+        if (item.start is None or item.start <= day) and (item.end is None or day < item.end):
+            return item
+    return None
+
+
+def summary_of_segment(
+    item: Segment | None, today: datetime.date, *, listed_only: bool = False
+) -> Summary:
+    """The summary of ``today`` from the segment that contains it (None: no status), without
+    the dossier's history and used mandate, which only the dossier itself can give."""
+    if item is None:
+        return Summary(Status.NONE, None, False, None, False, None)
+    mandate = item.mandate
+    return Summary(
+        status=item.status,
+        since=item.since,
+        listed_only=listed_only,
+        mandate=mandate,
+        mandate_expired=mandate is not None and mandate.deadline < today,
+        days_left=(mandate.deadline - today).days if mandate else None,
+        trial_end=item.trial_end,
+        trial_days_left=(item.trial_end - today).days if item.trial_end else None,
+    )
 
 
 def mandate_expired(dossier: Dossier, today: datetime.date) -> bool:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from m50.accounts.models import MUNICIPAL_ROLES
 from m50.accounts.permissions import has_rule
 from m50.core.models import AuditEvent
-from m50.membership import rules
-from m50.membership.models import Decision, DecisionProposal, Membership
-from m50.membership.services import dossier_of
+from m50.membership import projection, rules
+from m50.membership.models import (
+    Decision,
+    DecisionKind,
+    DecisionProposal,
+    Membership,
+    StatusPeriod,
+)
+from m50.membership.services import fact_of
+from m50.municipalities import selectors as registry
 from m50.municipalities.eligibility import BandLimits
 from m50.municipalities.selectors import latest_population
 
@@ -36,12 +44,15 @@ def membership_queryset() -> QuerySet[Membership]:
             latest_population=latest_population("inhabitants", municipality_ref="municipality"),
             latest_population_year=latest_population("year", municipality_ref="municipality"),
         )
-        .prefetch_related(Prefetch("decisions", queryset=_decisions()))
+        .prefetch_related(Prefetch("decisions", queryset=_decisions()), "status_periods")
     )
 
 
 @dataclass(frozen=True)
 class MembershipRow:
+    """A membership with its status of one day, read from the status-period projection: no
+    dossier is derived for it, so its summary carries no history and no used mandate."""
+
     membership: Membership
     summary: rules.Summary
     in_band: bool
@@ -53,17 +64,65 @@ class MembershipRow:
         return self.membership.municipality
 
 
-def _row(membership: Membership, today: datetime.date, limits: BandLimits) -> MembershipRow:
-    decisions = list(membership.decisions.all())
-    summary = rules.summarise(dossier_of(membership, decisions), today)
-    inhabitants = membership.latest_population
-    return MembershipRow(
-        membership=membership,
-        summary=summary,
-        in_band=limits.contains(inhabitants),
-        inhabitants=inhabitants,
-        population_year=membership.latest_population_year,
-    )
+def _containing(day: datetime.date) -> Q:
+    """The status period (segment) that contains ``day``: at most one per membership."""
+    return (Q(start__isnull=True) | Q(start__lte=day)) & (Q(end__isnull=True) | Q(end__gt=day))
+
+
+def _periods_on(day: datetime.date, statuses) -> QuerySet[StatusPeriod]:
+    return StatusPeriod.objects.filter(_containing(day), status__in=list(statuses))
+
+
+class MembershipRows:
+    """The rows of a query of status periods, made only for what is taken: a slice (a page)
+    or a streamed iteration. Django's Paginator counts and slices it in the database."""
+
+    def __init__(self, periods: QuerySet[StatusPeriod], today: datetime.date, *, order=None):
+        self.periods = (
+            periods.select_related("membership__municipality__province")
+            .annotate(
+                latest_population=latest_population(
+                    "inhabitants", municipality_ref="membership__municipality"
+                ),
+                latest_population_year=latest_population(
+                    "year", municipality_ref="membership__municipality"
+                ),
+                has_decisions=Exists(Decision.objects.filter(membership=OuterRef("membership"))),
+            )
+            .order_by(*(order or ("membership__municipality__name", "membership_id")))
+        )
+        self.today = today
+        self.limits = BandLimits.from_settings()
+
+    def _row(self, period: StatusPeriod) -> MembershipRow:
+        membership = period.membership
+        summary = rules.summary_of_segment(
+            projection.segment_of(period),
+            self.today,
+            listed_only=bool(membership.listed_since) and not period.has_decisions,
+        )
+        return MembershipRow(
+            membership=membership,
+            summary=summary,
+            in_band=self.limits.contains(period.latest_population),
+            inhabitants=period.latest_population,
+            population_year=period.latest_population_year,
+        )
+
+    def count(self) -> int:
+        return self.periods.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(period) for period in self.periods[index]]
+        return self._row(self.periods[index])
+
+    def __iter__(self) -> Iterator[MembershipRow]:
+        for period in self.periods.iterator(chunk_size=2000):
+            yield self._row(period)
 
 
 def membership_rows(
@@ -71,31 +130,46 @@ def membership_rows(
     today: datetime.date | None = None,
     statuses: tuple[rules.Status, ...] = (rules.Status.ASPIRANT, rules.Status.MEMBER),
     municipality_code: str = "",
-) -> list[MembershipRow]:
-    """Memberships with their status today, by municipality name; a fixed number of queries.
-
-    Succession decisions read their predecessor's dossier: with few mergers among members
-    that costs nothing extra here, because the predecessor's decisions are prefetched too.
-    """
+) -> MembershipRows:
+    """Memberships with their status today, by municipality name: filtered, counted and
+    sliced in the database, whatever the number of dossiers or successions."""
     today = today or timezone.localdate()
-    limits = BandLimits.from_settings()
-    qs = membership_queryset().order_by("municipality__name", "pk")
+    periods = _periods_on(today, statuses)
     if municipality_code:
-        qs = qs.filter(municipality__code=municipality_code.upper())
-    rows = [_row(m, today, limits) for m in qs]
-    return [row for row in rows if row.summary.status in statuses]
+        periods = periods.filter(membership__municipality__code=municipality_code.upper())
+    return MembershipRows(periods, today)
 
 
 def membership_detail(*, municipality_code: str) -> Membership | None:
     return membership_queryset().filter(municipality__code=municipality_code.upper()).first()
 
 
+def read_dossier(membership: Membership) -> rules.Dossier:
+    """The dossier of ``membership`` for reading, from its (prefetched) decisions. What a
+    succession continues comes from the stored status period it started, so the
+    predecessor's dossier is not read again: a fixed number of queries per dossier."""
+    continued = {p.decision_id: p.status for p in membership.status_periods.all()}
+    facts = []
+    for decision in membership.decisions.all():
+        fact = fact_of(decision, lambda _pk: None)
+        if decision.kind == DecisionKind.SUCCESSION:
+            status = continued.get(decision.pk)
+            fact = replace(fact, continues_status=rules.Status(status) if status else None)
+        facts.append(fact)
+    return rules.Dossier(
+        facts=tuple(facts),
+        listed=bool(membership.listed_since),
+        dissolved_on=membership.municipality.dissolved_on,
+    )
+
+
 def membership_summary(membership: Membership, today: datetime.date | None = None):
-    return rules.summarise(dossier_of(membership), today or timezone.localdate())
+    """The full summary of one dossier, with its history."""
+    return rules.summarise(read_dossier(membership), today or timezone.localdate())
 
 
 def summary_status_of(membership: Membership, day: datetime.date) -> rules.Status:
-    return rules.status_on(dossier_of(membership), day)
+    return rules.status_on(read_dossier(membership), day)
 
 
 def deadline_of(summary: rules.Summary) -> tuple[bool, int | None]:
@@ -106,23 +180,25 @@ def deadline_of(summary: rules.Summary) -> tuple[bool, int | None]:
     return summary.trial_over, summary.trial_days_left
 
 
+def _deadline_periods(today: datetime.date) -> QuerySet[StatusPeriod]:
+    return _periods_on(today, (rules.Status.ASPIRANT,)).filter(deadline__isnull=False)
+
+
 def deadline_rows(*, today: datetime.date | None = None) -> list[MembershipRow]:
     """Every aspirant, with a mandate or without (its aspirant year ends too): past deadlines
-    first, then fewest days left."""
+    first, then fewest days left; that is: by deadline."""
     today = today or timezone.localdate()
-    rows = [
-        row
-        for row in membership_rows(today=today, statuses=(rules.Status.ASPIRANT,))
-        if row.summary.mandate is not None or row.summary.trial_end is not None
-    ]
-    rows.sort(
-        key=lambda row: (
-            not deadline_of(row.summary)[0],
-            deadline_of(row.summary)[1],
-            row.municipality.name,
-        )
+    order = ("deadline", "membership__municipality__name", "membership_id")
+    return list(MembershipRows(_deadline_periods(today), today, order=order))
+
+
+def deadlines_due_count(*, today: datetime.date, horizon: int) -> int:
+    """Aspirants whose deadline passed or falls within ``horizon`` days: one query."""
+    return (
+        _deadline_periods(today)
+        .filter(deadline__lte=today + datetime.timedelta(days=horizon))
+        .count()
     )
-    return rows
 
 
 def decision_history(*, membership: Membership) -> QuerySet[AuditEvent]:
@@ -178,26 +254,51 @@ def can_propose(user, municipality) -> bool:
     return has_rule(user, "membership.propose") and user.municipality_id == municipality.pk
 
 
+def _running_at_dissolution() -> QuerySet[StatusPeriod]:
+    """The periods of (aspirant) membership that ran on the day before their municipality was
+    dissolved: the memberships a successor can continue."""
+    dissolved_on = F("membership__municipality__dissolved_on")
+    return StatusPeriod.objects.filter(
+        membership__municipality__dissolved_on__isnull=False, status__in=list(rules.RUNNING)
+    ).filter(
+        (Q(start__isnull=True) | Q(start__lt=dissolved_on))
+        & (Q(end__isnull=True) | Q(end__gte=dissolved_on))
+    )
+
+
+def _running_municipality_ids(municipality_ids, today: datetime.date) -> set[int]:
+    return set(
+        _periods_on(today, rules.RUNNING)
+        .filter(membership__municipality_id__in=municipality_ids)
+        .values_list("membership__municipality_id", flat=True)
+    )
+
+
 def succession_proposals(*, today: datetime.date | None = None) -> list[tuple[Membership, object]]:
     """(predecessor membership, successor municipality) pairs the bureau should record.
 
     A member municipality that was dissolved into another, whose successor has no running
-    membership yet: the platform proposes that the successor continues it.
+    membership yet: the platform proposes that the successor continues it. Three queries,
+    whatever the number of mergers.
     """
-    from m50.municipalities.selectors import successors_of
-
     today = today or timezone.localdate()
-    proposals = []
-    for membership in membership_queryset().filter(municipality__dissolved_on__isnull=False):
-        dossier = dossier_of(membership, list(membership.decisions.all()))
-        day_before = membership.municipality.dissolved_on - datetime.timedelta(days=1)
-        if rules.status_on(dossier, day_before) not in rules.RUNNING:
-            continue
-        for successor in successors_of(municipality=membership.municipality):
-            current = Membership.objects.filter(municipality=successor).first()
-            if current is None or rules.status_on(dossier_of(current), today) not in rules.RUNNING:
-                proposals.append((membership, successor))
-    return proposals
+    memberships = list(
+        Membership.objects.select_related("municipality")
+        .filter(pk__in=_running_at_dissolution().values("membership_id"))
+        .order_by("municipality__name", "pk")
+    )
+    successors = registry.successors_by_predecessor(
+        predecessor_ids=[m.municipality_id for m in memberships]
+    )
+    running = _running_municipality_ids(
+        [s.pk for items in successors.values() for s in items], today
+    )
+    return [
+        (membership, successor)
+        for membership in memberships
+        for successor in successors.get(membership.municipality_id, [])
+        if successor.pk not in running
+    ]
 
 
 def succession_predecessors(
@@ -217,23 +318,14 @@ def succession_predecessors(
     if not predecessor_ids:
         return []
     if running is None:
-        current = (
-            Membership.objects.select_related("municipality")
-            .prefetch_related("decisions")
-            .filter(municipality=municipality)
-            .first()
-        )
-        running = current is not None and (
-            rules.status_on(dossier_of(current), today) in rules.RUNNING
-        )
+        running = bool(_running_municipality_ids([municipality.pk], today))
     if running:
         return []
-    result = []
-    for membership in membership_queryset().filter(
-        municipality_id__in=predecessor_ids, municipality__dissolved_on__isnull=False
-    ):
-        dossier = dossier_of(membership, list(membership.decisions.all()))
-        day_before = membership.municipality.dissolved_on - datetime.timedelta(days=1)
-        if rules.status_on(dossier, day_before) in rules.RUNNING:
-            result.append(membership)
-    return result
+    return list(
+        Membership.objects.select_related("municipality")
+        .filter(
+            municipality_id__in=predecessor_ids,
+            pk__in=_running_at_dissolution().values("membership_id"),
+        )
+        .order_by("municipality__name", "pk")
+    )

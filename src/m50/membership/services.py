@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
-from m50.membership import notifications, rules
+from m50.membership import notifications, projection, rules
 from m50.membership.models import (
     DecidingBody,
     Decision,
@@ -50,13 +50,18 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def fact_of(decision: Decision, predecessor_dossiers: dict[int, rules.Dossier] | None = None):
+def fact_of(decision: Decision, predecessor_dossier=None) -> rules.Fact:
+    """The rules' view of a decision. A succession continues the status its predecessor had
+    the day before the merger: ``predecessor_dossier(pk)`` gives that dossier where the
+    caller has it (None: no status to continue), else it is read from the database."""
     continues = None
     if decision.kind == DecisionKind.SUCCESSION and decision.predecessor_id:
-        dossier = (predecessor_dossiers or {}).get(decision.predecessor_id)
-        if dossier is None:
+        if predecessor_dossier is not None:
+            dossier = predecessor_dossier(decision.predecessor_id)
+        else:
             dossier = dossier_of(decision.predecessor)
-        continues = rules.status_on(dossier, decision.effective_on - datetime.timedelta(days=1))
+        if dossier is not None:
+            continues = rules.status_on(dossier, decision.effective_on - datetime.timedelta(days=1))
     return rules.Fact(
         id=decision.pk or NEW_ID,
         kind=decision.kind,
@@ -182,6 +187,28 @@ def membership_for(*, municipality) -> Membership:
     return membership
 
 
+@transaction.atomic
+def membership_listed_create(
+    *, municipality, listed_since: str = M50_LISTING_AS_OF, listed_source: str = M50_LISTING_SOURCE
+) -> Membership:
+    """A member known from a published member list only, without decisions: a member "since
+    always" as far as the platform knows, with the list's date and source."""
+    membership = Membership.objects.create(
+        municipality=municipality, listed_since=listed_since, listed_source=listed_source
+    )
+    projection.status_periods_refresh(memberships=[membership])
+    return membership
+
+
+@transaction.atomic
+def memberships_dissolution_refresh(*, municipality_ids) -> int:
+    """After the registry changed the end date of ``municipality_ids``: the status periods
+    of their memberships (a membership ends with its municipality). Returns how many."""
+    memberships = list(Membership.objects.filter(municipality_id__in=list(municipality_ids)))
+    projection.status_periods_refresh(memberships=memberships)
+    return len(memberships)
+
+
 def _decision_values(decision: Decision) -> dict:
     return {
         "kind": decision.kind,
@@ -271,6 +298,7 @@ def decision_record(
     _check(membership, decision, new=corrects is None)
     decision.full_clean(exclude=["membership", "recorded_by", "corrects", "predecessor"])
     decision.save()
+    projection.status_periods_refresh(memberships=[membership])
     audit_record(
         action="decision.correct" if corrects else "decision.record",
         obj=decision,
@@ -539,11 +567,7 @@ def membership_reference_load() -> MembershipLoadReport:
         if municipality.code == DIEMEN:
             continue
         if municipality.pk not in existing:
-            Membership.objects.create(
-                municipality=municipality,
-                listed_since=M50_LISTING_AS_OF,
-                listed_source=M50_LISTING_SOURCE,
-            )
+            membership_listed_create(municipality=municipality)
             report.listed_created += 1
     diemen = next((m for m in listed if m.code == DIEMEN), None)
     if diemen is not None:

@@ -272,6 +272,23 @@ def successors_of(*, municipality: Municipality) -> list[Municipality]:
     )
 
 
+def successors_by_predecessor(*, predecessor_ids) -> dict[int, list[Municipality]]:
+    """For each of ``predecessor_ids``, the municipalities it went into (not by a boundary
+    correction), by name: one query for any number of predecessors."""
+    result: dict[int, list[Municipality]] = {}
+    links = (
+        BoundaryChange.objects.filter(predecessor_id__in=list(predecessor_ids))
+        .exclude(kind=BoundaryChange.Kind.BOUNDARY_CORRECTION)
+        .select_related("successor")
+        .order_by("successor__name", "successor_id")
+    )
+    for link in links:
+        items = result.setdefault(link.predecessor_id, [])
+        if link.successor not in items:
+            items.append(link.successor)
+    return result
+
+
 def municipality_by_code_or_first(*, code: str) -> Municipality | None:
     """The municipality with ``code``, or else the first current one by name."""
     return (

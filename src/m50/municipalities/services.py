@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,6 +34,10 @@ from m50.municipalities.models import (
     PopulationCount,
     Province,
 )
+
+# Sent, inside the writing transaction, with the ids of the municipalities whose end date
+# changed: what follows from it elsewhere (a membership ends with its municipality) follows.
+dissolutions_changed = Signal()
 
 # The shipped files, relative to the data folder (settings.DATA_DIR).
 POPULATION_FILE = Path("gemeenten/cbs_bevolking_1jan_gemeenten_2019_2024.csv")
@@ -471,6 +476,7 @@ def reference_data_load(*, data_dir: Path) -> LoadReport:
     )
     province_ids = dict(Province.objects.values_list("code", "id"))
 
+    dissolved_before = dict(Municipality.objects.values_list("pk", "dissolved_on"))
     report.counts["municipalities"] = _sync(
         Municipality,
         {m.code: m for m in Municipality.objects.filter(code__in=municipalities)},
@@ -494,6 +500,14 @@ def reference_data_load(*, data_dir: Path) -> LoadReport:
     municipality_ids = dict(
         Municipality.objects.filter(code__in=municipalities).values_list("code", "id")
     )
+    # Memberships end with their municipality: their status periods are derived from its end.
+    changed = [
+        pk
+        for pk, dissolved_on in Municipality.objects.values_list("pk", "dissolved_on")
+        if dissolved_before.get(pk) != dissolved_on
+    ]
+    if changed:
+        dissolutions_changed.send(sender=Municipality, municipality_ids=changed)
 
     report.counts["population"] = _population_load(population_rows, municipality_ids)
 

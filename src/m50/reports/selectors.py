@@ -47,13 +47,7 @@ def mandate_horizon() -> int:
 
 
 def deadlines_running_out(*, today: datetime.date) -> int:
-    horizon = mandate_horizon()
-    count = 0
-    for row in membership.deadline_rows(today=today):
-        past, days_left = membership.deadline_of(row.summary)
-        if past or (days_left is not None and days_left <= horizon):
-            count += 1
-    return count
+    return membership.deadlines_due_count(today=today, horizon=mandate_horizon())
 
 
 def invoice_counts(*, today: datetime.date) -> dict[str, int]:
