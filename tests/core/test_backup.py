@@ -204,3 +204,28 @@ def test_an_interrupted_backup_leaves_no_file_under_the_name(tmp_path, monkeypat
         run("backup", "--output", str(target))
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_backup_is_refused_and_nothing_changes(tmp_path):
+    some_data()
+    target = tmp_path / "m50.backup"
+    run("backup", "--output", str(target))
+    data = bytearray(target.read_bytes())
+    if connection.vendor == "sqlite":
+        data[3 * 4096 : 4 * 4096] = b"\xff" * 4096  # a table's page overwritten
+        message = "is beschadigd"
+    else:
+        data[len(data) // 2 :] = b"\xff" * (len(data) - len(data) // 2)  # the data blocks
+        message = "pg_restore is mislukt; er is niets teruggezet"
+    target.write_bytes(bytes(data))
+    if connection.vendor == "postgresql":  # damaged before its checksum was taken
+        manifest = json.loads(backup.manifest_path(target).read_text(encoding="utf-8"))
+        manifest["sha256"] = backup._sha256(target)
+        backup.manifest_path(target).write_text(json.dumps(manifest), encoding="utf-8")
+    listed("Zandvoort", "GM0473")
+    before = snapshot()
+
+    with pytest.raises(CommandError, match=message):
+        run("restore", str(target), "--noinput")
+
+    assert snapshot() == before

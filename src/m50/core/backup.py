@@ -309,11 +309,25 @@ def _sqlite_manifest(path: Path) -> dict:
             row = backup.execute(
                 f"SELECT value FROM {MANIFEST_TABLE} WHERE key = 'manifest'"  # noqa: S608
             ).fetchone()
+            # A damaged copy is refused before it replaces anything.
+            damaged = bool(row) and _damaged(backup)
         finally:
             backup.close()
+        if damaged:
+            raise BackupError(
+                _("%(file)s is beschadigd (SQLite quick_check); er is niets teruggezet.")
+                % {"file": path}
+            )
         return json.loads(row[0]) if row else {}
     except (sqlite3.DatabaseError, json.JSONDecodeError, TypeError) as exc:
         raise _not_a_backup(path) from exc
+
+
+def _damaged(database: sqlite3.Connection) -> bool:
+    try:
+        return database.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+    except sqlite3.DatabaseError:
+        return True
 
 
 def _postgres_manifest(path: Path) -> dict:
