@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -229,3 +231,40 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(tmp_path):
         run("restore", str(target), "--noinput")
 
     assert snapshot() == before
+
+
+def test_a_backup_taken_while_others_write_is_one_consistent_snapshot(tmp_path):
+    from m50.contacts import services as contacts
+    from m50.contacts.models import Person
+
+    events = AuditEvent.objects.count()
+    stop, errors = threading.Event(), []
+
+    def write() -> None:
+        try:
+            while not stop.is_set():  # each person and its audit row in one transaction
+                contacts.person_create(surname="Schrijver")
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        manifests = []
+        for index in range(3):
+            while Person.objects.count() < 5 * (index + 1):  # the writer is under way
+                time.sleep(0.01)
+            manifests.append(backup.backup_create(output=tmp_path / f"m50-{index}.backup"))
+    finally:
+        stop.set()
+        writer.join()
+
+    assert errors == []
+    for manifest in manifests:
+        people = manifest["counts"]["contacts.Person"]
+        assert people > 0
+        assert manifest["counts"]["core.AuditEvent"] - events == people
+    run("restore", str(tmp_path / "m50-1.backup"), "--noinput")
+    assert Person.objects.count() == manifests[1]["counts"]["contacts.Person"]
