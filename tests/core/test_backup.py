@@ -14,6 +14,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -268,3 +269,28 @@ def test_a_backup_taken_while_others_write_is_one_consistent_snapshot(tmp_path):
         assert manifest["counts"]["core.AuditEvent"] - events == people
     run("restore", str(tmp_path / "m50-1.backup"), "--noinput")
     assert Person.objects.count() == manifests[1]["counts"]["contacts.Person"]
+
+
+def test_a_restore_while_another_writer_holds_the_lock_gives_up_and_changes_nothing(
+    tmp_path, monkeypatch
+):
+    target = tmp_path / "m50.backup"
+    run("backup", "--output", str(target))
+    listed("Heemstede", "GM0397")
+    if connection.vendor != "sqlite":
+        # No database-wide write lock here: pg_restore's transaction waits for row and table
+        # locks as any other; the restore itself is what is checked.
+        run("restore", str(target), "--noinput")
+        assert not Municipality.objects.filter(code="GM0397").exists()
+        return
+    monkeypatch.setitem(settings.DATABASES["default"]["OPTIONS"], "timeout", 0.2)
+    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a writer that holds the lock past the timeout
+    try:
+        with pytest.raises(CommandError, match="De database is bezet"):
+            run("restore", str(target), "--noinput")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    assert Municipality.objects.filter(code="GM0397").exists()

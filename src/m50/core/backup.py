@@ -25,6 +25,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,29 @@ def program(name: str) -> str:
     return found
 
 
+class _Busy(Exception):
+    pass
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """``source.backup(target)``, all pages in one step, giving up when the other database
+    stays locked beyond the configured timeout (Python's backup retries a locked step
+    forever)."""
+    timeout = settings.DATABASES["default"]["OPTIONS"]["timeout"]
+    deadline = time.monotonic() + timeout
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise _Busy
+
+    try:
+        source.backup(target, progress=progress)
+    except _Busy as exc:
+        raise sqlite3.OperationalError(
+            f"database is locked (na {timeout} seconden gewacht)"
+        ) from exc
+
+
 def _replace(tmp: Path, target: Path) -> None:
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
@@ -124,7 +148,10 @@ def backup_create(*, output: Path) -> dict:
     if not output.parent.is_dir():
         raise BackupError(_("De map %(dir)s bestaat niet.") % {"dir": output.parent})
     if connection.vendor == "sqlite":
-        return _sqlite_backup(output)
+        try:
+            return _sqlite_backup(output)
+        except sqlite3.OperationalError as exc:
+            raise BackupError(_("De back-up is niet gemaakt: %(error)s") % {"error": exc}) from exc
     if connection.vendor == "postgresql":
         return _postgres_backup(output)
     raise BackupError(
@@ -150,7 +177,7 @@ def _sqlite_backup(output: Path) -> dict:
     try:
         target = sqlite3.connect(tmp)
         try:
-            source.backup(target)  # all pages in one step: one consistent snapshot
+            _copy(source, target)  # all pages in one step: one consistent snapshot
             counts = _counts(target.cursor(), _quote)
             manifest = _manifest("sqlite", counts)
             # A file that stands alone: no -wal beside it is needed to read it.
@@ -380,9 +407,18 @@ def _sqlite_restore(path: Path) -> None:
         _sqlite_path(), timeout=settings.DATABASES["default"]["OPTIONS"]["timeout"]
     )
     try:
-        source.backup(target)  # page by page under the write lock: readers see old or new
+        # All pages in one step under the write lock: others see the old or the new database.
+        _copy(source, target)
         target.execute(f"DROP TABLE IF EXISTS {MANIFEST_TABLE}")
         target.commit()
+    except sqlite3.OperationalError as exc:  # busy beyond the timeout: the step is undone
+        raise BackupError(
+            _(
+                "De database is bezet (%(error)s); stop de webprocessen en geplande taken en "
+                "probeer het opnieuw. Er is niets teruggezet."
+            )
+            % {"error": exc}
+        ) from exc
     finally:
         source.close()
         target.close()
