@@ -38,68 +38,90 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Cluster:
+    """A PostgreSQL cluster in a temporary folder, on a free loopback port, trusting local
+    connections; as root, run by the ``postgres`` system user."""
+
+    def __init__(self) -> None:
+        self.bindir = pg_bindir()
+        self.run_as: list[str] = []
+        self.workdir = Path(tempfile.mkdtemp(prefix="m50-pg-"))
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.workdir, user.pw_uid, user.pw_gid)
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+        self.datadir, self.sockdir = self.workdir / "data", self.workdir / "sock"
+        self.port = free_port()
+        subprocess.run([*self.run_as, "mkdir", "-p", str(self.sockdir)], check=True)
+        subprocess.run(
+            [
+                *self.run_as,
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.datadir),
+                "-U",
+                "m50",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://m50@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        # Durability is irrelevant for a test cluster; speed is not.
+        options = (
+            f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        )
+        subprocess.run(
+            [
+                *self.run_as,
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.datadir),
+                "-o",
+                options,
+                "-l",
+                str(self.workdir / "server.log"),
+                "-w",
+                "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            [*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", mode]
+            + ["-w", "stop"],
+            stdout=subprocess.DEVNULL,
+        )
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         sys.exit(__doc__)
-    bindir = pg_bindir()
-    run_as: list[str] = []
-    workdir = Path(tempfile.mkdtemp(prefix="m50-pg-"))
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
-        os.chown(workdir, user.pw_uid, user.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    datadir, sockdir = workdir / "data", workdir / "sock"
-    port = free_port()
-    subprocess.run([*run_as, "mkdir", "-p", str(sockdir)], check=True)
-    subprocess.run(
-        [
-            *run_as,
-            str(bindir / "initdb"),
-            "-D",
-            str(datadir),
-            "-U",
-            "m50",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    # Durability is irrelevant for a test cluster; speed is not.
-    options = (
-        f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-    )
-    subprocess.run(
-        [
-            *run_as,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(datadir),
-            "-o",
-            options,
-            "-l",
-            str(workdir / "server.log"),
-            "-w",
-            "start",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    cluster = Cluster()
     try:
-        env = dict(os.environ, DATABASE_URL=f"postgres://m50@127.0.0.1:{port}/postgres")
-        print(f"PostgreSQL {bindir.parent.name} test server on 127.0.0.1:{port}", flush=True)
+        cluster.start()
+        env = dict(os.environ, DATABASE_URL=cluster.url())
+        print(f"PostgreSQL {cluster.bindir.parent.name} test server on 127.0.0.1:{cluster.port}")
+        sys.stdout.flush()
         return subprocess.run(argv, env=env).returncode
     finally:
-        subprocess.run(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"],
-            stdout=subprocess.DEVNULL,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
+        cluster.remove()
 
 
 if __name__ == "__main__":
