@@ -119,6 +119,11 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("M50_DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side cursors only stream exports, which read every row: plan them for all
+        # rows, not (the default) for the first 10 %, which picks nested loops that take
+        # minutes on tables the planner has no statistics of yet.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c cursor_tuple_fraction=1"
 else:
     # SQLite cannot create its folder; the embedded install must work from a fresh checkout.
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
