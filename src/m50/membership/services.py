@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
+from m50.core.versions import MEMBERS, data_version_bump
 from m50.membership import notifications, rules
 from m50.membership.models import (
     DecidingBody,
@@ -179,6 +180,8 @@ def _succession_date(membership: Membership, predecessor: Membership | None) -> 
 
 def membership_for(*, municipality) -> Membership:
     membership, _created = Membership.objects.get_or_create(municipality=municipality)
+    if _created:
+        data_version_bump(names=[MEMBERS])
     return membership
 
 
@@ -271,6 +274,7 @@ def decision_record(
     _check(membership, decision, new=corrects is None)
     decision.full_clean(exclude=["membership", "recorded_by", "corrects", "predecessor"])
     decision.save()
+    data_version_bump(names=[MEMBERS])
     audit_record(
         action="decision.correct" if corrects else "decision.record",
         obj=decision,
@@ -353,6 +357,7 @@ def decision_document_update(
     if changed:
         current.version += 1
         current.save(update_fields=[*changes, "version"])
+        data_version_bump(names=[MEMBERS])
         audit_record(
             action="decision.update", obj=current, actor=actor, origin=origin, changes=changed
         )
@@ -545,6 +550,7 @@ def membership_reference_load() -> MembershipLoadReport:
                 listed_source=M50_LISTING_SOURCE,
             )
             report.listed_created += 1
+            data_version_bump(names=[MEMBERS])
     diemen = next((m for m in listed if m.code == DIEMEN), None)
     if diemen is not None:
         _diemen_dossier(membership_for(municipality=diemen), report)
