@@ -339,8 +339,9 @@ def test_list_query_count_does_not_grow(api_client, memberships, params):
         assert response.json()["results"], "the list must not be empty, or it proves nothing"
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    # Memberships with their municipalities, their decisions (+ the filter's look-up).
-    assert counts[0] == 2 + ("gemeente" in params)
+    # The data versions (ETag), memberships with their municipalities, their decisions (+ the
+    # filter's look-up).
+    assert counts[0] == 3 + ("gemeente" in params)
 
 
 def test_detail_query_count_does_not_grow_with_decisions(api_client, memberships):

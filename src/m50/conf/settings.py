@@ -191,7 +191,15 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "m50_cache",
-    }
+    },
+    # Rendered public pages for anonymous visitors (m50.core.conditional), per process: the key
+    # holds the data version, so no process can serve a page older than its data.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "m50-pages",
+        "TIMEOUT": 24 * 60 * 60,  # the key holds the date: a page is not asked for the next day
+        "OPTIONS": {"MAX_ENTRIES": env_int("M50_PAGE_CACHE_ENTRIES", 200)},
+    },
 }
 
 # --- Internationalisation -------------------------------------------------------------------

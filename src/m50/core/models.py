@@ -43,3 +43,24 @@ class AuditEvent(models.Model):
         return (
             f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_label}: {self.action} {self.object_repr}"
         )
+
+
+class DataVersion(models.Model):
+    """How often a part of the public data has changed ("registry", "members").
+
+    Every service that changes what the public pages show adds one, in its own transaction
+    (:func:`m50.core.versions.data_version_bump`): a write that is rolled back changes no
+    version. The public pages' validators (ETag, Last-Modified) and their rendered cache are
+    keyed on it (:mod:`m50.core.conditional`), so a cached page can never outlive its data.
+    """
+
+    name = models.CharField(_("naam"), max_length=50, primary_key=True)
+    version = models.PositiveBigIntegerField(_("versie"), default=0)
+    changed_at = models.DateTimeField(_("gewijzigd op"))
+
+    class Meta:
+        verbose_name = _("gegevensversie")
+        verbose_name_plural = _("gegevensversies")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

@@ -9,12 +9,16 @@ from m50.accounts.models import MUNICIPAL_ROLES, Role
 from m50.accounts.permissions import role_of
 from m50.api.problems import is_api_request, problem_response
 from m50.core.access import rule_required
+from m50.core.conditional import public_page
+from m50.core.versions import REGISTRY
 from m50.municipalities import selectors as municipality_selectors
 from m50.reports import selectors as reports
 from m50.reports import views as report_views
 
 
 @rule_required("core.view_public")
+# The front page of anonymous visitors; the others start at their own work.
+@public_page(REGISTRY, logged_in=False)
 def home(request):
     """Where each role starts: the bureau at its work queue, a municipality's contact and
     participants at their own municipality, everyone else at the network's front page."""

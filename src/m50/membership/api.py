@@ -47,6 +47,7 @@ from m50.api.problems import (
 from m50.api.schema import etag_header_parameter, if_match_parameter
 from m50.api.serializers import StrictSerializer
 from m50.api.viewsets import ApiViewSet, ReadOnlyApiViewSet
+from m50.core.conditional import public_api
 from m50.membership import rules, selectors, services
 from m50.membership.models import DecidingBody, Decision, DecisionKind, Membership
 from m50.municipalities import selectors as registry
@@ -385,6 +386,7 @@ class MembershipViewSet(ReadOnlyApiViewSet):
         ),
         parameters=[MembershipFilterSerializer],
     )
+    @public_api("members", "registry")
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -405,6 +407,7 @@ class MembershipViewSet(ReadOnlyApiViewSet):
             )
         ],
     )
+    @public_api("members", "registry")
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from m50.core.derived import Difference
+from m50.core.versions import MEMBERS, data_version_bump
 from m50.membership import rules
 from m50.membership.models import Decision, DecisionKind, Membership, StatusPeriod
 
@@ -111,6 +112,7 @@ def status_periods_refresh(*, memberships: Iterable[Membership]) -> None:
                 rows.append(_row(membership.pk, item))
         StatusPeriod.objects.filter(membership_id__in=ids).delete()
         StatusPeriod.objects.bulk_create(rows)
+        data_version_bump(names=[MEMBERS])  # the public member list reads these rows
         done |= ids
         todo = {pk: None for pk in _successor_ids(ids) - done}
 
@@ -212,4 +214,6 @@ def status_periods_rebuild(
     ]
     period_model.objects.all().delete()
     period_model.objects.bulk_create(rows, batch_size=1000)
+    if period_model is StatusPeriod:  # not in a migration, before the versions exist
+        data_version_bump(names=[MEMBERS])
     return len(rows)

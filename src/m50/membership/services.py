@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
+from m50.core.versions import MEMBERS, data_version_bump
 from m50.membership import notifications, projection, rules
 from m50.membership.models import (
     DecidingBody,
@@ -184,6 +185,8 @@ def _succession_date(membership: Membership, predecessor: Membership | None) -> 
 
 def membership_for(*, municipality) -> Membership:
     membership, _created = Membership.objects.get_or_create(municipality=municipality)
+    if _created:
+        data_version_bump(names=[MEMBERS])
     return membership
 
 
@@ -298,7 +301,7 @@ def decision_record(
     _check(membership, decision, new=corrects is None)
     decision.full_clean(exclude=["membership", "recorded_by", "corrects", "predecessor"])
     decision.save()
-    projection.status_periods_refresh(memberships=[membership])
+    projection.status_periods_refresh(memberships=[membership])  # bumps MEMBERS
     audit_record(
         action="decision.correct" if corrects else "decision.record",
         obj=decision,
@@ -381,6 +384,7 @@ def decision_document_update(
     if changed:
         current.version += 1
         current.save(update_fields=[*changes, "version"])
+        data_version_bump(names=[MEMBERS])
         audit_record(
             action="decision.update", obj=current, actor=actor, origin=origin, changes=changed
         )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from m50.accounts.permissions import has_rule
 from m50.core.access import rule_required
+from m50.core.conditional import public_page
 from m50.membership import exports, rules, selectors, services
 from m50.membership.exports import STATUS_LABELS
 from m50.membership.forms import (
@@ -720,6 +721,7 @@ def _row_view(row) -> dict:
 
 
 @rule_required("membership.view")
+@public_page("members", "registry")
 def overview(request):
     form = OverviewFilterForm(request.GET)
     form.is_valid()  # An invalid status is reported; the default applies.

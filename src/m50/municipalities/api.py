@@ -9,6 +9,8 @@ from rest_framework.exceptions import NotFound
 
 from m50.api.fields import BlankAsNullCharField, MappedChoiceField
 from m50.api.viewsets import ReadOnlyApiViewSet
+from m50.core.conditional import public_api
+from m50.core.versions import REGISTRY
 from m50.municipalities import selectors
 from m50.municipalities.eligibility import Band, BandLimits
 from m50.municipalities.models import BoundaryChange, Municipality
@@ -262,6 +264,7 @@ class MunicipalityViewSet(ReadOnlyApiViewSet):
         ),
         parameters=[MunicipalityFilterSerializer],
     )
+    @public_api(REGISTRY)
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -283,5 +286,6 @@ class MunicipalityViewSet(ReadOnlyApiViewSet):
             )
         ],
     )
+    @public_api(REGISTRY)
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)

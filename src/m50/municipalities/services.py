@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from m50.core.audit import audit_record_of
+from m50.core.versions import REGISTRY, data_version_bump
 from m50.municipalities.models import (
     BoundaryChange,
     Municipality,
@@ -586,6 +587,8 @@ def reference_data_load(*, data_dir: Path) -> LoadReport:
     )
 
     report.counts["organisations"] = reference_organisations_load()
+    if report.changed:
+        data_version_bump(names=[REGISTRY])
     return report
 
 
@@ -874,6 +877,7 @@ def population_import(
         years=tuple(years),
     )
     if to_create or to_update:
+        data_version_bump(names=[REGISTRY])
         audit_record_of(
             action="population.import",
             object_type=PopulationCount._meta.label,

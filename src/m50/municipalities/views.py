@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from m50.accounts.permissions import has_rule
 from m50.contacts import selectors as contact_selectors
 from m50.core.access import rule_required
+from m50.core.conditional import public_page
+from m50.core.versions import MEMBERS, REGISTRY
 from m50.finance.views import municipality_invoices_context
 from m50.membership.views import dossier_context
 from m50.municipalities import selectors, services
@@ -33,6 +35,7 @@ PAGE_PARAMETER = "pagina"
 
 
 @rule_required("registry.view")
+@public_page(REGISTRY)
 def municipality_list(request):
     form = MunicipalityFilterForm(
         request.GET,
@@ -73,6 +76,8 @@ def _population_rows(counts) -> list[dict]:
 
 
 @rule_required("registry.view")
+# Logged in, the page shows people, invoices and proposals too: validators for anonymous only.
+@public_page(REGISTRY, MEMBERS, logged_in=False)
 def municipality_detail(request, code: str):
     try:
         municipality = selectors.municipality_detail(code=code)
