@@ -1456,6 +1456,55 @@ def table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def markdown(summary: dict) -> str:
+    """The table of a run in Markdown, for the README."""
+    machine = summary["machine"]
+    builds = summary["build"].items()
+    lines = [
+        f"Measured {summary['when'][:10]} on {summary['database']}, {machine['cores']} cores, "
+        f"{machine['memory']}, Python {machine['python']}"
+        + (" (--quick)" if summary["quick"] else "")
+        + "; building the data took "
+        + ", ".join(f"{stage} {build['seconds']:.0f} s" for stage, build in builds)
+        + f"; the whole run {summary.get('seconds', 0):.0f} s.",
+        "",
+        "| endpoint | role | queries small → national → XL | p50 / p95 national (ms) "
+        "| p50 / p95 XL (ms) | XL ÷ national (p50) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in summary["endpoints"]:
+        national, xl = row.get("national", {}), row.get("xl", {})
+        queries = " → ".join(str(row[s]["queries"]) if s in row else "—" for s in STAGES)
+        statuses = {row[s]["status"] for s in STAGES if s in row} - {200}
+        name = row["name"] + (f" (HTTP {', '.join(map(str, statuses))})" if statuses else "")
+        lines.append(
+            f"| {name} `{row['path']}` | {row['role']} | {queries} "
+            f"| {_fmt(national.get('p50_ms'), '.0f')} / {_fmt(national.get('p95_ms'), '.0f')} "
+            f"| {_fmt(xl.get('p50_ms'), '.0f')} / {_fmt(xl.get('p95_ms'), '.0f')} "
+            f"| {_fmt(row['xl_national_p50'], '.1f')}× |"
+        )
+    if summary["load"]:
+        lines += [
+            "",
+            "Under load (gunicorn, 2 workers, national data, "
+            f"{summary['load'][0]['seconds']:.0f} s per target):",
+            "",
+            "| target | role | requests/s | % of bare view |",
+            "|---|---|---|---|",
+        ]
+        for row in summary["load"]:
+            lines.append(
+                f"| {row['name']} `{row['path']}` | {row['role']} | {row['per_second']:.1f} "
+                f"| {_fmt(row['percent_of_bare'], '.1f')} % |"
+            )
+    lines += ["", "| goal | result |", "|---|---|"]
+    for goal in summary["goals"]:
+        verdict = {True: "pass", False: "**fail**", None: "n/a"}[goal["pass"]]
+        detail = goal["detail"].split("; over:")[0]
+        lines.append(f"| {goal['goal']} | {verdict}: {detail} |")
+    return "\n".join(lines)
+
+
 def compare(old: dict, new: dict) -> str:
     """The differences per endpoint between two runs' JSON: queries and p95 on national,
     the XL ratio; and throughput under load."""
@@ -1568,7 +1617,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="everything scaled down")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn part")
     parser.add_argument("--compare", type=Path, help="an earlier run's JSON to compare with")
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="JSON",
+        help="only print the table of an earlier run (its JSON) in Markdown, for the README",
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text(encoding="utf-8"))))
+        return 0
     summary = run(quick=args.quick, with_load=not args.no_load)
     print()
     print(table(summary))

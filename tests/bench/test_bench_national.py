@@ -57,6 +57,7 @@ def test_one_round_measures_every_endpoint_and_reports(built, tmp_path):
         stages, built, [], quick=True, database=connection.vendor, points=points
     )
     assert "members overview" in bench.table(summary)
+    assert "| members overview `/lidmaatschap/` | bureau |" in bench.markdown(summary)
     path = bench.write_json(summary, tmp_path)
     again = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert json.loads(path.read_text(encoding="utf-8")) == again
