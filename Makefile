@@ -7,6 +7,7 @@ RUN_STAMP := $(VENV)/.run-installed
 TEST_STAMP := $(VENV)/.test-installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: run test setup demo-data test-sqlite test-postgres test-e2e test-fuzz lint lint-openapi \
         system-deps css bench messages clean
@@ -75,8 +76,9 @@ css: $(NODE_STAMP)
 messages: $(TEST_STAMP)
 	cd src/m50 && ../../$(M50) makemessages -l en -l nl --no-obsolete && ../../$(M50) compilemessages
 
+## bench: every benchmark; one alone with options: make bench BENCH_ARGS="national --quick"
 bench: $(TEST_STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var
