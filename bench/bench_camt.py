@@ -116,6 +116,7 @@ def make_invoices() -> list[str]:
 
     from m50.finance import services
     from m50.membership.models import Membership
+    from m50.membership.projection import status_periods_rebuild
     from m50.municipalities.models import Municipality
 
     with transaction.atomic():
@@ -127,6 +128,7 @@ def make_invoices() -> list[str]:
             ],
             batch_size=500,
         )
+        status_periods_rebuild()  # what the services write one by one, for the whole bulk
         services.fee_reference_load()
         numbers = []
         for year in YEARS:

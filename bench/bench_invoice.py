@@ -53,6 +53,10 @@ def _members(count: int) -> None:
             ),
         ]
     Decision.objects.bulk_create(decisions)
+    # The status periods the services write one by one, for the whole bulk at once.
+    from m50.membership.projection import status_periods_rebuild
+
+    status_periods_rebuild()
 
 
 def bench_invoice_run() -> list[Result]:

@@ -22,6 +22,7 @@ from m50.core.models import AuditEvent
 from m50.finance import services
 from m50.finance.models import BankStatement, Invoice, InvoiceSequence, Payment, StatementLine
 from m50.membership.models import Membership
+from m50.membership.services import membership_listed_create
 from m50.municipalities.models import PopulationCount
 from tests.factories import MunicipalityFactory, PopulationCountFactory
 from tests.faults import database_env, m50
@@ -102,7 +103,7 @@ def test_an_invoice_run_killed_halfway_leaves_nothing_and_the_next_run_completes
 ):
     services.fee_reference_load()
     for _index in range(30):
-        Membership.objects.create(municipality=MunicipalityFactory(), listed_since="2023-04")
+        membership_listed_create(municipality=MunicipalityFactory(), listed_since="2023-04")
     before = invoice_state()
     command = ("invoice-run", "--year", "2024", "--datum", "2024-01-16")
 
@@ -224,7 +225,7 @@ def test_a_cbs_import_killed_halfway_leaves_nothing_and_the_next_run_completes(t
 # and a command run through the wrapper without reaching it completes normally.
 def test_the_wrapper_leaves_a_command_that_does_not_reach_its_stop_alone(tmp_path):
     services.fee_reference_load()
-    Membership.objects.create(municipality=MunicipalityFactory(), listed_since="2023-04")
+    membership_listed_create(municipality=MunicipalityFactory(), listed_since="2023-04")
     result = subprocess.run(
         [
             sys.executable,
