@@ -77,6 +77,45 @@ def test_members_missing_invoice_details_names_what_is_missing():
     assert len(selectors.members_missing_invoice_details()) == 2
     # No member owes 2022 (they were listed from 2023 on).
     assert selectors.members_missing_invoice_details(year=2022) == []
+    # The work queue's count, in the database, follows the same rules.
+    assert selectors.members_missing_invoice_details_count(year=2024) == 2
+    assert selectors.members_missing_invoice_details_count(year=2022) == 0
+
+
+def test_the_count_of_missing_details_agrees_with_the_list_on_every_shape():
+    """Every way details can be (in)complete, counted by the database as the list decides."""
+    services.fee_reference_load()
+    complete = {
+        "address_line": "Markt 1",
+        "postal_code": "1234 AB",
+        "city": "Stad",
+        "email": "f@stad.nl",
+    }
+    bare("Leeg", "GM0101")
+    bare("Alles", "GM0102", oin=OIN, **complete)
+    bare("Kvk", "GM0103", kvk="12345678", **complete)
+    bare("Zondermail", "GM0104", oin=OIN, **{**complete, "email": ""})
+    with_contact = bare("Metcontact", "GM0105", oin=OIN, **{**complete, "email": ""})
+    UserFactory(role=Role.MEMBER_CONTACT, municipality=with_contact, email="c@stad.nl")
+    inactive = bare("Inactief", "GM0106", oin=OIN, **{**complete, "email": ""})
+    UserFactory(role=Role.MEMBER_CONTACT, municipality=inactive, email="c@x.nl", is_active=False)
+    spaces = bare("Spaties", "GM0107", oin=OIN, **complete)
+    BillingDetails.objects.filter(municipality=spaces).update(city="   ", oin=f" {OIN} ")
+    registry_oin = MunicipalityFactory(name="Registeroin", code="GM0108", oin=OIN, kvk="")
+    membership_listed_create(municipality=registry_oin, listed_since="2023-04", listed_source="")
+    late = bare("Laatgenoemd", "GM0109")
+    late.membership.listed_since = "2025-01"
+    late.membership.save()
+    for year in (2022, 2023, 2024, 2025):
+        listed = selectors.members_missing_invoice_details(year=year)
+        assert selectors.members_missing_invoice_details_count(year=year) == len(listed), year
+    assert [m.municipality.name for m in selectors.members_missing_invoice_details(year=2024)] == [
+        "Inactief",
+        "Leeg",
+        "Registeroin",
+        "Spaties",
+        "Zondermail",
+    ]
 
 
 def test_the_selector_costs_the_same_queries_for_10_and_1000_members(django_assert_num_queries):

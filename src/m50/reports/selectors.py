@@ -117,7 +117,7 @@ def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
         QueueItem(
             "billing",
             _("Leden zonder volledige factuurgegevens"),
-            len(finance.members_missing_invoice_details()),
+            finance.members_missing_invoice_details_count(year=today.year),
             _url("finance:billing_list"),
             _(
                 "Leden die dit jaar contributie verschuldigd zijn en van wie naam, adres, "
