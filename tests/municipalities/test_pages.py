@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from m50.accounts.models import Role
 from m50.contacts.models import Organisation, Position
+from m50.core.versions import REGISTRY, data_version_bump
 from m50.municipalities.models import BoundaryChange, Municipality, PopulationCount
 from tests.factories import (
     MunicipalityFactory,
@@ -595,3 +596,18 @@ def test_prospects_query_count_does_not_grow_with_data(client, user_for_role):
     small = count_queries(client, PROSPECTS)
     bulk_municipalities(990, 2000, province, growing)
     assert count_queries(client, PROSPECTS) == small
+
+
+def test_prospects_are_computed_once_per_registry_version(
+    client, sample, user_for_role, page_cache
+):
+    client.force_login(user_for_role(Role.BUREAU))
+    first = count_queries(client, PROSPECTS)
+    assert count_queries(client, PROSPECTS) == first - 2  # no municipalities, no series read
+    # A municipality made without a service is not seen until the registry's version rises,
+    # as every service that changes the registry makes it do.
+    in_band = MunicipalityFactory(name="Aanwas", code="GM0990")
+    PopulationCountFactory(municipality=in_band, year=2024, inhabitants=50_000)
+    assert "Aanwas" not in client.get(PROSPECTS).text
+    data_version_bump(names=[REGISTRY])
+    assert "Aanwas" in client.get(PROSPECTS).text

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from m50.core.conditional import PAGE_CACHE
+from m50.core.versions import REGISTRY, data_versions
 from m50.municipalities.eligibility import (
     BandLimits,
     entered_band_recently,
@@ -156,6 +159,30 @@ class Prospect:
     expected_in_band_in: int | None = None
     # The forecast's basis: the growth from 1 January of this year to 1 January of ``year``.
     forecast_from: int | None = None
+
+
+def prospect_lists_cached() -> tuple[list[Prospect], list[Prospect]]:
+    """:func:`prospect_lists`, computed once per version of the registry data (and band
+    settings) in each process: it reads every municipality's series, and changes only when
+    the registry does. The same lists for every user who may see them."""
+    version = data_versions([REGISTRY])[REGISTRY]
+    key = "prospects:" + ":".join(
+        str(part)
+        for part in (
+            version.version,
+            version.changed_at.isoformat() if version.changed_at else "",
+            settings.M50_BAND_MIN,
+            settings.M50_BAND_MAX,
+            settings.M50_BAND_RECENT_YEARS,
+            settings.M50_BAND_FORECAST_YEARS,
+        )
+    )
+    cache = caches[PAGE_CACHE]
+    lists = cache.get(key)
+    if lists is None:
+        lists = prospect_lists()
+        cache.set(key, lists)
+    return lists
 
 
 def prospect_lists() -> tuple[list[Prospect], list[Prospect]]:

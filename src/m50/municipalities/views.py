@@ -112,7 +112,7 @@ def municipality_detail(request, code: str):
 
 @rule_required("registry.view_prospects")
 def prospects(request):
-    in_band, approaching = selectors.prospect_lists()
+    in_band, approaching = selectors.prospect_lists_cached()
     return render(
         request,
         "municipalities/prospects.html",
