@@ -84,3 +84,16 @@ def test_deadlines_query_count_is_fixed_with_aspirants_without_a_mandate(client,
     bulk_memberships(990, start=2000, mandated=False)
     assert count_queries(client, DEADLINES) == small
     assert "einde aspirantjaar" in client.get(DEADLINES).text
+
+
+def test_the_deadlines_come_in_pages_of_the_most_urgent_first(client, bureau_user):
+    bulk_memberships(360, start=1000)  # a third aspirants: 120, each with a mandate
+    client.force_login(bureau_user)
+    first = text(section(client.get(DEADLINES).text, "mandaten", "voortzettingen"))
+    second = text(section(client.get(DEADLINES + "?pagina=3").text, "mandaten", "voortzettingen"))
+    rows = list(selectors.deadline_rows())
+    assert len(rows) == 120
+    assert rows[0].municipality.name in first and rows[49].municipality.name in first
+    assert rows[50].municipality.name not in first
+    assert rows[100].municipality.name in second and rows[119].municipality.name in second
+    assert "Volgende pagina" in first

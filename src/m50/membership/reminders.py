@@ -41,7 +41,7 @@ def _recipients(municipality) -> list[str]:
 def mandate_reminders_send(*, today: datetime.date) -> list[SentReminder]:
     thresholds = sorted(settings.M50_MANDATE_REMINDER_DAYS)
     sent: list[SentReminder] = []
-    for row in selectors.deadline_rows(today=today):
+    for row in list(selectors.deadline_rows(today=today)):
         summary = row.summary
         if summary.mandate_expired:
             continue

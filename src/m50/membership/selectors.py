@@ -184,12 +184,12 @@ def _deadline_periods(today: datetime.date) -> QuerySet[StatusPeriod]:
     return _periods_on(today, (rules.Status.ASPIRANT,)).filter(deadline__isnull=False)
 
 
-def deadline_rows(*, today: datetime.date | None = None) -> list[MembershipRow]:
+def deadline_rows(*, today: datetime.date | None = None) -> MembershipRows:
     """Every aspirant, with a mandate or without (its aspirant year ends too): past deadlines
-    first, then fewest days left; that is: by deadline."""
+    first, then fewest days left; that is: by deadline. Sliced (a page) or streamed."""
     today = today or timezone.localdate()
     order = ("deadline", "membership__municipality__name", "membership_id")
-    return list(MembershipRows(_deadline_periods(today), today, order=order))
+    return MembershipRows(_deadline_periods(today), today, order=order)
 
 
 def deadlines_due_count(*, today: datetime.date, horizon: int) -> int:

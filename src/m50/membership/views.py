@@ -49,6 +49,8 @@ from m50.municipalities.models import Municipality
 
 ORIGIN = "webformulier"
 OVERVIEW_PAGE_SIZE = 100
+# The most urgent first: a page is a morning's work, the rest follows on the next pages.
+DEADLINES_PAGE_SIZE = 50
 PAGE_PARAMETER = "pagina"
 DOSSIER_ANCHOR = "lidmaatschap"
 
@@ -753,11 +755,15 @@ def overview(request):
 @rule_required("membership.view_deadlines")
 def deadlines(request):
     today = timezone.localdate()
+    paginator = Paginator(selectors.deadline_rows(today=today), DEADLINES_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
     return render(
         request,
         "membership/deadlines.html",
         {
-            "rows": [_row_view(row) for row in selectors.deadline_rows(today=today)],
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "rows": [_row_view(row) for row in page.object_list],
             "successions": selectors.succession_proposals(today=today),
             "proposals": list(selectors.pending_proposals()),
             "today": today,
