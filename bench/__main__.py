@@ -1,17 +1,25 @@
 """``python -m bench``: run every benchmark against a throw-away test database.
 
-``python -m bench NAME [options]`` runs one of them (import, invoice, camt, faults, national)
-with its own options, e.g. ``python -m bench national --quick``.
+``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
+national) with its own options, e.g. ``python -m bench national --quick``.
 """
 
 import sys
 
-from bench import bench_camt, bench_faults, bench_import, bench_invoice, bench_national
+from bench import (
+    bench_camt,
+    bench_export,
+    bench_faults,
+    bench_import,
+    bench_invoice,
+    bench_national,
+)
 
 BENCHMARKS = {
     "import": bench_import,
     "invoice": bench_invoice,
     "camt": bench_camt,
+    "export": bench_export,
     "faults": bench_faults,
     "national": bench_national,
 }

@@ -8,11 +8,15 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from m50.finance import services
-from tests.finance.test_pages import member, run
+from m50.core import tabular
+from m50.finance import exports, services
+from m50.finance.models import Invoice, Payment
+from tests.finance.test_pages import bulk_invoices, member, run
 
 pytestmark = pytest.mark.django_db
 
@@ -61,14 +65,23 @@ def books(client, bureau_user):
     return {"diemen": diemen_invoice, "zeist": zeist_invoice, "note": note}
 
 
+def body(response) -> bytes:
+    """The file as sent: both exports stream, so there is no ``content`` and it reads once."""
+    assert response.streaming
+    if not hasattr(response, "sent"):
+        response.sent = response.getvalue()
+    return response.sent
+
+
 def read_csv(response) -> list[list[str]]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith(b"\xef\xbb\xbf"), "UTF-8 byte order mark for Excel"
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = body(response)
+    assert content.startswith(b"\xef\xbb\xbf"), "UTF-8 byte order mark for Excel"
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 def read_xlsx(response) -> list[list]:
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(body(response)))
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
@@ -155,3 +168,60 @@ def test_exports_are_the_bureaus(client, user_for_role, books):
     client.force_login(user_for_role(Role.MEMBER_CONTACT))
     assert client.get(INVOICES, {"formaat": "csv"}).status_code == 403
     assert client.get(PAYMENTS, {"formaat": "xlsx"}).status_code == 403
+
+
+# --- Streaming, bounded cost ------------------------------------------------------------------
+
+
+def export_with_queries(client, url: str, export_format: str) -> tuple[int, bytes]:
+    """The queries of the whole download: a streamed body is read after the view returns."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, {"formaat": export_format})
+        assert response.status_code == 200
+        content = body(response)
+    return len(context), content
+
+
+@pytest.mark.parametrize("url", [INVOICES, PAYMENTS])
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_exports_stream_and_their_queries_do_not_grow_with_the_rows(
+    client, bureau_user, url, export_format
+):
+    client.force_login(bureau_user)
+    bulk_invoices(10, start=1000)
+    small, _content = export_with_queries(client, url, export_format)
+    bulk_invoices(990, start=2000)
+    assert Invoice.objects.count() > 1000
+    large, content = export_with_queries(client, url, export_format)
+    assert large == small
+    if export_format == "csv":
+        lines = content.decode("utf-8-sig").splitlines()
+    else:
+        lines = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    model = Invoice if url == INVOICES else Payment
+    assert len(lines) == model.objects.count() + 1  # every row, after the header
+
+
+def test_the_csv_is_sent_row_by_row(client, books):
+    response = client.get(INVOICES, {"formaat": "csv"})
+    chunks = list(response.streaming_content)
+    # The header (with the byte order mark) and one chunk per invoice: nothing gathered first.
+    assert len(chunks) == 1 + 3
+    assert chunks[0].startswith(b"\xef\xbb\xbfFactuurnummer;")
+    assert all(chunk.endswith(b"\r\n") for chunk in chunks)
+
+
+def test_the_xlsx_has_its_column_widths_number_formats_and_filter(client, books):
+    sheet = load_workbook(io.BytesIO(body(client.get(INVOICES, {"formaat": "xlsx"})))).active
+    letters = [chr(ord("A") + index) for index in range(len(INVOICE_HEADERS))]
+    for letter, header, kind in zip(letters, INVOICE_HEADERS, exports.INVOICE_KINDS, strict=True):
+        width = sheet.column_dimensions[letter].width
+        assert width == tabular.column_width(header, kind)
+        assert len(header) < width <= tabular.MAX_WIDTH
+    assert sheet.column_dimensions["L"].width == 42  # Omschrijving: text of about 40
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:U4"
+    assert sheet["A1"].font.bold
+    assert sheet["C2"].number_format == "yyyy-mm-dd" and sheet["C2"].is_date
+    assert sheet["P2"].number_format == "#,##0.00"
+    assert isinstance(sheet["P2"].value, int | float)

@@ -425,7 +425,8 @@ def test_a_draft_in_the_export_has_no_number_and_the_status_concept(bureau):
     member()
     drafts()
     response = bureau.get(reverse("finance:invoice_list"), {"formaat": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = response.getvalue()  # streamed
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][0] == "" and rows[1][5] == "Diemen" and rows[1][-3] == "concept"
 
 

@@ -105,6 +105,12 @@ class Invoice(models.Model):
     vat_rate = models.DecimalField(_("btw-percentage"), max_digits=5, decimal_places=2)
     vat_amount = models.DecimalField(_("btw-bedrag"), max_digits=10, decimal_places=2)
     total = models.DecimalField(_("totaal"), max_digits=10, decimal_places=2)
+    # The sum of its payments: a projection, rewritten by every service that books or undoes a
+    # payment, under this row's lock, so that status filters and sorts run in the database.
+    # ``m50 check-derived`` recomputes it from the payments (see ``selectors.paid_differences``).
+    paid_amount = models.DecimalField(
+        _("betaald"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     description = models.CharField(_("omschrijving"), max_length=300)
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.DRAFT)
     # Set, with the credit note, in the same transaction: frees the year for a new invoice.

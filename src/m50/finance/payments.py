@@ -50,14 +50,9 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -373,23 +368,10 @@ def _lock_invoices(**lookup) -> None:
 
 def _invoices_with_paid(**lookup) -> QuerySet[Invoice]:
     """Invoices annotated with ``paid``, the sum of their payments (see ``_lock_invoices``)."""
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .order_by()
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     return (
         Invoice.objects.filter(**lookup)
         .select_related("membership__municipality")
-        .annotate(
-            paid=Coalesce(
-                Subquery(paid),
-                Value(ZERO),
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
-        )
+        .annotate(paid=F("paid_amount"))
     )
 
 
@@ -816,6 +798,8 @@ def _import_chunk(chunk, report: ImportReport, actor) -> list[tuple[StatementLin
     for payment in payments:
         payment.statement_line_id = payment.statement_line.pk
     Payment.objects.bulk_create(payments, batch_size=BATCH_SIZE)
+    # The invoices were locked when they were read (``_referenced_invoices``).
+    services.invoice_paid_refresh(invoice_ids={payment.invoice_id for payment in payments})
     AuditEvent.objects.bulk_create(_audit_events(payments, actor), batch_size=BATCH_SIZE)
     return reversals
 
@@ -1015,7 +999,10 @@ def _reverse(
             ),
             batch_size=BATCH_SIZE,
         )
+        invoice_ids = {payment.invoice_id for payment, _original in undone}
+        _lock_invoices(pk__in=invoice_ids)
         Payment.objects.filter(pk__in=[payment.pk for payment, _original in undone]).delete()
+        services.invoice_paid_refresh(invoice_ids=invoice_ids)
         _tell_the_bureau(report)
 
 
@@ -1356,13 +1343,6 @@ def match_suggestions(line: StatementLine, *, limit: int = SUGGESTIONS) -> list[
         .values_list("payment__invoice__membership__municipality_id", flat=True)
         .distinct()[:50]
     )
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .order_by()
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     wanted = (
         Q(number__in=list(by_number))
         | Q(membership__municipality_id__in=payer_municipalities)
@@ -1374,7 +1354,7 @@ def match_suggestions(line: StatementLine, *, limit: int = SUGGESTIONS) -> list[
     rows = (
         Invoice.objects.filter(kind=Invoice.Kind.INVOICE, credited=False)
         .select_related("membership__municipality")
-        .annotate(paid=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY))
+        .annotate(paid=F("paid_amount"))
         .annotate(open_amount=ExpressionWrapper(F("total") - F("paid"), output_field=MONEY))
         .filter(wanted, open_amount__gt=0)
     )

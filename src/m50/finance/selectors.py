@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
     Case,
-    DecimalField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Sum,
-    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Trim
+from django.db.models.functions import Trim
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from m50.accounts.models import Role, User
+from m50.core.derived import Difference
 from m50.finance import rules
 from m50.finance.models import Invoice
 from m50.membership import rules as membership_rules
@@ -51,9 +52,54 @@ class Status:
 
 
 def invoice_queryset() -> QuerySet[Invoice]:
+    """Invoices with their municipality and ``paid``: the stored sum of their payments."""
     return Invoice.objects.select_related("membership__municipality", "credits").annotate(
-        paid=Coalesce(Sum("payments__amount"), Value(Decimal("0.00")), output_field=DecimalField())
+        paid=F("paid_amount")
     )
+
+
+def invoice_status_q(status: str, today: datetime.date) -> Q:
+    """The rows of one status, as :func:`invoice_status` decides it, as a filter the database
+    applies to the stored paid amount (the tests check the two agree on every status)."""
+    unpaid = open_condition()
+    late = Q(due_date__lt=today)
+    return {
+        Status.CREDIT_NOTE: Q(kind=Invoice.Kind.CREDIT_NOTE),
+        Status.CREDITED: Q(kind=Invoice.Kind.INVOICE, credited=True),
+        Status.PAID: Q(kind=Invoice.Kind.INVOICE, credited=False, paid_amount__gte=F("total")),
+        Status.OVERDUE: unpaid & late & (Q(paid_amount__gt=0) | Q(state=Invoice.State.SENT)),
+        Status.PARTLY_PAID: unpaid & ~late & Q(paid_amount__gt=0),
+        Status.DRAFT: unpaid & Q(paid_amount=0, state=Invoice.State.DRAFT),
+        Status.SENT: unpaid & ~late & Q(paid_amount=0, state=Invoice.State.SENT),
+    }[status]
+
+
+def open_condition() -> Q:
+    """An invoice with something left to pay."""
+    return Q(kind=Invoice.Kind.INVOICE, credited=False, total__gt=F("paid_amount"))
+
+
+def paid_differences() -> Iterator[Difference]:
+    """Every invoice whose stored paid amount is not the sum of its payments: one aggregate
+    query over all invoices, streamed (the ``finance.invoice_paid`` projection's check)."""
+    rows = (
+        Invoice.objects.order_by("pk")
+        .annotate(computed=Sum("payments__amount"))
+        .values_list("pk", "number", "paid_amount", "computed")
+    )
+    for pk, number, stored, computed in rows.iterator(chunk_size=2000):
+        computed = (computed or ZERO).quantize(ZERO)  # SQLite sums without decimal places
+        if stored != computed:
+            yield Difference(
+                projection=PAID_PROJECTION,
+                key=f"factuur {number}" if number else f"concept #{pk}",
+                stored=str(stored),
+                computed=str(computed),
+            )
+
+
+PAID_PROJECTION = "finance.invoice_paid"
+ZERO = Decimal("0.00")
 
 
 def invoice_status(invoice: Invoice, today: datetime.date | None = None) -> str:
@@ -63,9 +109,7 @@ def invoice_status(invoice: Invoice, today: datetime.date | None = None) -> str:
         return Status.CREDIT_NOTE
     if invoice.credited:
         return Status.CREDITED
-    paid = getattr(invoice, "paid", None)
-    if paid is None:
-        paid = invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    paid = getattr(invoice, "paid", invoice.paid_amount)
     if paid >= invoice.total:
         return Status.PAID
     if invoice.due_date < today and (paid > 0 or invoice.state == Invoice.State.SENT):
@@ -78,7 +122,7 @@ def invoice_status(invoice: Invoice, today: datetime.date | None = None) -> str:
 def open_amount(invoice: Invoice) -> Decimal:
     if invoice.kind == Invoice.Kind.CREDIT_NOTE or invoice.credited:
         return Decimal("0.00")
-    return max(invoice.total - invoice.paid, Decimal("0.00"))
+    return max(invoice.total - getattr(invoice, "paid", invoice.paid_amount), Decimal("0.00"))
 
 
 def invoice_by_number(*, number: str) -> Invoice | None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -565,6 +565,8 @@ def payment_register(
         statement_line=statement_line,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    invoice.paid_amount = paid + amount
+    invoice.save(update_fields=["paid_amount"])
     audit_record(
         action="payment.register",
         obj=payment,
@@ -572,3 +574,51 @@ def payment_register(
         changes=diff({}, {"invoice": invoice.number, "amount": amount, "paid_on": paid_on}),
     )
     return payment
+
+
+# --- The paid amount of an invoice (a projection of its payments) ----------------------------
+
+PAID_BATCH = 2000
+
+
+def _paid_sums(invoice_ids=None):
+    """(invoice id, sum of its payments) of these invoices, or of every invoice: one query,
+    streamed. Exact: Django turns each sum into a two-decimal ``Decimal``."""
+    rows = Invoice.objects.order_by("pk")
+    if invoice_ids is not None:
+        rows = rows.filter(pk__in=invoice_ids)
+    return rows.annotate(computed=Sum("payments__amount")).values_list(
+        "pk", "number", "paid_amount", "computed"
+    )
+
+
+def invoice_paid_refresh(*, invoice_ids) -> None:
+    """Rewrites the paid amount of these invoices from their payments. Call it in the
+    transaction that booked or deleted the payments, with the invoices locked (on PostgreSQL
+    in a statement before this one, so its read sees every committed payment)."""
+    ids = sorted({pk for pk in invoice_ids if pk is not None})
+    for start in range(0, len(ids), PAID_BATCH):
+        changed = [
+            Invoice(pk=pk, paid_amount=(computed or ZERO).quantize(ZERO))
+            for pk, _number, stored, computed in _paid_sums(ids[start : start + PAID_BATCH])
+            if stored != (computed or ZERO)
+        ]
+        Invoice.objects.bulk_update(changed, ["paid_amount"], batch_size=PAID_BATCH)
+
+
+@transaction.atomic
+def invoice_paid_rebuild() -> int:
+    """Rewrites the paid amount of every invoice from the payments; returns how many were
+    written. The invoices are locked first, so no payment is booked in between."""
+    if connection.features.has_select_for_update:
+        list(Invoice.objects.select_for_update().order_by("pk").values_list("pk"))
+    rows = list(_paid_sums())  # read in full: SQLite does not isolate a read from writes
+    written = 0
+    for start in range(0, len(rows), PAID_BATCH):
+        batch = [
+            Invoice(pk=pk, paid_amount=(computed or ZERO).quantize(ZERO))
+            for pk, _number, _stored, computed in rows[start : start + PAID_BATCH]
+        ]
+        Invoice.objects.bulk_update(batch, ["paid_amount"], batch_size=PAID_BATCH)
+        written += len(batch)
+    return written

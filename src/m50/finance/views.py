@@ -20,10 +20,8 @@ from django.db.models import (
     DecimalField,
     F,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -119,38 +117,21 @@ def _may_see_invoice(user, invoice: Invoice) -> bool:
 
 
 def invoices() -> QuerySet[Invoice]:
-    """Invoices with their municipality and what was paid on them (a subquery, so the rows can
-    be filtered on their status and summed)."""
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .order_by()
-        .values("invoice")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    """Invoices with their municipality and what was paid on them (``paid``: the stored sum of
+    their payments, so the rows are filtered on their status, sorted and summed in the
+    database)."""
     return Invoice.objects.select_related("membership__municipality", "credits").annotate(
-        paid=Coalesce(Subquery(paid), Value(ZERO), output_field=MONEY)
+        paid=F("paid_amount")
     )
 
 
 def _open_condition() -> Q:
-    return Q(kind=Invoice.Kind.INVOICE, credited=False, total__gt=F("paid"))
+    return selectors.open_condition()
 
 
 def status_q(status: str, today) -> Q:
-    """The rows of one derived status, as :func:`selectors.invoice_status` decides it, as a
-    filter the database can apply (the tests check the two agree on every status)."""
-    unpaid = _open_condition()
-    late = Q(due_date__lt=today)
-    return {
-        Status.CREDIT_NOTE: Q(kind=Invoice.Kind.CREDIT_NOTE),
-        Status.CREDITED: Q(kind=Invoice.Kind.INVOICE, credited=True),
-        Status.PAID: Q(kind=Invoice.Kind.INVOICE, credited=False, paid__gte=F("total")),
-        Status.OVERDUE: unpaid & late & (Q(paid__gt=0) | Q(state=Invoice.State.SENT)),
-        Status.PARTLY_PAID: unpaid & ~late & Q(paid__gt=0),
-        Status.DRAFT: unpaid & Q(paid=0, state=Invoice.State.DRAFT),
-        Status.SENT: unpaid & ~late & Q(paid=0, state=Invoice.State.SENT),
-    }[status]
+    """The rows of one derived status (see :func:`selectors.invoice_status_q`)."""
+    return selectors.invoice_status_q(status, today)
 
 
 def invoice_list(*, year=None, status="", search="", municipality_id=None, today=None):

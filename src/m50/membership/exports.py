@@ -2,33 +2,30 @@
 
 CSV: UTF-8 with a byte order mark and ``;`` between fields, as Excel with Dutch regional
 settings expects. Dates are ISO 8601 (``2023-05-16``); in XLSX they are real dates shown in
-that form. The columns read the rows of :func:`m50.membership.selectors.membership_rows`.
+that form. The columns read the rows of :func:`m50.membership.selectors.membership_rows`. Both
+files are written as the rows come (see :mod:`m50.core.tabular`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from m50.core import tabular
+from m50.core.tabular import DATE, NUMBER
 from m50.membership import rules
 from m50.membership.models import DecidingBody
 
 CSV = "csv"
 XLSX = "xlsx"
 FORMATS = (CSV, XLSX)
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ISO_DATE = "yyyy-mm-dd"
+XLSX_CONTENT_TYPE = tabular.XLSX_CONTENT_TYPE
+ISO_DATE = tabular.ISO_DATE
 
 # The words for a derived status, on the pages and in the files.
 STATUS_LABELS = rules.STATUS_LABELS
-
-# A spreadsheet would run a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def headers() -> list[str]:
@@ -48,100 +45,50 @@ def headers() -> list[str]:
     ]
 
 
+# The kind of each column (see :mod:`m50.core.tabular`): widths are known before the rows.
+KINDS = [24, 8, 14, DATE, 10, NUMBER, NUMBER, 4, 20, DATE, NUMBER, 4]
+
+
 def _yes_no(value: bool) -> str:
     return _("ja") if value else _("nee")
 
 
-def table(rows: Iterable) -> list[list]:
-    """One list of typed values (str, int, date or None) per membership row."""
-    result = []
+def table_rows(rows: Iterable) -> Iterator[list]:
+    """One list of typed values (str, int, date or None) per membership row, as they come."""
     for row in rows:
         summary = row.summary
         mandate = summary.mandate
-        result.append(
-            [
-                row.municipality.name,
-                row.municipality.code,
-                str(STATUS_LABELS[summary.status]),
-                summary.since,
-                row.membership.listed_since or None,
-                row.inhabitants,
-                row.population_year,
-                _yes_no(row.in_band) if row.inhabitants is not None else None,
-                str(DecidingBody(mandate.body).label) if mandate else None,
-                mandate.deadline if mandate else None,
-                summary.days_left if mandate else None,
-                _yes_no(summary.mandate_expired) if mandate else None,
-            ]
-        )
-    return result
+        yield [
+            row.municipality.name,
+            row.municipality.code,
+            str(STATUS_LABELS[summary.status]),
+            summary.since,
+            row.membership.listed_since or None,
+            row.inhabitants,
+            row.population_year,
+            _yes_no(row.in_band) if row.inhabitants is not None else None,
+            str(DecidingBody(mandate.body).label) if mandate else None,
+            mandate.deadline if mandate else None,
+            summary.days_left if mandate else None,
+            _yes_no(summary.mandate_expired) if mandate else None,
+        ]
 
 
-def _safe_text(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
-def _csv_cell(value) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return _safe_text(value)
-    return value
-
-
-def _attachment(response: HttpResponse, name: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def table(rows: Iterable) -> list[list]:
+    return list(table_rows(rows))
 
 
 def filename(today: datetime.date, extension: str) -> str:
     return f"m50-leden-{today.isoformat()}.{extension}"
 
 
-def csv_response(rows: Iterable, *, today: datetime.date) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers())
-    for values in table(rows):
-        writer.writerow([_csv_cell(value) for value in values])
-    body = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return _attachment(
-        HttpResponse(body, content_type="text/csv; charset=utf-8"), filename(today, CSV)
-    )
+def csv_response(rows: Iterable, *, today: datetime.date):
+    return tabular.csv_response(headers(), table_rows(rows), filename(today, CSV))
 
 
-def xlsx_response(rows: Iterable, *, today: datetime.date) -> HttpResponse:
-    # Imported here: only this export needs openpyxl.
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Leden")
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in table(rows):
-        sheet.append([_safe_text(v) if isinstance(v, str) else v for v in values])
-    widths = [len(header) for header in headers()]
-    for row in sheet.iter_rows(min_row=2):
-        for index, cell in enumerate(row):
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = ISO_DATE
-                widths[index] = max(widths[index], len(ISO_DATE))
-            elif cell.value is not None:
-                widths[index] = max(widths[index], len(str(cell.value)))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(
-        HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename(today, XLSX)
+def xlsx_response(rows: Iterable, *, today: datetime.date):
+    return tabular.xlsx_response(
+        headers(), KINDS, table_rows(rows), filename(today, XLSX), _("Leden")
     )
 
 

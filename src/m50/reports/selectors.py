@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -53,14 +53,14 @@ def deadlines_running_out(*, today: datetime.date) -> int:
 def invoice_counts(*, today: datetime.date) -> dict[str, int]:
     """Drafts not sent and overdue invoices, as ``finance.selectors.invoice_status`` derives
     them (so the counts match the invoice list filtered on those statuses): one query."""
-    unpaid = Q(kind=Invoice.Kind.INVOICE, credited=False, total__gt=F("paid"))
     return (
-        finance.invoice_queryset()
-        .filter(unpaid)
+        Invoice.objects.filter(finance.open_condition())
+        .order_by()
         .aggregate(
-            draft=Count("pk", filter=Q(state=Invoice.State.DRAFT, paid=0)),
+            draft=Count("pk", filter=Q(state=Invoice.State.DRAFT, paid_amount=0)),
             overdue=Count(
-                "pk", filter=Q(due_date__lt=today) & (Q(paid__gt=0) | Q(state=Invoice.State.SENT))
+                "pk",
+                filter=Q(due_date__lt=today) & (Q(paid_amount__gt=0) | Q(state=Invoice.State.SENT)),
             ),
         )
     )
