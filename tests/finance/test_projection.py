@@ -242,7 +242,7 @@ def test_check_derived_reports_a_tampered_paid_amount_and_repair_restores_it():
     )
 
     output = check_derived("--repair", "--operator", "beheerder")
-    assert "finance.invoice_paid: hersteld" in output
+    assert "finance.invoice_paid: hersteld (2 rijen herschreven)." in output
     assert Invoice.objects.get(pk=first.pk).paid_amount == Decimal("1200.00")
     event = AuditEvent.objects.get(action="derived.repair")
     assert event.object_id == "finance.invoice_paid"
