@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -167,7 +168,7 @@ def test_random_payment_histories_leave_the_paid_amounts_equal_to_the_payments()
                     assert (
                         selectors.invoice_queryset()
                         .filter(
-                            selectors.invoice_status_q(status, datetime.date.today()), pk=invoice.pk
+                            selectors.invoice_status_q(status, timezone.localdate()), pk=invoice.pk
                         )
                         .exists()
                     ), (invoice, status)
