@@ -103,7 +103,8 @@ ZERO = Decimal("0.00")
 
 
 def invoice_status(invoice: Invoice, today: datetime.date | None = None) -> str:
-    """The status of an invoice annotated with ``paid`` (see :func:`invoice_queryset`)."""
+    """The status of an invoice: from ``paid`` when annotated (see :func:`invoice_queryset`),
+    else from its stored ``paid_amount``."""
     today = today or timezone.localdate()
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         return Status.CREDIT_NOTE

@@ -608,17 +608,16 @@ def invoice_paid_refresh(*, invoice_ids) -> None:
 
 @transaction.atomic
 def invoice_paid_rebuild() -> int:
-    """Rewrites the paid amount of every invoice from the payments; returns how many were
-    written. The invoices are locked first, so no payment is booked in between."""
+    """Sets the paid amount of every invoice to the sum of its payments; returns how many
+    rows were written. The invoices are locked first, so no payment is booked in between.
+    Only the rows that differ are written: on PostgreSQL, rows rewritten by the current
+    transaction make its later reads of them very slow (seen: minutes for 50,000)."""
     if connection.features.has_select_for_update:
         list(Invoice.objects.select_for_update().order_by("pk").values_list("pk"))
-    rows = list(_paid_sums())  # read in full: SQLite does not isolate a read from writes
-    written = 0
-    for start in range(0, len(rows), PAID_BATCH):
-        batch = [
-            Invoice(pk=pk, paid_amount=(computed or ZERO).quantize(ZERO))
-            for pk, _number, _stored, computed in rows[start : start + PAID_BATCH]
-        ]
-        Invoice.objects.bulk_update(batch, ["paid_amount"], batch_size=PAID_BATCH)
-        written += len(batch)
-    return written
+    rows = [  # read in full: SQLite does not isolate a read from writes
+        Invoice(pk=pk, paid_amount=(computed or ZERO).quantize(ZERO))
+        for pk, _number, stored, computed in _paid_sums()
+        if stored != (computed or ZERO)
+    ]
+    Invoice.objects.bulk_update(rows, ["paid_amount"], batch_size=PAID_BATCH)
+    return len(rows)
