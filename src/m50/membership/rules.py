@@ -193,13 +193,7 @@ def running_mandate(dossier: Dossier, day: datetime.date) -> Mandate | None:
 def trial_end(dossier: Dossier, day: datetime.date) -> datetime.date | None:
     """The last day of the aspirant year that ``day`` falls in (one year after the aspirant
     decision), whether or not a mandate was given; None outside an aspirant period."""
-    period = period_on(dossier, day)
-    if period.status != Status.ASPIRANT or period.start is None:
-        return None
-    fact = next((f for f in dossier.facts if f.id == period.fact_id), None)
-    if fact is not None and fact.kind == DecisionKind.ASPIRANT:
-        return add_one_year(fact.decided_on)
-    return add_one_year(period.start)
+    return _period_trial_end(dossier, period_on(dossier, day))
 
 
 @dataclass(frozen=True)
