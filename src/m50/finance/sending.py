@@ -257,17 +257,17 @@ class SentReminder:
 
 
 def overdue_invoices(*, today: datetime.date) -> list[Invoice]:
-    """Invoices overdue on ``today`` (see :func:`selectors.invoice_status`), oldest first."""
-    candidates = (
+    """Invoices overdue on ``today`` (see :func:`selectors.invoice_status`), oldest first:
+    filtered in the database on the stored paid amount."""
+    return list(
         selectors.invoice_queryset()
-        .filter(kind=Invoice.Kind.INVOICE, credited=False, due_date__lt=today, number__isnull=False)
+        .filter(
+            selectors.invoice_status_q(selectors.Status.OVERDUE, today),
+            kind=Invoice.Kind.INVOICE,
+            number__isnull=False,
+        )
         .order_by("due_date", "year", "sequence")
     )
-    return [
-        invoice
-        for invoice in candidates
-        if selectors.invoice_status(invoice, today) == selectors.Status.OVERDUE
-    ]
 
 
 @dataclass(frozen=True)
