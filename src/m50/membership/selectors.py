@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from m50.accounts.models import MUNICIPAL_ROLES
@@ -254,15 +254,18 @@ def can_propose(user, municipality) -> bool:
     return has_rule(user, "membership.propose") and user.municipality_id == municipality.pk
 
 
-def _running_at_dissolution() -> QuerySet[StatusPeriod]:
-    """The periods of (aspirant) membership that ran on the day before their municipality was
-    dissolved: the memberships a successor can continue."""
-    dissolved_on = F("membership__municipality__dissolved_on")
-    return StatusPeriod.objects.filter(
-        membership__municipality__dissolved_on__isnull=False, status__in=list(rules.RUNNING)
-    ).filter(
-        (Q(start__isnull=True) | Q(start__lt=dissolved_on))
-        & (Q(end__isnull=True) | Q(end__gte=dissolved_on))
+def _running_at_dissolution() -> Exists:
+    """Memberships with a period of (aspirant) membership that ran on the day before their
+    municipality was dissolved: the memberships a successor can continue. A correlated
+    EXISTS on the periods' index."""
+    dissolved_on = OuterRef("municipality__dissolved_on")
+    return Exists(
+        StatusPeriod.objects.filter(
+            (Q(start__isnull=True) | Q(start__lt=dissolved_on))
+            & (Q(end__isnull=True) | Q(end__gte=dissolved_on)),
+            membership=OuterRef("pk"),
+            status__in=list(rules.RUNNING),
+        )
     )
 
 
@@ -284,7 +287,7 @@ def succession_proposals(*, today: datetime.date | None = None) -> list[tuple[Me
     today = today or timezone.localdate()
     memberships = list(
         Membership.objects.select_related("municipality")
-        .filter(pk__in=_running_at_dissolution().values("membership_id"))
+        .filter(_running_at_dissolution(), municipality__dissolved_on__isnull=False)
         .order_by("municipality__name", "pk")
     )
     successors = registry.successors_by_predecessor(
@@ -324,8 +327,9 @@ def succession_predecessors(
     return list(
         Membership.objects.select_related("municipality")
         .filter(
+            _running_at_dissolution(),
             municipality_id__in=predecessor_ids,
-            pk__in=_running_at_dissolution().values("membership_id"),
+            municipality__dissolved_on__isnull=False,
         )
         .order_by("municipality__name", "pk")
     )
