@@ -214,6 +214,37 @@ def test_an_overdue_invoice_gets_one_reminder_per_round():
     assert len(mail.outbox) == 2
 
 
+def test_the_count_of_reminders_due_agrees_with_the_rows_on_every_day():
+    """The page counts in the database what it would send; the rows decide per invoice."""
+    first = sent_invoice("Diemen", "GM0384")
+    sent_invoice("Zeist", "GM0355")
+    member("Houten", "GM0321", email="")  # no address: overdue, never due
+    houten = run()[-1]
+    services.invoice_mark_sent(invoice=houten, recipients=["x"])
+    partly = sent_invoice("Ede", "GM0228")
+    services.payment_register(invoice=partly, paid_on=D(2024, 2, 1), amount=Decimal("100"))
+    for offset in (0, 1, 2, 31, 45, 90):
+        day = DUE + dt.timedelta(days=offset)
+        rows = sending.reminder_rows(invoices=sending.overdue_invoices(today=day), today=day)
+        assert sending.reminders_due_count(today=day) == sum(row.due for row in rows), offset
+        if offset == 1:
+            assert sending.reminders_due_count(today=day) == 3
+            sending.payment_reminders_send(today=day)
+            assert sending.reminders_due_count(today=day) == 0
+    assert first.pk and len(mail.outbox) == 3
+
+
+def test_the_reminders_page_comes_in_pages(client, bureau_user):
+    for n in range(views.PAGE_SIZE + 3):
+        sent_invoice(f"Stad{n:03d}", f"GM{1000 + n:04d}")
+    client.force_login(bureau_user)
+    url = reverse("finance:reminders")
+    first, second = text(client.get(url).text), text(client.get(url + "?pagina=2").text)
+    assert f"{views.PAGE_SIZE + 3} facturen te laat" in first
+    assert "Stad000" in first and "Stad052" not in first and "Stad052" in second
+    assert f"{views.PAGE_SIZE + 3} herinneringen versturen" in first
+
+
 def test_after_a_missed_month_only_the_latest_round_goes():
     sent_invoice()
     [reminder] = sending.payment_reminders_send(today=DUE + dt.timedelta(days=45))

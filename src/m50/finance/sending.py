@@ -25,6 +25,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -256,17 +269,58 @@ class SentReminder:
     recipients: tuple[str, ...]
 
 
-def overdue_invoices(*, today: datetime.date) -> list[Invoice]:
+def overdue_queryset(*, today: datetime.date) -> QuerySet[Invoice]:
     """Invoices overdue on ``today`` (see :func:`selectors.invoice_status`), oldest first:
     filtered in the database on the stored paid amount."""
-    return list(
+    return (
         selectors.invoice_queryset()
         .filter(
             selectors.invoice_status_q(selectors.Status.OVERDUE, today),
             kind=Invoice.Kind.INVOICE,
             number__isnull=False,
         )
-        .order_by("due_date", "year", "sequence")
+        .order_by("due_date", "year", "sequence", "pk")
+    )
+
+
+def overdue_invoices(*, today: datetime.date) -> list[Invoice]:
+    return list(overdue_queryset(today=today))
+
+
+def _due_round_expression(today: datetime.date) -> Case:
+    """:func:`due_round` as an expression: round n is due once the invoice is more than the
+    n-th reminder period late."""
+    days = reminder_days()
+    return Case(
+        *(
+            When(due_date__lt=today - datetime.timedelta(days=start), then=Value(number))
+            for number, start in reversed(list(enumerate(days, start=1)))
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def reminders_due_count(*, today: datetime.date) -> int:
+    """How many reminders :func:`payment_reminders_send` would send on ``today`` (the rows of
+    the reminders page that are ``due``), counted in the database in one query."""
+    latest_sent = (
+        PaymentReminder.objects.filter(invoice=OuterRef("pk")).order_by("-round").values("round")
+    )
+    contact = User.objects.filter(
+        role=Role.MEMBER_CONTACT,
+        is_active=True,
+        municipality=OuterRef("membership__municipality"),
+    ).exclude(email="")
+    return (
+        overdue_queryset(today=today)
+        .annotate(
+            due_round=_due_round_expression(today),
+            latest_round=Coalesce(Subquery(latest_sent[:1]), Value(0)),
+        )
+        .filter(Q(due_round__gt=0) & Q(due_round__gt=F("latest_round")))
+        .filter(~Q(debtor_email__regex=r"^\s*$") | Exists(contact))
+        .count()
     )
 
 
@@ -293,15 +347,11 @@ class ReminderRow:
         return not self.recipients
 
 
-def reminder_overview(*, today: datetime.date) -> list[ReminderRow]:
-    """Every overdue invoice with its reminders and the round due on ``today``: three
-    queries, whatever the number of invoices."""
-    invoices = overdue_invoices(today=today)
+def reminder_rows(*, invoices: list[Invoice], today: datetime.date) -> list[ReminderRow]:
+    """``invoices`` (overdue ones, e.g. a page of them) with their reminders and the round
+    due on ``today``: two queries, for a page of any size."""
     sent: dict[int, list[PaymentReminder]] = {}
-    # The same selection as a join, not a list of ids (see payment_reminders_send).
-    for reminder in PaymentReminder.objects.filter(
-        invoice__kind=Invoice.Kind.INVOICE, invoice__credited=False, invoice__due_date__lt=today
-    ).order_by("round"):
+    for reminder in PaymentReminder.objects.filter(invoice__in=invoices).order_by("round"):
         sent.setdefault(reminder.invoice_id, []).append(reminder)
     contacts = _contact_emails({invoice.membership.municipality_id for invoice in invoices})
     return [

@@ -684,14 +684,16 @@ def reminders(request):
                 _("Niet verstuurd: %(number)s. %(reason)s") % {"number": number, "reason": reason},
             )
         return redirect("finance:reminders")
-    rows = sending.reminder_overview(today=today)
+    page, page_range = _page(request, sending.overdue_queryset(today=today))
     return render(
         request,
         "finance/reminders.html",
         {
             "form": form,
-            "rows": rows,
-            "due_count": sum(1 for row in rows if row.due),
+            "page": page,
+            "page_range": page_range,
+            "rows": sending.reminder_rows(invoices=list(page.object_list), today=today),
+            "due_count": sending.reminders_due_count(today=today),
             "today": today,
         },
     )
