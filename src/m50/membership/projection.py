@@ -112,9 +112,11 @@ def status_periods_refresh(*, memberships: Iterable[Membership]) -> None:
                 rows.append(_row(membership.pk, item))
         StatusPeriod.objects.filter(membership_id__in=ids).delete()
         StatusPeriod.objects.bulk_create(rows)
-        data_version_bump(names=[MEMBERS])  # the public member list reads these rows
         done |= ids
         todo = {pk: None for pk in _successor_ids(ids) - done}
+    # The public member list reads these rows. Raised last, after every membership lock: a
+    # decision on a successor waiting for this one must not hold the version row meanwhile.
+    data_version_bump(names=[MEMBERS])
 
 
 # --- Recomputing from the source ---------------------------------------------------------------
