@@ -319,26 +319,6 @@ class MembershipDetailSerializer(MembershipSerializer):
     )
 
 
-class MembershipItems:
-    """The list's items, made from the membership rows of one page only (the rows are
-    filtered, counted and sliced in the database by the paginator)."""
-
-    def __init__(self, rows: selectors.MembershipRows):
-        self.rows = rows
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [MembershipItem.of(row.membership, row.summary) for row in self.rows[index]]
-        row = self.rows[index]
-        return MembershipItem.of(row.membership, row.summary)
-
-
 @extend_schema(tags=["lidmaatschappen"])
 class MembershipViewSet(ReadOnlyApiViewSet):
     """Memberships with the status of today, derived from their decisions; public."""
@@ -358,11 +338,11 @@ class MembershipViewSet(ReadOnlyApiViewSet):
             return Membership.objects.none()
         filters = self.get_filters()
         status_filter = filters.get("status")
-        return MembershipItems(
-            selectors.membership_rows(
-                statuses=(status_filter,) if status_filter else LISTED_STATUSES,
-                municipality_code=filters.get("municipality_code", ""),
-            )
+        # Items are made for the page the paginator slices, not for every membership.
+        return selectors.membership_rows(
+            statuses=(status_filter,) if status_filter else LISTED_STATUSES,
+            municipality_code=filters.get("municipality_code", ""),
+            make=lambda row: MembershipItem.of(row.membership, row.summary),
         )
 
     def get_object(self):

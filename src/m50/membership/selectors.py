@@ -77,7 +77,9 @@ class MembershipRows:
     """The rows of a query of status periods, made only for what is taken: a slice (a page)
     or a streamed iteration. Django's Paginator counts and slices it in the database."""
 
-    def __init__(self, periods: QuerySet[StatusPeriod], today: datetime.date, *, order=None):
+    def __init__(
+        self, periods: QuerySet[StatusPeriod], today: datetime.date, *, order=None, make=None
+    ):
         self.periods = (
             periods.select_related("membership__municipality__province")
             .annotate(
@@ -93,6 +95,11 @@ class MembershipRows:
         )
         self.today = today
         self.limits = BandLimits.from_settings()
+        # What each row is given as: the row itself, or e.g. an API item made from it.
+        self.make = make or (lambda row: row)
+
+    def _item(self, period: StatusPeriod):
+        return self.make(self._row(period))
 
     def _row(self, period: StatusPeriod) -> MembershipRow:
         membership = period.membership
@@ -117,12 +124,12 @@ class MembershipRows:
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._row(period) for period in self.periods[index]]
-        return self._row(self.periods[index])
+            return [self._item(period) for period in self.periods[index]]
+        return self._item(self.periods[index])
 
-    def __iter__(self) -> Iterator[MembershipRow]:
+    def __iter__(self) -> Iterator:
         for period in self.periods.iterator(chunk_size=2000):
-            yield self._row(period)
+            yield self._item(period)
 
 
 def membership_rows(
@@ -130,14 +137,16 @@ def membership_rows(
     today: datetime.date | None = None,
     statuses: tuple[rules.Status, ...] = (rules.Status.ASPIRANT, rules.Status.MEMBER),
     municipality_code: str = "",
+    make=None,
 ) -> MembershipRows:
     """Memberships with their status today, by municipality name: filtered, counted and
-    sliced in the database, whatever the number of dossiers or successions."""
+    sliced in the database, whatever the number of dossiers or successions. ``make`` turns
+    each row taken into what the caller shows (default: the row)."""
     today = today or timezone.localdate()
     periods = _periods_on(today, statuses)
     if municipality_code:
         periods = periods.filter(membership__municipality__code=municipality_code.upper())
-    return MembershipRows(periods, today)
+    return MembershipRows(periods, today, make=make)
 
 
 def membership_detail(*, municipality_code: str) -> Membership | None:
