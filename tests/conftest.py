@@ -22,7 +22,11 @@ def _no_page_cache(settings):
     # Rendered public pages are kept per data version, which the services raise; the rows that
     # tests make with factories raise none. So pages are rendered every time (what the query
     # counts measure), except in the tests of the cache itself, which ask for ``page_cache``.
-    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": DUMMY_CACHE}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": DUMMY_CACHE},
+        "figures": {"BACKEND": DUMMY_CACHE},
+    }
 
 
 @pytest.fixture
@@ -31,6 +35,17 @@ def page_cache(settings):
     settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": LOCMEM_CACHE, "LOCATION": "test"}}
     caches["pages"].clear()
     return caches["pages"]
+
+
+@pytest.fixture
+def figure_cache(settings):
+    """The cache of counts and totals per data version, as in production, empty."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures": {"BACKEND": LOCMEM_CACHE, "LOCATION": "test-figures"},
+    }
+    caches["figures"].clear()
+    return caches["figures"]
 
 
 @pytest.fixture

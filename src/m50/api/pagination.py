@@ -41,6 +41,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return super().get_page_number(request, paginator)
 
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view over a large table names the figures its count is kept with (see
+        # m50.core.versions.VersionedFigures), so the count is not taken on every request.
+        figures = getattr(view, "figures", None)
+        if figures is not None:
+            self.django_paginator_class = figures().paginator
+        return super().paginate_queryset(queryset, request, view)
+
     def get_paginated_response(self, data):
         return Response(
             {

@@ -200,6 +200,13 @@ CACHES = {
         "TIMEOUT": 24 * 60 * 60,  # the key holds the date: a page is not asked for the next day
         "OPTIONS": {"MAX_ENTRIES": env_int("M50_PAGE_CACHE_ENTRIES", 200)},
     },
+    # Counts and totals over whole tables, per data version (m50.core.versions): small values.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "m50-figures",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # --- Internationalisation -------------------------------------------------------------------

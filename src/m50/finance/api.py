@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -62,7 +62,7 @@ def invoices_visible_to(user) -> QuerySet[Invoice]:
         selectors.invoice_queryset()
         .select_related("credit_note")
         # Drafts (no number yet) last, on every database.
-        .order_by(F("year").asc(nulls_last=True), F("sequence").asc(nulls_last=True), "pk")
+        .order_by("list_order", "pk")
     )
     if has_rule(user, READ_ALL):
         return invoices
@@ -253,6 +253,7 @@ class InvoiceViewSet(ReadOnlyApiViewSet):
     serializer_class = InvoiceSerializer
     filter_serializer_class = InvoiceFilterSerializer
     lookup_field = "number"
+    figures = staticmethod(selectors.figures)
     # Only an invoice number reaches the database.
     lookup_value_regex = INVOICE_NUMBER
 

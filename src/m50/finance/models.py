@@ -5,10 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_CATEGORY = "standaard"
+# Above every number (year × 1,000,000 + sequence): where drafts stand in the lists.
+DRAFT_LIST_ORDER = 99_999_999_999
 
 
 class Fee(models.Model):
@@ -89,6 +92,17 @@ class Invoice(models.Model):
     membership = models.ForeignKey(
         "membership.Membership", on_delete=models.PROTECT, related_name="invoices"
     )
+    # The place in the lists by number, with the drafts (no number yet) after the highest: one
+    # value the database computes and indexes, so a page of a filtered list is read in index
+    # order (NULLS FIRST/LAST on year and sequence cannot use an index on SQLite).
+    list_order = models.GeneratedField(
+        expression=Coalesce(
+            Cast("year", models.BigIntegerField()) * 1_000_000 + F("sequence"),
+            Value(DRAFT_LIST_ORDER),
+        ),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
     fee_year = models.PositiveSmallIntegerField(_("contributiejaar"))
     credits = models.OneToOneField(
         "self",
@@ -162,7 +176,12 @@ class Invoice(models.Model):
                 name="credit_note_credits_an_invoice",
             ),
         ]
-        indexes = [models.Index(fields=["fee_year", "kind"])]
+        indexes = [
+            models.Index(fields=["fee_year", "kind"]),
+            models.Index(fields=["list_order", "id"], name="invoice_list_order"),
+            # The payment reminders' order: oldest due date first.
+            models.Index(fields=["due_date", "year", "sequence", "id"], name="invoice_due_order"),
+        ]
         verbose_name = _("factuur")
         verbose_name_plural = _("facturen")
 
@@ -217,6 +236,12 @@ class Payment(models.Model):
     class Meta:
         ordering = ["paid_on", "pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+        # The orders of the payments list and of the payments to check: a page is read in
+        # index order, not sorted from every payment.
+        indexes = [
+            models.Index(fields=["paid_on", "id"], name="payment_list_order"),
+            models.Index(fields=["reviewed_at", "paid_on", "id"], name="payment_review_order"),
+        ]
         verbose_name = _("betaling")
         verbose_name_plural = _("betalingen")
 

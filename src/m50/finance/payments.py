@@ -59,6 +59,7 @@ from django.utils.translation import ngettext
 
 from m50.core.audit import audit_actor, audit_record, diff
 from m50.core.models import AuditEvent
+from m50.core.versions import FINANCE, changes
 from m50.finance import camt, references, selectors, services
 from m50.finance.models import BankStatement, Invoice, Payment, StatementLine
 from m50.municipalities.services import Problem
@@ -601,7 +602,7 @@ def _check_accounts(message: camt.Message) -> None:
 # --- Import -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@changes(FINANCE)
 def bank_statement_import(*, file, actor=None) -> ImportReport:
     """Imports a CAMT.053 file (a path, bytes or a stream) and matches its booked credits.
 
@@ -1092,7 +1093,7 @@ def _tell_the_bureau(report: ImportReport) -> None:
 # --- Matching by hand -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@changes(FINANCE)
 def statement_line_match(*, line: StatementLine, invoice: Invoice, actor) -> Payment:
     """Books an unmatched credit line on ``invoice``, under the checks of the import."""
     line = StatementLine.objects.select_for_update().get(pk=line.pk)
@@ -1151,7 +1152,7 @@ def statement_line_match(*, line: StatementLine, invoice: Invoice, actor) -> Pay
     return payment
 
 
-@transaction.atomic
+@changes(FINANCE)
 def statement_line_dismiss(*, line: StatementLine, reason: str, actor) -> StatementLine:
     """Marks a line "geen factuurbetaling" with the bureau's reason: it leaves the unmatched
     list. Undone with :func:`statement_line_restore`."""
@@ -1178,7 +1179,7 @@ def statement_line_dismiss(*, line: StatementLine, reason: str, actor) -> Statem
     return line
 
 
-@transaction.atomic
+@changes(FINANCE)
 def statement_line_restore(*, line: StatementLine, actor) -> StatementLine:
     """Undoes "geen factuurbetaling": the line is unmatched again."""
     line = StatementLine.objects.select_for_update().get(pk=line.pk)
@@ -1198,7 +1199,7 @@ def statement_line_restore(*, line: StatementLine, actor) -> StatementLine:
 NOT_DUPLICATE = "statement_line.not_duplicate"
 
 
-@transaction.atomic
+@changes(FINANCE)
 def statement_line_not_duplicate(*, line: StatementLine, reason: str, actor) -> StatementLine:
     """The bureau checked a suspected duplicate: it is a payment of its own (the bank did
     receive the amount twice), so it can be matched like any line. Audited with who, when and
@@ -1240,7 +1241,7 @@ def not_duplicate_event(line: StatementLine) -> AuditEvent | None:
     )
 
 
-@transaction.atomic
+@changes(FINANCE)
 def payment_review(*, payment: Payment, actor) -> Payment:
     """The bureau checked a payment flagged for its payer: it leaves the list to check."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)

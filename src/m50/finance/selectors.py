@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from m50.accounts.models import Role, User
 from m50.core.derived import Difference
+from m50.core.versions import FINANCE, MEMBERS, REGISTRY, VersionedFigures
 from m50.finance import rules
 from m50.finance.models import Invoice
 from m50.membership import rules as membership_rules
@@ -49,6 +50,12 @@ class Status:
         CREDITED: _("gecrediteerd"),
         CREDIT_NOTE: _("creditnota"),
     }
+
+
+def figures() -> VersionedFigures:
+    """Counts and totals over the finance data, kept per version of everything they may read:
+    the finance data, the memberships (who owes) and the registry (names filtered on)."""
+    return VersionedFigures([FINANCE, MEMBERS, REGISTRY])
 
 
 def invoice_queryset() -> QuerySet[Invoice]:

@@ -43,6 +43,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from m50.accounts.models import Role, User
+from m50.core.versions import FINANCE, data_version_bump
 from m50.finance import selectors, services
 from m50.finance.models import Invoice, PaymentReminder
 
@@ -427,6 +428,7 @@ def payment_reminders_send(
                     sent_on=today,
                     sent_to=", ".join(recipients)[:300],
                 )
+                data_version_bump(names=[FINANCE])
                 message.send()
         except IntegrityError:
             continue  # another run sent it a moment ago

@@ -17,13 +17,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from stdnum.nl import postcode as nl_postcode
 
 from m50.core.audit import audit_record, diff
+from m50.core.versions import FINANCE, changes
 from m50.finance import rules, selectors
 from m50.finance.exports import money_text
 from m50.finance.models import (
@@ -39,7 +40,7 @@ from m50.membership.models import Membership
 ZERO = Decimal("0.00")
 
 
-@transaction.atomic
+@changes(FINANCE)
 def fee_set(
     *, valid_from_year: int, amount: Decimal, category: str = DEFAULT_CATEGORY, actor=None
 ) -> Fee:
@@ -80,7 +81,7 @@ BILLING_FIELDS = (
 )
 
 
-@transaction.atomic
+@changes(FINANCE)
 def billing_details_update(*, municipality, actor=None, **values) -> BillingDetails:
     unknown = set(values) - set(BILLING_FIELDS)
     if unknown:
@@ -242,7 +243,7 @@ def _number(sequence: InvoiceSequence) -> tuple[int, str]:
     return sequence.last_number, f"{sequence.year}-{sequence.last_number:04d}"
 
 
-@transaction.atomic
+@changes(FINANCE)
 def invoice_run(*, year: int, issue_date: datetime.date | None = None, actor=None) -> list[Invoice]:
     """Creates the year's invoices that do not exist yet, as drafts without a number, dated
     ``issue_date`` until they are sent; returns them (none on a rerun)."""
@@ -303,7 +304,7 @@ def invoice_run(*, year: int, issue_date: datetime.date | None = None, actor=Non
     return created
 
 
-@transaction.atomic
+@changes(FINANCE)
 def invoice_credit(*, invoice: Invoice, reason: str, issue_date=None, actor=None) -> Invoice:
     """A credit note for the whole invoice; the invoice itself is never edited or deleted."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -400,7 +401,7 @@ def _refresh(draft: Invoice) -> dict:
     return diff(before, {name: getattr(draft, name) for name in SNAPSHOT_FIELDS})
 
 
-@transaction.atomic
+@changes(FINANCE)
 def invoice_draft_refresh(*, invoice: Invoice, actor=None) -> Invoice:
     """Brings an unsent draft up to date with the municipality's current invoice details."""
     draft = _draft(invoice)
@@ -411,7 +412,7 @@ def invoice_draft_refresh(*, invoice: Invoice, actor=None) -> Invoice:
     return draft
 
 
-@transaction.atomic
+@changes(FINANCE)
 def invoice_draft_withdraw(*, invoice: Invoice, reason: str = "", actor=None) -> None:
     """Withdraws an unsent draft: it is deleted, so the contribution year can be invoiced
     again and no number is lost (a draft has none). What it was stays in the audit trail."""
@@ -455,7 +456,7 @@ def _finalise(invoice: Invoice, issue_date: datetime.date | None) -> dict:
     return changes
 
 
-@transaction.atomic
+@changes(FINANCE)
 def invoice_finalise(
     *, invoice: Invoice, issue_date: datetime.date | None = None, actor=None
 ) -> Invoice:
@@ -470,7 +471,7 @@ def invoice_finalise(
     return invoice
 
 
-@transaction.atomic
+@changes(FINANCE)
 def invoice_mark_sent(
     *,
     invoice: Invoice,
@@ -526,7 +527,7 @@ def _payment_date_check(paid_on: datetime.date) -> None:
         )
 
 
-@transaction.atomic
+@changes(FINANCE)
 def payment_register(
     *,
     invoice: Invoice,
@@ -606,7 +607,7 @@ def invoice_paid_refresh(*, invoice_ids) -> None:
         Invoice.objects.bulk_update(changed, ["paid_amount"], batch_size=PAID_BATCH)
 
 
-@transaction.atomic
+@changes(FINANCE)
 def invoice_paid_rebuild() -> int:
     """Sets the paid amount of every invoice to the sum of its payments; returns how many
     rows were written. The invoices are locked first, so no payment is booked in between.

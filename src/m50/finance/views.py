@@ -13,7 +13,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +36,7 @@ from django.utils.translation import ngettext
 
 from m50.accounts.permissions import has_rule
 from m50.core.access import rule_required
+from m50.core.versions import VersionedFigures, query_key
 from m50.finance import exports, selectors, sending, services
 from m50.finance.forms import (
     BillingForm,
@@ -146,19 +146,19 @@ def invoice_list(*, year=None, status="", search="", municipality_id=None, today
     if municipality_id is not None:
         qs = qs.filter(membership__municipality_id=municipality_id)
     # Drafts (no number yet) first, on every database.
-    return qs.order_by(
-        F("year").desc(nulls_first=True), F("sequence").desc(nulls_first=True), "-pk"
-    )
+    return qs.order_by("-list_order", "-pk")
 
 
-def totals(qs: QuerySet[Invoice]) -> dict:
-    """Invoiced (net of credit notes), paid and open over the selection: one query."""
+def totals(qs: QuerySet[Invoice], figures: VersionedFigures) -> dict:
+    """Invoiced (net of credit notes), paid and open over the selection: one query, once per
+    version of the data."""
     open_amount = Case(
         When(_open_condition(), then=F("total") - F("paid")),
         default=Value(ZERO),
         output_field=MONEY,
     )
-    result = qs.order_by().aggregate(
+    result = figures.aggregate(
+        qs.order_by(),
         invoiced=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY),
         paid_total=Coalesce(Sum("paid"), Value(ZERO), output_field=MONEY),
         open=Coalesce(Sum(open_amount), Value(ZERO), output_field=MONEY),
@@ -213,8 +213,8 @@ def _invoice_or_404(key: str) -> Invoice:
     return invoice
 
 
-def _page(request, items):
-    paginator = Paginator(items, PAGE_SIZE)
+def _page(request, items, figures: VersionedFigures):
+    paginator = figures.paginator(items, PAGE_SIZE)
     page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
     return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
@@ -250,13 +250,16 @@ def _names(created: list[Invoice]) -> str:
 def overview(request):
     today = timezone.localdate()
     payments = _payments_module()
+    figures = selectors.figures()
     return render(
         request,
         "finance/overview.html",
         {
-            "totals": totals(invoices().filter(kind=Invoice.Kind.INVOICE, credited=False)),
-            "overdue": invoices().filter(status_q(Status.OVERDUE, today)).count(),
-            "unmatched": payments.unmatched_lines(credit_only=True).count() if payments else None,
+            "totals": totals(invoices().filter(kind=Invoice.Kind.INVOICE, credited=False), figures),
+            "overdue": figures.count(invoices().filter(status_q(Status.OVERDUE, today))),
+            "unmatched": (
+                figures.count(payments.unmatched_lines(credit_only=True)) if payments else None
+            ),
             "year": today.year,
         },
     )
@@ -369,7 +372,7 @@ def billing_list(request):
         .select_related("billing")
         .order_by("name", "code")
     )
-    page, page_range = _page(request, qs)
+    page, page_range = _page(request, qs, selectors.figures())
     return render(
         request,
         "finance/billing_list.html",
@@ -434,7 +437,8 @@ def invoice_index(request):
     export_format = request.GET.get("formaat", "")
     if export_format in exports.FORMATS:
         return exports.invoices_response(qs, export_format, today=today)
-    page, page_range = _page(request, qs)
+    figures = selectors.figures()
+    page, page_range = _page(request, qs, figures)
     return render(
         request,
         "finance/invoice_list.html",
@@ -443,7 +447,7 @@ def invoice_index(request):
             "page": page,
             "page_range": page_range,
             "rows": [_row(invoice, today) for invoice in page.object_list],
-            "totals": totals(qs),
+            "totals": totals(qs, figures),
             "unknown_format": export_format,
             "today": today,
         },
@@ -684,7 +688,8 @@ def reminders(request):
                 _("Niet verstuurd: %(number)s. %(reason)s") % {"number": number, "reason": reason},
             )
         return redirect("finance:reminders")
-    page, page_range = _page(request, sending.overdue_queryset(today=today))
+    figures = selectors.figures()
+    page, page_range = _page(request, sending.overdue_queryset(today=today), figures)
     return render(
         request,
         "finance/reminders.html",
@@ -693,7 +698,10 @@ def reminders(request):
             "page": page,
             "page_range": page_range,
             "rows": sending.reminder_rows(invoices=list(page.object_list), today=today),
-            "due_count": sending.reminders_due_count(today=today),
+            "due_count": figures.get(
+                f"reminders-due:{today.isoformat()}",
+                lambda: sending.reminders_due_count(today=today),
+            ),
             "today": today,
         },
     )
@@ -803,8 +811,11 @@ def invoice_ubl(request, number: str):
 @rule_required("finance.manage")
 def open_amounts(request):
     today = timezone.localdate()
+    figures = selectors.figures()
     qs = open_by_municipality(today=today)
-    page, page_range = _page(request, qs)
+    # One row per municipality, grouped over all invoices: kept whole per version of the data.
+    rows = figures.get("open-by-municipality:" + query_key(qs), lambda: list(qs))
+    page, page_range = _page(request, rows, figures)
     return render(
         request,
         "finance/open_amounts.html",
@@ -812,7 +823,7 @@ def open_amounts(request):
             "page": page,
             "page_range": page_range,
             "rows": list(page.object_list),
-            "totals": totals(invoices().filter(_open_condition())),
+            "totals": totals(invoices().filter(_open_condition()), figures),
             "today": today,
         },
     )
@@ -831,7 +842,8 @@ def payment_index(request):
     today = timezone.localdate()
     if export_format in exports.FORMATS:
         return exports.payments_response(qs, export_format, today=today)
-    page, page_range = _page(request, qs)
+    figures = selectors.figures()
+    page, page_range = _page(request, qs, figures)
     return render(
         request,
         "finance/payment_list.html",
@@ -839,8 +851,8 @@ def payment_index(request):
             "page": page,
             "page_range": page_range,
             "payments": list(page.object_list),
-            "total": qs.order_by().aggregate(
-                total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY)
+            "total": figures.aggregate(
+                qs.order_by(), total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY)
             )["total"],
             "unknown_format": export_format,
         },
@@ -855,7 +867,8 @@ def _bank_lines_context(request, upload_form=None) -> dict:
     payments = _payments_module()
     if payments is None:
         raise Http404
-    page, page_range = _page(request, payments.unmatched_lines())
+    figures = selectors.figures()
+    page, page_range = _page(request, payments.unmatched_lines(), figures)
     unbooked = payments.unbooked_lines()
     dismissed = payments.dismissed_lines()
     reversed_lines = payments.reversed_lines()
@@ -866,13 +879,13 @@ def _bank_lines_context(request, upload_form=None) -> dict:
         "lines": list(page.object_list),
         "upload_form": upload_form or StatementForm(),
         "unbooked": list(unbooked[:SIDE_LIST_SIZE]),
-        "unbooked_count": unbooked.count(),
+        "unbooked_count": figures.count(unbooked),
         "dismissed": list(dismissed[:SIDE_LIST_SIZE]),
-        "dismissed_count": dismissed.count(),
+        "dismissed_count": figures.count(dismissed),
         "reversed_lines": list(reversed_lines[:SIDE_LIST_SIZE]),
-        "reversed_count": reversed_lines.count(),
+        "reversed_count": figures.count(reversed_lines),
         "to_review": list(to_review[:SIDE_LIST_SIZE]),
-        "to_review_count": to_review.count(),
+        "to_review_count": figures.count(to_review),
     }
 
 

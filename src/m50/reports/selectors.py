@@ -66,9 +66,20 @@ def invoice_counts(*, today: datetime.date) -> dict[str, int]:
     )
 
 
+def _finance_counts(today: datetime.date) -> dict[str, int]:
+    return {
+        **invoice_counts(today=today),
+        "unmatched": unmatched_lines(credit_only=True).count(),
+        "missing_details": finance.members_missing_invoice_details_count(year=today.year),
+    }
+
+
 def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
     today = today or timezone.localdate()
-    invoices = invoice_counts(today=today)
+    # Counted over every invoice and bank line: once per version of the data and per day.
+    counts = finance.figures().get(
+        f"work-queue:{today.isoformat()}", lambda: _finance_counts(today)
+    )
     horizon = mandate_horizon()
     return [
         QueueItem(
@@ -89,21 +100,21 @@ def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
         QueueItem(
             "drafts",
             _("Conceptfacturen die nog niet zijn verstuurd"),
-            invoices["draft"],
+            counts["draft"],
             _url("finance:invoice_list", status=finance.Status.DRAFT),
             _("Facturen die zijn aangemaakt maar nog niet verzonden."),
         ),
         QueueItem(
             "overdue",
             _("Facturen die te laat zijn"),
-            invoices["overdue"],
+            counts["overdue"],
             _url("finance:invoice_list", status=finance.Status.OVERDUE),
             _("Verzonden facturen waarvan de vervaldatum voorbij is en die niet betaald zijn."),
         ),
         QueueItem(
             "bank_lines",
             _("Bijschrijvingen die niet aan een factuur zijn gekoppeld"),
-            unmatched_lines(credit_only=True).count(),
+            counts["unmatched"],
             _url("finance:bank_lines"),
             _("Ingelezen bankregels met geld dat binnenkwam, zonder betaalde factuur."),
         ),
@@ -117,7 +128,7 @@ def bureau_work_queue(*, today: datetime.date | None = None) -> list[QueueItem]:
         QueueItem(
             "billing",
             _("Leden zonder volledige factuurgegevens"),
-            finance.members_missing_invoice_details_count(year=today.year),
+            counts["missing_details"],
             _url("finance:billing_list"),
             _(
                 "Leden die dit jaar contributie verschuldigd zijn en van wie naam, adres, "
