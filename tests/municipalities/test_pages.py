@@ -611,3 +611,30 @@ def test_prospects_are_computed_once_per_registry_version(
     assert "Aanwas" not in client.get(PROSPECTS).text
     data_version_bump(names=[REGISTRY])
     assert "Aanwas" in client.get(PROSPECTS).text
+
+
+def test_prospects_come_in_pages_each_list_with_its_own(client, user_for_role, page_cache):
+    """120 in the band and 60 growing into it: pages of 50, each list with its own page
+    parameter, keeping the other's; the second request of a page is read from the cache."""
+    client.force_login(user_for_role(Role.BUREAU))
+    province = ProvinceFactory()
+    bulk_municipalities(120, 1000, province, lambda n: linear(40_000 + n, 41_000 + n))
+    bulk_municipalities(60, 3000, province, lambda n: linear(23_000 + n, 26_000 + n))
+
+    def lists(query: str) -> tuple[list[str], list[str]]:
+        html = client.get(PROSPECTS + query).text
+        middle = html.index('id="approaching-caption"')
+        return row_names(html[:middle]), row_names(html[middle:])
+
+    in_band, approaching = lists("")
+    assert len(in_band) == 50 and in_band[0] == "Gemeente 1119"  # largest first
+    assert len(approaching) == 50
+    in_band, approaching = lists("?pagina=3&pagina-groei=2")
+    assert in_band == [f"Gemeente {n}" for n in range(1019, 999, -1)]
+    assert len(approaching) == 10
+    html = client.get(PROSPECTS + "?pagina=3").text
+    assert "120 gemeenten, grootste eerst" in html
+    # The other list's links keep this list's page.
+    assert 'href="?pagina=3&amp;pagina-groei=2"' in html
+    assert 'href="?pagina=2"' in html
+    assert count_queries(client, PROSPECTS + "?pagina=3") == 3  # session, user, version

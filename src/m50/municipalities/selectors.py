@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -161,14 +163,15 @@ class Prospect:
     forecast_from: int | None = None
 
 
-def prospect_lists_cached() -> tuple[list[Prospect], list[Prospect]]:
-    """:func:`prospect_lists`, computed once per version of the registry data (and band
-    settings) in each process: it reads every municipality's series, and changes only when
-    the registry does. The same lists for every user who may see them."""
+PROSPECTS_PAGE_SIZE = 50
+
+
+def _prospects_key() -> str:
     version = data_versions([REGISTRY])[REGISTRY]
-    key = "prospects:" + ":".join(
+    return "prospects:" + ":".join(
         str(part)
         for part in (
+            connection.settings_dict["NAME"],
             version.version,
             version.changed_at.isoformat() if version.changed_at else "",
             settings.M50_BAND_MIN,
@@ -177,12 +180,54 @@ def prospect_lists_cached() -> tuple[list[Prospect], list[Prospect]]:
             settings.M50_BAND_FORECAST_YEARS,
         )
     )
+
+
+def prospect_lists_cached(key: str | None = None) -> tuple[list[Prospect], list[Prospect]]:
+    """:func:`prospect_lists`, computed once per version of the registry data (and band
+    settings) in each process: it reads every municipality's series, and changes only when
+    the registry does. The same lists for every user who may see them."""
+    key = key or _prospects_key()
     cache = caches[PAGE_CACHE]
     lists = cache.get(key)
     if lists is None:
         lists = prospect_lists()
         cache.set(key, lists)
     return lists
+
+
+@dataclass(frozen=True)
+class ProspectPage:
+    page: Page  # of the positions in the list: number, count, links
+    rows: list[Prospect]
+
+
+def prospect_pages(*, in_band: str | int | None, approaching: str | int | None) -> dict:
+    """One page of each prospect list (``in_band`` and ``approaching`` are the page numbers
+    asked for; a wrong one gives the first or last page). Each page is kept by itself per
+    version of the registry, so a page costs the same however long the lists are."""
+    key = _prospects_key()
+    cache = caches[PAGE_CACHE]
+    computed: list = []
+
+    def lists() -> tuple[list[Prospect], list[Prospect]]:
+        if not computed:
+            computed.append(prospect_lists_cached(key))
+        return computed[0]
+
+    counts = cache.get(f"{key}:counts")
+    if counts is None:
+        counts = (len(lists()[0]), len(lists()[1]))
+        cache.set(f"{key}:counts", counts)
+    pages = {}
+    for index, (name, number) in enumerate((("in_band", in_band), ("approaching", approaching))):
+        page = Paginator(range(counts[index]), PROSPECTS_PAGE_SIZE).get_page(number)
+        rows_key = f"{key}:{name}:{page.number}"
+        rows = cache.get(rows_key)
+        if rows is None:
+            rows = lists()[index][page.start_index() - 1 : page.end_index()]
+            cache.set(rows_key, rows)
+        pages[name] = ProspectPage(page, rows)
+    return pages
 
 
 def prospect_lists() -> tuple[list[Prospect], list[Prospect]]:

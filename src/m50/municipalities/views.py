@@ -32,6 +32,8 @@ from m50.municipalities.models import Municipality
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
+# The prospects page has two lists, each with its own pages.
+APPROACHING_PAGE_PARAMETER = "pagina-groei"
 
 
 @rule_required("registry.view")
@@ -110,15 +112,25 @@ def municipality_detail(request, code: str):
     return render(request, "municipalities/detail.html", context)
 
 
+def _page_range(page):
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
 @rule_required("registry.view_prospects")
 def prospects(request):
-    in_band, approaching = selectors.prospect_lists_cached()
+    pages = selectors.prospect_pages(
+        in_band=request.GET.get(PAGE_PARAMETER),
+        approaching=request.GET.get(APPROACHING_PAGE_PARAMETER),
+    )
     return render(
         request,
         "municipalities/prospects.html",
         {
-            "in_band": in_band,
-            "approaching": approaching,
+            "in_band": pages["in_band"],
+            "approaching": pages["approaching"],
+            "approaching_parameter": APPROACHING_PAGE_PARAMETER,
+            "in_band_range": _page_range(pages["in_band"].page),
+            "approaching_range": _page_range(pages["approaching"].page),
             "recent_years": settings.M50_BAND_RECENT_YEARS,
             "forecast_years": settings.M50_BAND_FORECAST_YEARS,
         },
