@@ -197,3 +197,27 @@ def test_served_document_is_public_with_cors(client, db):
     assert document["openapi"].startswith("3.0")
     assert "/gemeenten" in document["paths"]
     assert "/openapi.json" in document["paths"]
+
+
+CONDITIONAL = {
+    ("/gemeenten", "get"),
+    ("/gemeenten/{code}", "get"),
+    ("/lidmaatschappen", "get"),
+    ("/lidmaatschappen/{code}", "get"),
+}
+
+
+def test_conditional_reads_document_their_validators_and_304(schema):
+    """The public reads answer If-None-Match / If-Modified-Since with 304 (see
+    tests/core/test_http_validators.py); the document says so, and only for them."""
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            if (path, method) in CONDITIONAL:
+                assert {"If-None-Match", "If-Modified-Since"} <= headers, path
+                assert {"ETag", "Last-Modified"} <= set(responses["200"]["headers"]), path
+                assert {"API-Version", "ETag"} <= set(responses["304"]["headers"]), path
+                assert "content" not in responses["304"]
+            else:
+                assert "304" not in responses, (path, method)

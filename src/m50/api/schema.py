@@ -165,8 +165,58 @@ class ApiAutoSchema(AutoSchema):
             response["headers"] = headers
             if code == "401":
                 headers.setdefault("WWW-Authenticate", www_authenticate_header())
+        if self._conditional():
+            self._add_validators(operation, responses)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _conditional(self) -> bool:
+        """Whether the action answers conditional requests (``m50.core.conditional.public_api``)."""
+        action = getattr(self.view, getattr(self.view, "action", None) or "", None)
+        return bool(getattr(action, "conditional_data", None))
+
+    def _add_validators(self, operation: dict, responses: dict) -> None:
+        parameters = operation.setdefault("parameters", [])
+        for name, description in (
+            (
+                "If-None-Match",
+                _("De ETag van een eerder antwoord: is er niets gewijzigd, dan volgt 304."),
+            ),
+            (
+                "If-Modified-Since",
+                _("De Last-Modified van een eerder antwoord (als er geen If-None-Match is)."),
+            ),
+        ):
+            parameters.append(
+                {
+                    "in": "header",
+                    "name": name,
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": str(description),
+                }
+            )
+        validators = {
+            "ETag": {
+                "description": str(
+                    _("De versie van de gegevens in dit antwoord, voor If-None-Match.")
+                ),
+                "schema": {"type": "string"},
+            },
+            "Last-Modified": {
+                "description": str(_("Wanneer deze gegevens het laatst zijn gewijzigd.")),
+                "schema": {"type": "string"},
+            },
+        }
+        ok = responses.get("200")
+        if ok is not None:
+            ok["headers"] = {**ok.get("headers", {}), **validators}
+        responses["304"] = {
+            "description": str(
+                _("Niet gewijzigd sinds de ETag of datum in het verzoek: gebruik uw kopie.")
+            ),
+            "headers": {API_VERSION_HEADER: api_version_header(), **validators},
+        }
 
     def _permission_rule(self) -> str | None:
         getter = getattr(self.view, "get_permission_rule", None)

@@ -42,9 +42,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import http_date
 
 import m50
-from m50.core.versions import data_versions
+from m50.core.versions import PAGE_CACHE, data_versions
 
-PAGE_CACHE = "pages"
 SAFE_METHODS = ("GET", "HEAD")
 API_VARY = ("Cookie", "Authorization")
 # The cached body keeps this in place of the visitor's CSRF token.
@@ -258,6 +257,8 @@ def public_api(*names: str):
                 _store(response, state.cache_key)
             return _set_validators(response, state, API_VARY)
 
+        # For the OpenAPI document (m50.api.schema): the validators and the 304.
+        wrapped.conditional_data = names
         return wrapped
 
     return decorator
