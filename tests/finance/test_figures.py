@@ -152,3 +152,31 @@ def test_a_refused_service_leaves_the_version_as_it_was(bureau_user):
             invoice=invoices[0], paid_on=datetime.date(2024, 3, 1), amount=Decimal("-1")
         )
     assert finance_version() == version
+
+
+@pytest.mark.parametrize("name", ["overview", "invoices", "paid", "open", "payments", "bank"])
+def test_the_finance_lists_answer_a_conditional_request_until_the_data_change(
+    client, bureau_user, user_for_role, name
+):
+    """Validators per user and data version: a reload of an unchanged list is a 304 of one
+    query (the versions) after the session's; a payment, or another bureau user, gets the page."""
+    from m50.accounts.models import Role
+
+    invoices = make_invoices(2)
+    url, query, _keys = PAGES[name]
+    client.force_login(bureau_user)
+    first = client.get(reverse(url), query)
+    etag = first["ETag"]
+    assert set(first["Cache-Control"].split(", ")) == {"no-cache", "private"}
+    with CaptureQueriesContext(transaction.get_connection()) as queries:
+        again = client.get(reverse(url), query, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert len(queries) == 3  # session, user, data versions
+    services.payment_register(
+        invoice=invoices[0], paid_on=datetime.date(2024, 3, 1), amount=Decimal("100.00")
+    )
+    changed = client.get(reverse(url), query, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    client.force_login(user_for_role(Role.BUREAU))
+    other = client.get(reverse(url), query, headers={"if-none-match": changed["ETag"]})
+    assert other.status_code == 200

@@ -262,3 +262,10 @@ def public_api(*names: str):
         return wrapped
 
     return decorator
+
+
+def versioned_page(*names: str):
+    """For a page behind a login that shows only the data ``names`` and what the user may
+    see: validators and 304, as :func:`public_page` gives them (per user, role, date and
+    address). Nothing is cached: a logged-in user's page never is."""
+    return public_page(*names)

@@ -52,10 +52,14 @@ class Status:
     }
 
 
+#: What the finance figures and lists read: the finance data, the memberships (who owes) and
+#: the registry (the names shown and filtered on).
+FIGURES_DATA = (FINANCE, MEMBERS, REGISTRY)
+
+
 def figures() -> VersionedFigures:
-    """Counts and totals over the finance data, kept per version of everything they may read:
-    the finance data, the memberships (who owes) and the registry (names filtered on)."""
-    return VersionedFigures([FINANCE, MEMBERS, REGISTRY])
+    """Counts and totals over the finance data, kept per version of everything they read."""
+    return VersionedFigures(FIGURES_DATA)
 
 
 def invoice_queryset() -> QuerySet[Invoice]:

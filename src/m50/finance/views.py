@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from m50.accounts.permissions import has_rule
 from m50.core.access import rule_required
+from m50.core.conditional import versioned_page
 from m50.core.versions import VersionedFigures, query_key
 from m50.finance import exports, selectors, sending, services
 from m50.finance.forms import (
@@ -247,6 +248,7 @@ def _names(created: list[Invoice]) -> str:
 
 
 @rule_required("finance.manage")
+@versioned_page(*selectors.FIGURES_DATA)
 def overview(request):
     today = timezone.localdate()
     payments = _payments_module()
@@ -428,6 +430,7 @@ def billing_details(request, code: str):
 
 
 @rule_required("finance.manage")
+@versioned_page(*selectors.FIGURES_DATA)
 def invoice_index(request):
     today = timezone.localdate()
     form = InvoiceFilterForm(request.GET)
@@ -809,6 +812,7 @@ def invoice_ubl(request, number: str):
 
 
 @rule_required("finance.manage")
+@versioned_page(*selectors.FIGURES_DATA)
 def open_amounts(request):
     today = timezone.localdate()
     figures = selectors.figures()
@@ -836,6 +840,7 @@ def payment_list_queryset() -> QuerySet[Payment]:
 
 
 @rule_required("finance.manage")
+@versioned_page(*selectors.FIGURES_DATA)
 def payment_index(request):
     qs = payment_list_queryset()
     export_format = request.GET.get("formaat", "")
@@ -890,6 +895,7 @@ def _bank_lines_context(request, upload_form=None) -> dict:
 
 
 @rule_required("finance.manage")
+@versioned_page(*selectors.FIGURES_DATA)
 def bank_lines(request):
     return render(request, "finance/bank_lines.html", _bank_lines_context(request))
 
