@@ -140,7 +140,7 @@ def test_check_derived_reports_a_tampered_projection_and_repairs_it(db, capsys):
     assert "membership.status_periods: 0 afwijkingen." in capsys.readouterr().out
 
     StatusPeriod.objects.filter(membership=membership).update(status=rules.Status.MEMBER)
-    with pytest.raises(CommandError, match="1 afgeleide gegevens wijken af"):
+    with pytest.raises(CommandError, match="1 afgeleid gegeven wijkt af van de bron"):
         call_command("check-derived")
     out = capsys.readouterr().out
     assert "membership.status_periods GM0384: opgeslagen member" in out

@@ -6,6 +6,8 @@ loudly; ``--repair`` rewrites the projections that differ from their source (aud
 
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from m50.core.audit import audit_record_of
 from m50.core.commands import AuditedCommand
@@ -13,13 +15,15 @@ from m50.core.derived import projections
 
 
 class Command(AuditedCommand):
-    help = "Controleert of alle afgeleide gegevens gelijk zijn aan een herberekening uit de bron."
+    help = gettext_lazy(
+        "Controleert of alle afgeleide gegevens gelijk zijn aan een herberekening uit de bron."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--repair",
             action="store_true",
-            help="Herschrijf een afgeleide tabel die afwijkt vanuit de bron (geauditeerd).",
+            help=_("Herschrijf een afgeleide tabel die afwijkt vanuit de bron (geauditeerd)."),
         )
 
     def handle(self, *args, **options):
@@ -42,9 +46,22 @@ class Command(AuditedCommand):
                             "herschreven rijen": {"old": None, "new": rows},
                         },
                     )
-                self.stdout.write(f"{projection.name}: hersteld ({rows} rijen herschreven).")
+                self.stdout.write(
+                    _("%(name)s: hersteld (%(rows)d rijen herschreven).")
+                    % {"name": projection.name, "rows": rows}
+                )
             else:
-                self.stdout.write(f"{projection.name}: {len(differences)} afwijkingen.")
+                self.stdout.write(
+                    _("%(name)s: %(count)d afwijkingen.")
+                    % {"name": projection.name, "count": len(differences)}
+                )
         if total and not options["repair"]:
-            raise CommandError(f"{total} afgeleide gegevens wijken af van de bron.")
-        self.stdout.write(self.style.SUCCESS("Afgeleide gegevens gecontroleerd."))
+            raise CommandError(
+                ngettext(
+                    "%(count)d afgeleid gegeven wijkt af van de bron.",
+                    "%(count)d afgeleide gegevens wijken af van de bron.",
+                    total,
+                )
+                % {"count": total}
+            )
+        self.stdout.write(self.style.SUCCESS(_("Afgeleide gegevens gecontroleerd.")))
