@@ -7,7 +7,7 @@ loudly; ``--repair`` rewrites the projections that differ from their source (aud
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from m50.core.audit import audit_record_of
 from m50.core.commands import AuditedCommand
@@ -15,9 +15,7 @@ from m50.core.derived import projections
 
 
 class Command(AuditedCommand):
-    help = gettext_lazy(
-        "Controleert of alle afgeleide gegevens gelijk zijn aan een herberekening uit de bron."
-    )
+    help = "Controleert of alle afgeleide gegevens gelijk zijn aan een herberekening uit de bron."
 
     def add_arguments(self, parser):
         parser.add_argument(
