@@ -293,3 +293,21 @@ def test_ending_a_pillar_ends_its_participations(diemen, sociaal):
     assert (running.end_date, running.end_reason) == (D(2026, 1, 31), "body_ended")
     with pytest.raises(ValidationError, match="al beëindigd"):
         services.pillar_end(pillar=sociaal, ended_on=D(2026, 2, 1))
+
+
+def test_a_corrected_later_position_end_moves_the_participations_along(
+    diemen, sociaal, financieel, django_capture_on_commit_callbacks
+):
+    UserFactory(role=Role.MEMBER_CONTACT, municipality=diemen.municipality)
+    alderman = official(diemen)
+    with_position = register(alderman, sociaal)
+    left_before = register(alderman, financieel)
+    services.participation_end(participation=left_before, end_date=D(2026, 3, 25))
+    contacts_services.position_end(position=alderman, end_date=D(2026, 3, 25))
+    with django_capture_on_commit_callbacks(execute=True):
+        contacts_services.position_end(position=alderman, end_date=D(2026, 4, 30))
+    with_position.refresh_from_db()
+    left_before.refresh_from_db()
+    assert with_position.end_date == D(2026, 4, 30)
+    assert left_before.end_date == D(2026, 3, 25)
+    assert mail.outbox == []

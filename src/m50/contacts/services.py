@@ -19,8 +19,9 @@ from m50.municipalities.services import Counts
 
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length
 # Sent inside position_end's transaction when a position's end date is set or moved, with
-# ``position``, ``end_date``, ``actor`` and ``origin``: what rests on the position elsewhere
-# (a participation in a pillar) ends with it, atomically, without this app knowing those apps.
+# ``position``, ``end_date``, ``previous_end_date``, ``actor`` and ``origin``: what rests on
+# the position elsewhere (a participation in a pillar) ends with it, atomically, without this
+# app knowing those apps.
 position_ended = Signal()
 
 # Path segments of /organisaties/ that an organisation's slug must not take.
@@ -338,7 +339,12 @@ def position_end(
             action="position.end", obj=position, actor=actor, origin=origin, changes=changed
         )
         position_ended.send(
-            sender=Position, position=position, end_date=end_date, actor=actor, origin=origin
+            sender=Position,
+            position=position,
+            end_date=end_date,
+            previous_end_date=old["end_date"],
+            actor=actor,
+            origin=origin,
         )
     return position
 

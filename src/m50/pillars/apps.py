@@ -13,9 +13,15 @@ class PillarsConfig(AppConfig):
         position_ended.connect(_position_ended, dispatch_uid="pillars.position_ended")
 
 
-def _position_ended(sender, position, end_date, actor=None, origin="", **kwargs):
+def _position_ended(
+    sender, position, end_date, previous_end_date=None, actor=None, origin="", **kwargs
+):
     from m50.pillars.services import participations_end_with_position
 
     participations_end_with_position(
-        position=position, end_date=end_date, actor=actor, origin=origin
+        position=position,
+        end_date=end_date,
+        previous_end_date=previous_end_date,
+        actor=actor,
+        origin=origin,
     )

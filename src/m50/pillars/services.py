@@ -707,12 +707,35 @@ def participation_role_change(
 
 @transaction.atomic
 def participations_end_with_position(
-    *, position: Position, end_date: datetime.date, actor=None, origin: str = ""
+    *,
+    position: Position,
+    end_date: datetime.date,
+    previous_end_date: datetime.date | None = None,
+    actor=None,
+    origin: str = "",
 ) -> list[Participation]:
     """When a position ends (or its end moves earlier), what rests on it ends with it: the
     participations running after ``end_date`` end that day, and the municipality's contacts
     are told (after commit), so the seat can be filled. One that would only have started
-    after the position ended never ran: it is removed (audited). Returns the ended ones."""
+    after the position ended never ran: it is removed (audited). Returns the ended ones.
+
+    A correction that moves the end later (``previous_end_date`` before ``end_date``) moves
+    the participations that ended with the position along; nobody is mailed again."""
+    if previous_end_date is not None and end_date > previous_end_date:
+        moved = Participation.objects.filter(
+            position_id=position.pk,
+            end_date=previous_end_date,
+            end_reason=Participation.EndReason.POSITION_ENDED,
+        ).select_related("position__person", "position__organisation", "pillar", "theme_group")
+        for participation in moved:
+            _participation_close(
+                participation,
+                end_date=end_date,
+                reason=Participation.EndReason.POSITION_ENDED,
+                actor=actor,
+                origin=origin,
+            )
+        return []
     ended = _end_or_cancel(
         Participation.objects.filter(position_id=position.pk).filter(_open_after(end_date)),
         end_date=end_date,
