@@ -56,6 +56,8 @@ RULES: Final[dict[str, frozenset]] = {
     "pillars.manage_participation_own": frozenset({Role.MEMBER_CONTACT}),
     # Who takes part in a pillar or group proposes its topics (checked per object).
     "pillars.propose_topic": ALL_ROLES,
+    # An official asks to join a pillar or group for themself (checked per object).
+    "pillars.request_join": ALL_ROLES,
 }
 
 

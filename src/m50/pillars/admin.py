@@ -81,3 +81,10 @@ class TopicAdmin(ReadOnlyAdmin):
     list_select_related = ("pillar", "theme_group", "owner")
     search_fields = ("title",)
     inlines = [StatusChangeInline]
+
+
+@admin.register(models.ParticipationRequest)
+class ParticipationRequestAdmin(ReadOnlyAdmin):
+    list_display = ("position", "pillar", "theme_group", "state", "requested_at", "handled_at")
+    list_filter = ("state", "pillar", "theme_group")
+    list_select_related = ("position__person", "position__organisation", "pillar", "theme_group")

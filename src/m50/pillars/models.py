@@ -333,3 +333,94 @@ class TopicStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ParticipationRequest(models.Model):
+    """An official asks to join a pillar or theme group; its chair or the bureau accepts
+    (which registers the participation) or refuses (with a reason)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("ingediend")
+        ACCEPTED = "accepted", _("geaccepteerd")
+        REFUSED = "refused", _("afgewezen")
+        WITHDRAWN = "withdrawn", _("ingetrokken")
+
+    position = models.ForeignKey(
+        "contacts.Position",
+        on_delete=models.CASCADE,
+        related_name="participation_requests",
+        verbose_name=_("functie"),
+    )
+    pillar = models.ForeignKey(
+        Pillar,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participation_requests",
+        verbose_name=_("pijler"),
+    )
+    theme_group = models.ForeignKey(
+        ThemeGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participation_requests",
+        verbose_name=_("themagroep"),
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    requested_at = models.DateTimeField(_("ingediend op"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingediend door"),
+    )
+    handled_at = models.DateTimeField(_("behandeld op"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("behandeld door"),
+    )
+    refusal_reason = models.TextField(_("reden van afwijzing"), blank=True)
+    participation = models.OneToOneField(
+        Participation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+        verbose_name=_("deelname"),
+    )
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("aanmelding voor een pijler of themagroep")
+        verbose_name_plural = _("aanmeldingen voor pijlers en themagroepen")
+        constraints = [
+            _one_of_pillar_or_group("participation_request"),
+            # One open request per position and pillar or group.
+            models.UniqueConstraint(
+                fields=["position", "pillar"],
+                condition=Q(state="pending", pillar__isnull=False),
+                name="participation_request_pending_once_per_pillar",
+            ),
+            models.UniqueConstraint(
+                fields=["position", "theme_group"],
+                condition=Q(state="pending", theme_group__isnull=False),
+                name="participation_request_pending_once_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position.person} → {self.body}"
+
+    @property
+    def body(self) -> Pillar | ThemeGroup:
+        return self.pillar if self.pillar_id else self.theme_group

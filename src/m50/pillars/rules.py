@@ -118,3 +118,26 @@ def may_propose_topic(user, body: Pillar | ThemeGroup, *, on: datetime.date | No
     from m50.pillars import selectors
 
     return selectors.person_takes_part(person_id=person_id, body=body, on=on)
+
+
+def may_request_to_join(user, position) -> bool:
+    """An official asks for themself; the bureau and the municipality's member contact may
+    ask on their behalf."""
+    if may_manage_participation_of(user, municipality_id=position.organisation.municipality_id):
+        return True
+    person_id = _person_id(user)
+    return (
+        person_id is not None
+        and has_rule(user, "pillars.request_join")
+        and position.person_id == person_id
+    )
+
+
+def may_handle_request(user, request, *, on: datetime.date | None = None) -> bool:
+    """The bureau, or the chair of the pillar or group asked for."""
+    return may_manage(user, request.body, on=on)
+
+
+def may_withdraw_request(user, request) -> bool:
+    """Who asked for themself, and the bureau or the member contact of the municipality."""
+    return may_request_to_join(user, request.position)

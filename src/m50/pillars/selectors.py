@@ -19,6 +19,7 @@ from m50.municipalities import selectors as registry
 from m50.pillars.models import (
     Category,
     Participation,
+    ParticipationRequest,
     Pillar,
     PillarSuccession,
     Role,
@@ -319,6 +320,21 @@ def municipalities_without_pillar(*, on: datetime.date | None = None):
         .filter(~Exists(in_pillar))
         .order_by("name", "pk")
     )
+
+
+def participation_request_list(
+    *, body: Pillar | ThemeGroup | None = None, state: str = ParticipationRequest.State.PENDING
+) -> QuerySet[ParticipationRequest]:
+    """Requests to join (default: those not yet answered), oldest first, with the person,
+    their municipality and the pillar or group: one query."""
+    requests = ParticipationRequest.objects.select_related(
+        "position__person", "position__organisation__municipality", "pillar", "theme_group"
+    )
+    if body is not None:
+        requests = requests.filter(**_body_filter(body))
+    if state:
+        requests = requests.filter(state=state)
+    return requests.order_by("requested_at", "pk")
 
 
 # --- Topics -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from m50.pillars import notifications, reference, rules
 from m50.pillars.models import (
     Category,
     Participation,
+    ParticipationRequest,
     Pillar,
     PillarSuccession,
     Role,
@@ -473,6 +474,31 @@ def participation_register(
     other participation there in an overlapping period; a pillar's chair is a bestuurder and
     there is no other chair at the time; the dates are in order.
     """
+    participation = _participation_checked(
+        position=position,
+        pillar=pillar,
+        theme_group=theme_group,
+        role=role,
+        category=category,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    participation.save()
+    audit_record(
+        action="participation.register",
+        obj=participation,
+        actor=actor,
+        origin=origin,
+        changes=diff({}, _participation_values(participation)),
+    )
+    return participation
+
+
+def _participation_checked(
+    *, position, pillar, theme_group, role, category, start_date, end_date
+) -> Participation:
+    """The participation :func:`participation_register` would write, after every rule (and
+    the locks that keep the checks true until the caller's transaction ends); not saved."""
     if (pillar is None) == (theme_group is None):
         raise ValidationError(_("Een deelname is aan één pijler of aan één themagroep."))
     body = pillar or theme_group
@@ -548,14 +574,6 @@ def participation_register(
     _check_no_overlap(participation, body)
     _check_chair(participation, body)
     participation.full_clean()
-    participation.save()
-    audit_record(
-        action="participation.register",
-        obj=participation,
-        actor=actor,
-        origin=origin,
-        changes=diff({}, _participation_values(participation)),
-    )
     return participation
 
 
@@ -746,6 +764,162 @@ def participations_end_with_position(
     if ended:
         notifications.participations_ended(position=position, participations=ended)
     return ended
+
+
+# --- Requests to join -----------------------------------------------------------------------
+
+
+def _pending_request(request: ParticipationRequest) -> ParticipationRequest:
+    request = (
+        ParticipationRequest.objects.select_for_update()
+        .select_related("position__person", "pillar", "theme_group")
+        .get(pk=request.pk)
+    )
+    if request.state != ParticipationRequest.State.PENDING:
+        raise ValidationError(
+            _("Deze aanmelding is al behandeld (%(state)s).")
+            % {"state": request.get_state_display()},
+            code="handled",
+        )
+    return request
+
+
+def _request_values(request: ParticipationRequest) -> dict:
+    return {
+        "person": request.position.person.full_name,
+        "body": str(request.body),
+        "state": request.state,
+        "note": request.note,
+        "refusal_reason": request.refusal_reason,
+    }
+
+
+@transaction.atomic
+def participation_request_create(
+    *,
+    position: Position,
+    pillar: Pillar | None = None,
+    theme_group: ThemeGroup | None = None,
+    note: str = "",
+    actor=None,
+    origin: str = "",
+) -> ParticipationRequest:
+    """An official asks to join: refused now if registering them today would be refused
+    (the same rules), or if they already asked and no one has answered yet."""
+    _participation_checked(
+        position=position,
+        pillar=pillar,
+        theme_group=theme_group,
+        role=Role.MEMBER,
+        category="",
+        start_date=timezone.localdate(),
+        end_date=None,
+    )
+    body = pillar or theme_group
+    pending = ParticipationRequest.objects.filter(
+        position__person_id=position.person_id,
+        state=ParticipationRequest.State.PENDING,
+        **{_body_kind(body): body},
+    )
+    if pending.exists():
+        raise ValidationError(
+            _("%(person)s heeft zich al aangemeld voor de %(body)s; die aanmelding loopt nog.")
+            % {"person": position.person.full_name, "body": _body_phrase(body)},
+            code="pending",
+        )
+    user, _label, _origin = audit_actor(actor, origin)
+    request = ParticipationRequest.objects.create(
+        position=position,
+        pillar=pillar,
+        theme_group=theme_group,
+        note=note.strip(),
+        requested_by=user,
+    )
+    audit_record(
+        action="participation_request.create",
+        obj=request,
+        actor=actor,
+        origin=origin,
+        changes=diff({}, _request_values(request)),
+    )
+    return request
+
+
+def _handle(request, *, state, actor, origin, **values) -> ParticipationRequest:
+    old = _request_values(request)
+    user, _label, _origin = audit_actor(actor, origin)
+    request.state = state
+    request.handled_at = timezone.now()
+    request.handled_by = user
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.save()
+    audit_record(
+        action=f"participation_request.{state}",
+        obj=request,
+        actor=actor,
+        origin=origin,
+        changes=diff(old, _request_values(request)),
+    )
+    return request
+
+
+@transaction.atomic
+def participation_request_accept(
+    *,
+    request: ParticipationRequest,
+    role: str = Role.MEMBER,
+    start_date: datetime.date | None = None,
+    actor=None,
+    origin: str = "",
+) -> Participation:
+    """The chair or the bureau accepts: the participation is registered (all its rules
+    apply, from ``start_date``, default today). Returns the participation."""
+    request = _pending_request(request)
+    participation = participation_register(
+        position=request.position,
+        pillar=request.pillar,
+        theme_group=request.theme_group,
+        role=role,
+        start_date=start_date,
+        actor=actor,
+        origin=origin,
+    )
+    _handle(
+        request,
+        state=ParticipationRequest.State.ACCEPTED,
+        actor=actor,
+        origin=origin,
+        participation=participation,
+    )
+    return participation
+
+
+@transaction.atomic
+def participation_request_refuse(
+    *, request: ParticipationRequest, reason: str, actor=None, origin: str = ""
+) -> ParticipationRequest:
+    """The chair or the bureau refuses, saying why (the official reads it)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"refusal_reason": _("Geef de reden van de afwijzing.")})
+    request = _pending_request(request)
+    return _handle(
+        request,
+        state=ParticipationRequest.State.REFUSED,
+        actor=actor,
+        origin=origin,
+        refusal_reason=reason,
+    )
+
+
+@transaction.atomic
+def participation_request_withdraw(
+    *, request: ParticipationRequest, actor=None, origin: str = ""
+) -> ParticipationRequest:
+    """The official withdraws their own request before it is answered."""
+    request = _pending_request(request)
+    return _handle(request, state=ParticipationRequest.State.WITHDRAWN, actor=actor, origin=origin)
 
 
 # --- Topics -----------------------------------------------------------------------------------
