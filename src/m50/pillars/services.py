@@ -771,7 +771,8 @@ def participations_end_with_position(
 
 def _pending_request(request: ParticipationRequest) -> ParticipationRequest:
     request = (
-        ParticipationRequest.objects.select_for_update()
+        # Only the request's row: its pillar or group is the nullable side of a join.
+        ParticipationRequest.objects.select_for_update(of=("self",))
         .select_related("position__person", "pillar", "theme_group")
         .get(pk=request.pk)
     )
