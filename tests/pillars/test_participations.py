@@ -144,9 +144,21 @@ def test_the_database_keeps_dates_in_order_and_one_pillar_or_group(diemen, socia
 def test_a_participation_stays_within_its_position(diemen, sociaal):
     alderman = official(diemen, start_date=D(2024, 5, 1), end_date=D(2026, 4, 30))
     assert "pas vanaf 1 mei 2024" in refused(alderman, sociaal)
-    assert "eindigt op 30 april 2026" in refused(alderman, sociaal, start_date=D(2024, 6, 1))
-    participation = register(alderman, sociaal, start_date=D(2024, 6, 1), end_date=D(2026, 4, 30))
-    assert participation.end_date == D(2026, 4, 30)
+    assert "eindigt op 30 april 2026" in refused(
+        alderman, sociaal, start_date=D(2024, 6, 1), end_date=D(2026, 5, 1)
+    )
+    assert "is op 30 april 2026 beëindigd" in refused(alderman, sociaal, start_date=D(2026, 5, 1))
+    # Without an end date it ends with the position.
+    participation = register(alderman, sociaal, start_date=D(2024, 6, 1))
+    assert (participation.end_date, participation.end_reason) == (D(2026, 4, 30), "position_ended")
+
+
+def test_a_participation_ends_no_later_than_its_pillars_planned_end(diemen, sociaal):
+    services.pillar_end(pillar=sociaal, ended_on=D(2027, 6, 30))
+    message = refused(official(diemen), sociaal, end_date=D(2027, 7, 1))
+    assert "De pijler Sociaal eindigt op 30 juni 2027" in message
+    participation = register(official(diemen, Function.MAYOR), sociaal)
+    assert (participation.end_date, participation.end_reason) == (D(2027, 6, 30), "body_ended")
 
 
 def test_a_pillar_chair_is_a_bestuurder_and_there_is_one_at_a_time(diemen, houten, sociaal):

@@ -282,7 +282,6 @@ def _participation_checked(
                 }
             }
         )
-    _check_within_position(position, start_date, end_date)
     _lock_body(body)
     body.refresh_from_db()
     if not body.is_running(start_date):
@@ -291,6 +290,24 @@ def _participation_checked(
             % {"body": _body_phrase(body), "date": _long_date(start_date)},
             code="body_ended",
         )
+    # Without an end date, a participation ends when its position or its pillar or group is
+    # known to end (a planned end); it cannot be given a later one.
+    end_reason = ""
+    if end_date is None and position.end_date and position.end_date >= start_date:
+        end_date, end_reason = position.end_date, Participation.EndReason.POSITION_ENDED
+    if body.ended_on and (end_date is None or end_date > body.ended_on):
+        if end_reason or end_date is None:
+            end_date, end_reason = body.ended_on, Participation.EndReason.BODY_ENDED
+        else:
+            raise ValidationError(
+                {
+                    "end_date": _(
+                        "De %(body)s eindigt op %(date)s; de deelname kan niet langer lopen."
+                    )
+                    % {"body": _body_phrase(body), "date": _long_date(body.ended_on)}
+                }
+            )
+    _check_within_position(position, start_date, end_date)
     _lock_person(position.person_id)
     participation = Participation(
         position=position,
@@ -300,6 +317,7 @@ def _participation_checked(
         category=category,
         start_date=start_date,
         end_date=end_date,
+        end_reason=end_reason,
     )
     _check_no_overlap(participation, body)
     _check_chair(participation, body)
@@ -429,6 +447,7 @@ def participation_role_change(
         category=participation.category,
         start_date=on,
         end_date=participation.end_date,
+        end_reason=participation.end_reason,
     )
     _check_chair(successor, body)
     _participation_close(
