@@ -102,3 +102,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# --- Pillars (the shipped pillars exist after migrate; these make others) ---------------------
+
+
+class PillarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pillars.Pillar"
+
+    name = factory.Sequence(lambda n: f"Pijler {n:05d}")
+    slug = factory.Sequence(lambda n: f"pijler-{n:05d}")
+
+
+class ThemeGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pillars.ThemeGroup"
+
+    name = factory.Sequence(lambda n: f"Themagroep {n:05d}")
+    slug = factory.Sequence(lambda n: f"themagroep-{n:05d}")
+    pillar = factory.SubFactory(PillarFactory)

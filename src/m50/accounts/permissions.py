@@ -43,6 +43,21 @@ RULES: Final[dict[str, frozenset]] = {
     # A municipality's contact asks the bureau to change its own invoice details.
     "reports.request_billing_change": frozenset({Role.MEMBER_CONTACT}),
     "reports.handle_billing_change": frozenset({Role.BUREAU}),
+    # Pillars and theme groups, their purpose and their chairs' municipalities: public.
+    "pillars.view": EVERYONE,
+    # Who takes part where: the network's own users.
+    "pillars.view_participants": ALL_ROLES,
+    "pillars.manage": frozenset({Role.BUREAU}),
+    # A chair manages the pillar or group they chair today: any role may hold a chair, and the
+    # object check (pillars.rules.may_manage) decides, from the running participation.
+    "pillars.manage_own": ALL_ROLES,
+    # A member contact registers and ends participations of its own municipality's officials
+    # (checked per object: pillars.rules.may_manage_participation_of).
+    "pillars.manage_participation_own": frozenset({Role.MEMBER_CONTACT}),
+    # Who takes part in a pillar or group proposes its topics (checked per object).
+    "pillars.propose_topic": ALL_ROLES,
+    # An official asks to join a pillar or group for themself (checked per object).
+    "pillars.request_join": ALL_ROLES,
 }
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "m50.contacts",
     "m50.membership",
     "m50.finance",
+    "m50.pillars",
     "m50.reports",
     "m50.api",
 ]

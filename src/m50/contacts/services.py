@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,6 +18,12 @@ from m50.municipalities import selectors as registry
 from m50.municipalities.services import Counts
 
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length
+# Sent inside position_end's transaction when a position's end date is set or moved, with
+# ``position``, ``end_date``, ``previous_end_date``, ``actor`` and ``origin``: what rests on
+# the position elsewhere (a participation in a pillar) ends with it, atomically, without this
+# app knowing those apps.
+position_ended = Signal()
+
 # Path segments of /organisaties/ that an organisation's slug must not take.
 RESERVED_SLUGS = frozenset({"nieuw", "personen", "functies"})
 
@@ -330,6 +337,14 @@ def position_end(
     if changed:
         audit_record(
             action="position.end", obj=position, actor=actor, origin=origin, changes=changed
+        )
+        position_ended.send(
+            sender=Position,
+            position=position,
+            end_date=end_date,
+            previous_end_date=old["end_date"],
+            actor=actor,
+            origin=origin,
         )
     return position
 

@@ -278,6 +278,19 @@ def _running_at_dissolution() -> Exists:
     )
 
 
+def running_municipality_ids(*, on: datetime.date) -> QuerySet:
+    """The ids of the municipalities that are member or aspirant on ``on``, as a query (one
+    column), so another app can filter on it in the database: ``pk__in=...``."""
+    return _periods_on(on, rules.RUNNING).values("membership__municipality_id")
+
+
+def is_running(*, municipality_id: int | None, on: datetime.date) -> bool:
+    """Whether the municipality is member or aspirant on ``on``."""
+    if municipality_id is None:
+        return False
+    return bool(_running_municipality_ids([municipality_id], on))
+
+
 def _running_municipality_ids(municipality_ids, today: datetime.date) -> set[int]:
     return set(
         _periods_on(today, rules.RUNNING)
