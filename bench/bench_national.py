@@ -1170,8 +1170,8 @@ def load(
     port: int, path: str, *, cookie: str = "", concurrency: int, seconds: float
 ) -> tuple[int, int, int, float]:
     """(successful requests, errors, 304s, seconds) of ``concurrency`` threads, each with its
-    own keep-alive connection, requesting ``path`` until ``seconds`` have passed. Bounded in
-    time, and only ever to 127.0.0.1."""
+    own keep-alive connection and cookies, requesting ``path`` until ``seconds`` have passed.
+    Bounded in time, and only ever to 127.0.0.1."""
     counts = [0, 0, 0]
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -1179,13 +1179,16 @@ def load(
     def worker():
         done = errors = not_modified = 0
         validators: dict[str, str] = {}
+        jar: dict[str, str] = {}  # the cookies the server set (the CSRF cookie), as a browser
         connection = None
         while time.monotonic() < stop_at:
             if connection is None:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             headers = {"Accept-Language": "nl", **validators}
-            if cookie:
-                headers["Cookie"] = cookie
+            cookies = [cookie] if cookie else []
+            cookies += [f"{name}={value}" for name, value in jar.items()]
+            if cookies:
+                headers["Cookie"] = "; ".join(cookies)
             try:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
@@ -1195,6 +1198,9 @@ def load(
                 connection.close()
                 connection = None
                 continue
+            for set_cookie in response.msg.get_all("Set-Cookie") or ():
+                name, _, value = set_cookie.split(";", 1)[0].partition("=")
+                jar[name.strip()] = value.strip()
             if response.status in (200, 304):
                 done += 1
                 not_modified += response.status == 304
