@@ -136,8 +136,8 @@ class VersionedFigures:
         return self.get("count:" + query_key(queryset), queryset.count)
 
     def paginator(self, object_list, per_page: int) -> Paginator:
-        """A paginator whose count of a queryset is one of these figures (a list is counted
-        as it is)."""
+        """A paginator whose count is one of these figures: of a queryset, or of a lazy list
+        that names the queryset it counts (``counted``); a list is counted as it is."""
         figures = self
 
         class CountedPaginator(Paginator):
@@ -145,6 +145,9 @@ class VersionedFigures:
             def count(self) -> int:
                 if isinstance(self.object_list, QuerySet):
                     return figures.count(self.object_list)
+                counted = getattr(self.object_list, "counted", None)
+                if isinstance(counted, QuerySet):
+                    return figures.count(counted)
                 return super().count
 
         return CountedPaginator(object_list, per_page)

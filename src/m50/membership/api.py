@@ -327,6 +327,7 @@ class MembershipViewSet(ReadOnlyApiViewSet):
     serializer_class = MembershipSerializer
     filter_serializer_class = MembershipFilterSerializer
     lookup_field = "code"
+    figures = staticmethod(selectors.figures)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -12,6 +12,7 @@ from django.utils import timezone
 from m50.accounts.models import MUNICIPAL_ROLES
 from m50.accounts.permissions import has_rule
 from m50.core.models import AuditEvent
+from m50.core.versions import MEMBERS, REGISTRY, VersionedFigures
 from m50.membership import projection, rules
 from m50.membership.models import (
     Decision,
@@ -73,6 +74,11 @@ def _periods_on(day: datetime.date, statuses) -> QuerySet[StatusPeriod]:
     return StatusPeriod.objects.filter(_containing(day), status__in=list(statuses))
 
 
+def figures() -> VersionedFigures:
+    """Counts over all memberships, kept per version of the members and registry data."""
+    return VersionedFigures([MEMBERS, REGISTRY])
+
+
 class MembershipRows:
     """The rows of a query of status periods, made only for what is taken: a slice (a page)
     or a streamed iteration. Django's Paginator counts and slices it in the database."""
@@ -115,6 +121,11 @@ class MembershipRows:
             inhabitants=period.latest_population,
             population_year=period.latest_population_year,
         )
+
+    @property
+    def counted(self) -> QuerySet[StatusPeriod]:
+        """What :meth:`count` counts (for a paginator that keeps counts per data version)."""
+        return self.periods
 
     def count(self) -> int:
         return self.periods.count()

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -733,7 +732,7 @@ def overview(request):
     export_format = request.GET.get("formaat", "")
     if export_format in exports.FORMATS:
         return exports.export_response(rows, export_format, today=today)
-    paginator = Paginator(rows, OVERVIEW_PAGE_SIZE)
+    paginator = selectors.figures().paginator(rows, OVERVIEW_PAGE_SIZE)
     page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
     return render(
         request,
@@ -755,7 +754,9 @@ def overview(request):
 @rule_required("membership.view_deadlines")
 def deadlines(request):
     today = timezone.localdate()
-    paginator = Paginator(selectors.deadline_rows(today=today), DEADLINES_PAGE_SIZE)
+    paginator = selectors.figures().paginator(
+        selectors.deadline_rows(today=today), DEADLINES_PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
     return render(
         request,
