@@ -190,12 +190,23 @@ def open_by_municipality(*, today):
     )
 
 
+# The badge of each status (NL Design System status badge modifiers).
+STATUS_BADGES = {
+    Status.PAID: "utrecht-status-badge--safe",
+    Status.OVERDUE: "utrecht-status-badge--danger",
+    Status.PARTLY_PAID: "utrecht-status-badge--warning",
+    Status.CREDITED: "utrecht-status-badge--inactive",
+    Status.CREDIT_NOTE: "utrecht-status-badge--inactive",
+}
+
+
 def _row(invoice: Invoice, today) -> dict:
     status = selectors.invoice_status(invoice, today)
     return {
         "invoice": invoice,
         "status": status,
         "status_label": Status.LABELS[status],
+        "status_badge": STATUS_BADGES.get(status, ""),
         "open": selectors.open_amount(invoice),
     }
 
