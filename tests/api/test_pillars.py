@@ -400,3 +400,44 @@ def test_topics_list_filters_and_is_for_logged_in_users(world, topic):
     assert detail["title"] == "Armoedebeleid" and detail["pillar"]["slug"] == "sociaal"
     assert_problem(client.get("/api/v1/onderwerpen", {"status": "open"}), 400)
     assert_problem(client.get("/api/v1/onderwerpen/999999"), 404)
+
+
+# --- Design rules on the new paths ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("post", "/api/v1/pijlers"),
+        ("delete", "/api/v1/pijlers/sociaal"),
+        ("post", "/api/v1/themagroepen"),
+        ("put", "/api/v1/deelnames/PK"),
+        ("delete", "/api/v1/deelnames/PK"),
+        ("get", "/api/v1/deelnames/PK/beeindiging"),
+        ("patch", "/api/v1/onderwerpen/TOPIC"),
+        ("get", "/api/v1/onderwerpen/TOPIC/statuswijziging"),
+    ],
+)
+def test_other_methods_are_405_problems(world, topic, method, url):
+    url = url.replace("PK", str(world["chair"].pk)).replace("TOPIC", str(topic.pk))
+    before = snapshot()
+    response = getattr(client_of(world["bureau"]), method)(url, {}, format="json")
+    assert_problem(response, 405)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/pijlers/", "/api/v1/pijlers/sociaal/", "/api/v1/deelnames/", "/api/v1/onderwerpen/"],
+)
+def test_trailing_slash_is_a_404_problem(world, url):
+    assert_problem(client_of(world["bureau"]).get(url), 404)
+
+
+def test_a_write_that_is_not_json_is_a_415_problem(world):
+    before = snapshot()
+    response = client_of(world["bureau"]).post(
+        "/api/v1/onderwerpen", "title=x", content_type="application/x-www-form-urlencoded"
+    )
+    assert_problem(response, 415)
+    assert snapshot() == before
