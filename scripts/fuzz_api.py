@@ -71,6 +71,30 @@ if len(invoices) > 2:
     services.invoice_credit(invoice=invoices[2], reason="Fuzz", issue_date=D(2024, 2, 1))
 print("INVOICES=%d" % Invoice.objects.count())
 """
+# A theme group, a participation and a topic, so that /themagroepen, /deelnames and
+# /onderwerpen answer with data: an alderman of the first member municipality chairs Sociaal
+# and proposes a topic there.
+PILLARS_SCRIPT = """
+import datetime
+from m50.contacts import services as contacts
+from m50.contacts.models import Organisation
+from m50.membership import selectors as membership
+from m50.pillars import services
+from m50.pillars.models import Pillar
+today = datetime.date.today()
+ids = membership.running_municipality_ids(on=today)
+organisation = Organisation.objects.filter(municipality_id__in=ids).order_by("name").first()
+person = contacts.person_create(surname="Wethouder", given_name="Fuzz")
+position = contacts.position_create(
+    person=person, organisation=organisation, function="wethouder",
+    start_date=datetime.date(2022, 6, 1),
+)
+sociaal = Pillar.objects.get(slug="sociaal")
+services.participation_register(position=position, pillar=sociaal, role="chair", start_date=today)
+services.topic_propose(title="Jeugdzorg", owner=person, pillar=sociaal)
+services.theme_group_create(name="Jeugd", pillar=sociaal)
+print("PILLARS=1")
+"""
 PROXY_VARIABLES = (
     "http_proxy",
     "https_proxy",
@@ -170,6 +194,7 @@ def main(argv: list[str]) -> int:
             if line.startswith("INVOICES=")
         )
         print(f"fuzz_api: {invoices} invoices and credit notes", flush=True)
+        run([M50, "shell", "-c", PILLARS_SCRIPT], env, workdir)
         output = run([M50, "shell", "-c", TOKEN_SCRIPT], env, workdir)
         token = next(
             line.removeprefix("TOKEN=") for line in output.splitlines() if line.startswith("TOKEN=")

@@ -110,6 +110,29 @@ def sample(db):
         "token": "ongeldig",
         "draft": _sample_draft(membership).key,
         "change_id": _sample_billing_change(diemen).pk,
+        **_sample_pillars(position),
+    }
+
+
+def _sample_pillars(position):
+    """Diemen's official in Sociaal, with a topic there (stored directly: the sample's rules
+    are tested in tests/pillars)."""
+    from m50.pillars.models import Participation, Pillar, ThemeGroup, Topic
+
+    sociaal = Pillar.objects.get(slug="sociaal")
+    group = ThemeGroup.objects.create(pillar=sociaal, name="Jeugd", slug="jeugd")
+    participation = Participation.objects.create(
+        position=position,
+        pillar=sociaal,
+        category="adviseur",
+        start_date=datetime.date(2024, 3, 1),
+    )
+    topic = Topic.objects.create(pillar=sociaal, title="Jeugdzorg", owner=position.person)
+    return {
+        "pillar_slug": sociaal.slug,
+        "theme_group_slug": group.slug,
+        "participation_id": participation.pk,
+        "topic_id": topic.pk,
     }
 
 
@@ -181,6 +204,14 @@ def _kwargs_for(name, pattern, sample):
     names = pattern.pattern.regex.groupindex
     if name.startswith("api:decision"):  # the router names the decision's id "pk"
         return {"pk": sample["decision_id"]} if "pk" in names else {}
+    if name.startswith("api:pillar-"):
+        return {"slug": sample["pillar_slug"]} if "slug" in names else {}
+    if name.startswith("api:theme-group-"):
+        return {"slug": sample["theme_group_slug"]} if "slug" in names else {}
+    if name.startswith("api:participation-"):
+        return {"pk": sample["participation_id"]} if "pk" in names else {}
+    if name.startswith("api:topic-"):
+        return {"pk": sample["topic_id"]} if "pk" in names else {}
     return {key: sample[key] for key in names}
 
 
@@ -262,6 +293,21 @@ EXPECTED = {
     # A member contact reads its own municipality's invoices; another's is a 404, not a 403.
     ("api:invoice-list", "get"): endpoint({B, MC}),
     ("api:invoice-detail", "get"): {**endpoint({B}), MC: 404},
+    # Pillars and theme groups are public; who takes part, and in what, for logged-in users.
+    # The sample's participation and topic are of Diemen's official in Sociaal: the member
+    # contact (of another municipality) and the chair (of no pillar) are refused per object.
+    ("api:pillar-list", "get"): PUBLIC,
+    ("api:pillar-detail", "get"): PUBLIC,
+    ("api:theme-group-list", "get"): PUBLIC,
+    ("api:theme-group-detail", "get"): PUBLIC,
+    ("api:participation-list", "get"): endpoint(LOGGED_IN),
+    ("api:participation-detail", "get"): endpoint(LOGGED_IN),
+    ("api:participation-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
+    ("api:participation-end", "post"): endpoint({B}, WRITE_ALLOWED),
+    ("api:topic-list", "get"): endpoint(LOGGED_IN),
+    ("api:topic-detail", "get"): endpoint(LOGGED_IN),
+    ("api:topic-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
+    ("api:topic-status", "post"): endpoint({B}, WRITE_ALLOWED),
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

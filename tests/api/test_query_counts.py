@@ -171,3 +171,124 @@ def test_municipality_detail_query_count_does_not_grow_with_history(api_client):
     second, body = _count_queries(api_client, url, {})
     assert len(body["populationSeries"]) == 35
     assert first == second
+
+
+# --- Pillars, theme groups, participations, topics -------------------------------------------
+
+
+def _participations(count: int) -> None:
+    """``count`` running participations of officials of one municipality, over the three
+    current pillars and as many theme groups, each group chaired; and as many topics."""
+    from m50.pillars.models import Participation, Pillar, ThemeGroup, Topic
+
+    province = Province.objects.get_or_create(code="PV27", defaults={"name": "Noord-Holland"})[0]
+    municipality = Municipality.objects.get_or_create(
+        code="GM0384", defaults={"name": "Diemen", "province": province}
+    )[0]
+    organisation, _ = Organisation.objects.get_or_create(
+        slug="gemeente-diemen",
+        defaults={
+            "kind": Organisation.Kind.MUNICIPALITY,
+            "name": "Gemeente Diemen",
+            "municipality": municipality,
+        },
+    )
+    pillars = list(Pillar.objects.filter(ended=False).order_by("pk"))
+    existing = Participation.objects.count()
+    groups = ThemeGroup.objects.bulk_create(
+        ThemeGroup(pillar=pillars[n % 3], name=f"Groep {existing + n}", slug=f"g-{existing + n}")
+        for n in range(3)
+    )
+    bodies = [*pillars, *groups]
+    people = Person.objects.bulk_create(
+        Person(surname=f"Deelnemer {existing + n}") for n in range(count - existing)
+    )
+    positions = Position.objects.bulk_create(
+        Position(
+            person=person,
+            organisation=organisation,
+            function=Position.Function.ALDERMAN,
+            start_date=datetime.date(2020, 1, 1),
+        )
+        for person in people
+    )
+    Participation.objects.bulk_create(
+        Participation(
+            position=position,
+            role="chair" if n < len(groups) else "member",
+            category="bestuurder",
+            start_date=datetime.date(2024, 1, 1),
+            **(
+                {"theme_group": groups[n]}
+                if n < len(groups)
+                else {"pillar": bodies[n % 3]}
+                if n % 2
+                else {"theme_group": bodies[3 + n % 3]}
+            ),
+        )
+        for n, position in enumerate(positions)
+    )
+    Topic.objects.bulk_create(
+        Topic(title=f"Onderwerp {n}", owner=position.person, pillar=pillars[n % 3])
+        for n, position in enumerate(positions)
+    )
+
+
+PARTICIPATION_PARAMS = [
+    {},
+    {"pageSize": 500},
+    {"gemeente": "GM0384", "pijler": "sociaal", "categorie": "bestuurder"},
+    {"peildatum": "2024-06-01", "page": 2, "pageSize": 3},
+]
+
+
+@pytest.mark.parametrize("params", PARTICIPATION_PARAMS)
+def test_participation_list_query_count_does_not_grow(token_client, params):
+    counts = []
+    for size in SIZES:
+        _participations(size)
+        count, body = _count_queries(token_client, "/api/v1/deelnames", params)
+        assert body["results"]
+        counts.append(count)
+    assert counts[0] == counts[1], counts
+    # The token with its user, a count and a page; a look-up per validated code or slug.
+    assert counts[0] == 3 + ("gemeente" in params) + ("pijler" in params)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/pijlers", {}),
+        ("/api/v1/pijlers/sociaal", {}),
+        ("/api/v1/themagroepen", {"pageSize": 500}),
+        ("/api/v1/themagroepen", {"pijler": "sociaal"}),
+        ("/api/v1/onderwerpen", {"pageSize": 500}),
+        ("/api/v1/onderwerpen", {"pijler": "sociaal", "status": "voorgesteld"}),
+    ],
+)
+def test_pillar_reads_query_count_does_not_grow(token_client, url, params):
+    counts = []
+    for size in SIZES:
+        _participations(size)
+        count, body = _count_queries(token_client, url, params)
+        assert body.get("results", [body]), "nothing listed proves nothing"
+        counts.append(count)
+    assert counts[0] == counts[1], counts
+
+
+def test_topic_detail_query_count_does_not_grow_with_its_history(token_client):
+    from m50.pillars.models import Topic, TopicStatusChange
+
+    _participations(10)
+    topic = Topic.objects.order_by("pk").first()
+    url = f"/api/v1/onderwerpen/{topic.pk}"
+    counts = []
+    for extra in (1, 50):
+        TopicStatusChange.objects.bulk_create(
+            TopicStatusChange(topic=topic, from_status="proposed", to_status="parked")
+            for _ in range(extra)
+        )
+        count, body = _count_queries(token_client, url, {})
+        assert len(body["history"]) >= extra
+        counts.append(count)
+    assert counts[0] == counts[1], counts

@@ -70,6 +70,16 @@ def test_paths(schema):
         "/besluiten/{id}/intrekking",
         "/facturen",
         "/facturen/{number}",
+        "/pijlers",
+        "/pijlers/{slug}",
+        "/themagroepen",
+        "/themagroepen/{slug}",
+        "/deelnames",
+        "/deelnames/{id}",
+        "/deelnames/{id}/beeindiging",
+        "/onderwerpen",
+        "/onderwerpen/{id}",
+        "/onderwerpen/{id}/statuswijziging",
         "/openapi.json",
     }
     for path in schema["paths"]:
@@ -112,6 +122,11 @@ def test_documented_errors_per_operation(schema):
     assert errors("/gemeenten/{code}") == ["401", "404", "406"]
     assert errors("/organisaties") == ["400", "401", "403", "404", "406"]
     assert errors("/organisaties/{slug}") == ["401", "403", "404", "406"]
+    # Pillars are public; who takes part, and in what, is for logged-in users.
+    assert errors("/pijlers") == ["400", "401", "404", "406"]
+    assert errors("/pijlers/{slug}") == ["401", "404", "406"]
+    assert errors("/deelnames") == ["400", "401", "403", "404", "406"]
+    assert errors("/onderwerpen/{id}") == ["401", "403", "404", "406"]
     unauthorised = schema["paths"]["/organisaties"]["get"]["responses"]["401"]
     assert "WWW-Authenticate" in unauthorised["headers"]
 
@@ -175,6 +190,23 @@ def test_list_parameters_are_documented(schema):
     assert gemeenten["sorteer"]["schema"]["enum"] == ["naam", "-inwoners", "inwoners"]
     assert gemeenten["pageSize"]["schema"]["maximum"] == 500
     assert set(parameters("/organisaties")) == {"soort", "zoek", "page", "pageSize"}
+    assert set(parameters("/deelnames")) == {
+        "gemeente",
+        "pijler",
+        "themagroep",
+        "categorie",
+        "peildatum",
+        "page",
+        "pageSize",
+    }
+    assert set(parameters("/onderwerpen")) == {"pijler", "themagroep", "status", "page", "pageSize"}
+    assert set(parameters("/themagroepen")) == {"pijler", "page", "pageSize"}
+    assert parameters("/onderwerpen")["status"]["schema"]["enum"] == [
+        "voorgesteld",
+        "aangenomen",
+        "geparkeerd",
+        "afgesloten",
+    ]
     detail = parameters("/gemeenten/{code}")
     assert detail["code"]["in"] == "path"
     assert detail["code"]["schema"]["type"] == "string"
@@ -222,3 +254,24 @@ def test_conditional_reads_document_their_validators_and_304(schema):
                 assert "content" not in responses["304"]
             else:
                 assert "304" not in responses, (path, method)
+
+
+def test_pillar_writes_are_documented_with_their_refusals(schema):
+    """Register, end, propose and change status: 400 and 403 (a refusal per object), 415;
+    a creation answers 201 with its Location."""
+    writes = {
+        ("/deelnames", "registerParticipation", "201"),
+        ("/deelnames/{id}/beeindiging", "endParticipation", "200"),
+        ("/onderwerpen", "proposeTopic", "201"),
+        ("/onderwerpen/{id}/statuswijziging", "changeTopicStatus", "200"),
+    }
+    for path, operation_id, success in writes:
+        operation = schema["paths"][path]["post"]
+        assert operation["operationId"] == operation_id
+        assert {"400", "401", "403", "415", success} <= set(operation["responses"]), path
+        assert operation["requestBody"]["content"]["application/json"]["schema"]
+        if success == "201":
+            assert "Location" in operation["responses"]["201"]["headers"], path
+    assert "409" in schema["paths"]["/deelnames"]["post"]["responses"]
+    for path in ("/deelnames/{id}", "/onderwerpen/{id}", "/pijlers/{slug}"):
+        assert set(schema["paths"][path]) == {"get"}, path

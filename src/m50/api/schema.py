@@ -44,6 +44,19 @@ TAGS = {
         "Facturen en creditnota's van de contributie: het bureau alle, een contactpersoon van "
         "een lid die van de eigen gemeente."
     ),
+    "pijlers": _(
+        "De pijlers van het netwerk, huidige en beëindigde, met hun themagroepen en de gemeente"
+        " van hun voorzitter; openbaar."
+    ),
+    "themagroepen": _("De themagroepen, van een pijler of van het hele netwerk; openbaar."),
+    "deelnames": _(
+        "Wie deelneemt aan welke pijler of themagroep (alleen met een token); vastleggen en"
+        " beëindigen door het bureau, de contactpersoon van de gemeente of de voorzitter."
+    ),
+    "onderwerpen": _(
+        "Waaraan pijlers en themagroepen werken, met de geschiedenis van hun status (alleen met"
+        " een token)."
+    ),
     "openapi": _("Dit OpenAPI-document."),
 }
 

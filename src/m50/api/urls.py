@@ -8,6 +8,12 @@ from m50.contacts.api import OrganisationViewSet
 from m50.finance.api import InvoiceViewSet
 from m50.membership.api import DecisionViewSet, MembershipViewSet
 from m50.municipalities.api import MunicipalityViewSet
+from m50.pillars.api import (
+    ParticipationViewSet,
+    PillarViewSet,
+    ThemeGroupViewSet,
+    TopicViewSet,
+)
 
 router = SimpleRouter(trailing_slash=False)
 router.register("gemeenten", MunicipalityViewSet, basename="municipality")
@@ -15,6 +21,10 @@ router.register("organisaties", OrganisationViewSet, basename="organisation")
 router.register("lidmaatschappen", MembershipViewSet, basename="membership")
 router.register("besluiten", DecisionViewSet, basename="decision")
 router.register("facturen", InvoiceViewSet, basename="invoice")
+router.register("pijlers", PillarViewSet, basename="pillar")
+router.register("themagroepen", ThemeGroupViewSet, basename="theme-group")
+router.register("deelnames", ParticipationViewSet, basename="participation")
+router.register("onderwerpen", TopicViewSet, basename="topic")
 
 app_name = "api"
 urlpatterns = [

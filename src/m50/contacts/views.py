@@ -406,7 +406,9 @@ def position_end(request, position_id: int):
         title=_("Functie beëindigen: %(position)s") % {"position": position},
         intro=_(
             "%(name)s is %(function)s bij %(organisation)s sinds %(start)s. Vul de laatste dag "
-            "in functie in; een eerder vastgelegde einddatum kunt u hier ook corrigeren."
+            "in functie in; een eerder vastgelegde einddatum kunt u hier ook corrigeren. Wat "
+            "op deze functie rust, zoals deelnames aan pijlers en themagroepen, eindigt op "
+            "dezelfde dag."
         )
         % {
             "name": position.person.full_name,
