@@ -599,7 +599,7 @@ def test_prospects_query_count_does_not_grow_with_data(client, user_for_role):
 
 
 def test_prospects_are_computed_once_per_registry_version(
-    client, sample, user_for_role, page_cache
+    client, sample, user_for_role, figure_cache
 ):
     client.force_login(user_for_role(Role.BUREAU))
     first = count_queries(client, PROSPECTS)
@@ -613,7 +613,7 @@ def test_prospects_are_computed_once_per_registry_version(
     assert "Aanwas" in client.get(PROSPECTS).text
 
 
-def test_prospects_come_in_pages_each_list_with_its_own(client, user_for_role, page_cache):
+def test_prospects_come_in_pages_each_list_with_its_own(client, user_for_role, figure_cache):
     """120 in the band and 60 growing into it: pages of 50, each list with its own page
     parameter, keeping the other's; the second request of a page is read from the cache."""
     client.force_login(user_for_role(Role.BUREAU))

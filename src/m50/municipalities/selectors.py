@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from m50.core.conditional import PAGE_CACHE
-from m50.core.versions import REGISTRY, data_versions
+from m50.core.versions import REGISTRY, VersionedFigures
 from m50.municipalities.eligibility import (
     BandLimits,
     entered_band_recently,
@@ -166,14 +163,11 @@ class Prospect:
 PROSPECTS_PAGE_SIZE = 50
 
 
-def _prospects_key() -> str:
-    version = data_versions([REGISTRY])[REGISTRY]
-    return "prospects:" + ":".join(
+def _band_key() -> str:
+    """The settings the prospect lists depend on besides the registry data."""
+    return ":".join(
         str(part)
         for part in (
-            connection.settings_dict["NAME"],
-            version.version,
-            version.changed_at.isoformat() if version.changed_at else "",
             settings.M50_BAND_MIN,
             settings.M50_BAND_MAX,
             settings.M50_BAND_RECENT_YEARS,
@@ -182,17 +176,14 @@ def _prospects_key() -> str:
     )
 
 
-def prospect_lists_cached(key: str | None = None) -> tuple[list[Prospect], list[Prospect]]:
+def prospect_lists_cached(
+    figures: VersionedFigures | None = None,
+) -> tuple[list[Prospect], list[Prospect]]:
     """:func:`prospect_lists`, computed once per version of the registry data (and band
     settings) in each process: it reads every municipality's series, and changes only when
     the registry does. The same lists for every user who may see them."""
-    key = key or _prospects_key()
-    cache = caches[PAGE_CACHE]
-    lists = cache.get(key)
-    if lists is None:
-        lists = prospect_lists()
-        cache.set(key, lists)
-    return lists
+    figures = figures or VersionedFigures([REGISTRY])
+    return figures.get(f"prospects:{_band_key()}", prospect_lists)
 
 
 @dataclass(frozen=True)
@@ -205,27 +196,25 @@ def prospect_pages(*, in_band: str | int | None, approaching: str | int | None) 
     """One page of each prospect list (``in_band`` and ``approaching`` are the page numbers
     asked for; a wrong one gives the first or last page). Each page is kept by itself per
     version of the registry, so a page costs the same however long the lists are."""
-    key = _prospects_key()
-    cache = caches[PAGE_CACHE]
+    figures = VersionedFigures([REGISTRY])
+    band = _band_key()
     computed: list = []
 
     def lists() -> tuple[list[Prospect], list[Prospect]]:
         if not computed:
-            computed.append(prospect_lists_cached(key))
+            computed.append(prospect_lists_cached(figures))
         return computed[0]
 
-    counts = cache.get(f"{key}:counts")
-    if counts is None:
-        counts = (len(lists()[0]), len(lists()[1]))
-        cache.set(f"{key}:counts", counts)
+    counts = figures.get(f"prospect-counts:{band}", lambda: tuple(map(len, lists())))
     pages = {}
     for index, (name, number) in enumerate((("in_band", in_band), ("approaching", approaching))):
         page = Paginator(range(counts[index]), PROSPECTS_PAGE_SIZE).get_page(number)
-        rows_key = f"{key}:{name}:{page.number}"
-        rows = cache.get(rows_key)
-        if rows is None:
-            rows = lists()[index][page.start_index() - 1 : page.end_index()]
-            cache.set(rows_key, rows)
+        rows = figures.get(
+            f"prospect-page:{band}:{name}:{page.number}",
+            lambda index=index, page=page: lists()[index][
+                page.start_index() - 1 : page.end_index()
+            ],
+        )
         pages[name] = ProspectPage(page, rows)
     return pages
 
