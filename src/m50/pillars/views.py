@@ -606,28 +606,29 @@ def participation_register(request, code: str):
 def municipality_pillars_context(request, municipality) -> dict:
     """The participation section of a municipality's page, as ``{"pillars": {...}}``; None
     for anonymous visitors (who takes part where is for the network's own users). Two
-    queries: the counts per pillar or group, and the participations with their people."""
+    queries: the running participations with their people, and the membership's status."""
     user = request.user
     if not has_rule(user, "pillars.view_participants"):
         return {"pillars": None}
-    counts = selectors.participation_counts_of_municipality(municipality_id=municipality.pk)
     participations = list(selectors.participation_list(municipality_id=municipality.pk))
     can_manage = rules.may_manage_participation_of(user, municipality_id=municipality.pk)
+    # Per pillar or group, how many of its officials of which category (pillars first).
+    bodies: dict[tuple[bool, str], dict] = {}
+    for p in participations:
+        body = p.body
+        item = bodies.setdefault(
+            (not _is_pillar(body), body.name),
+            {"label": body_label(body), "url": body_url(body), "counts": {}},
+        )
+        item["counts"][p.category] = item["counts"].get(p.category, 0) + 1
     return {
         "pillars": {
             "municipality": municipality,
             "bodies": [
-                {
-                    "count": item,
-                    "url": reverse(
-                        "pillars:detail" if item.kind == "pillar" else "pillars:group_detail",
-                        kwargs={"pillar" if item.kind == "pillar" else "group": item.slug},
-                    ),
-                    "parts": _count_parts(item.counts),
-                }
-                for item in counts
+                {**item, "parts": _count_parts(item["counts"])}
+                for _key, item in sorted(bodies.items())
             ],
-            "in_pillar": any(item.kind == "pillar" for item in counts),
+            "in_pillar": any(p.pillar_id for p in participations),
             "participations": [
                 {
                     "participation": p,
