@@ -15,7 +15,7 @@ from m50.accounts.models import Role
 from m50.contacts.models import Person, Position
 from m50.core.models import AuditEvent
 from m50.pillars import services
-from m50.pillars.models import Category, Participation, Topic
+from m50.pillars.models import Category, Participation, ParticipationRequest, Topic
 from m50.pillars.models import Role as PillarRole
 from tests.factories import MunicipalityFactory, PersonFactory, ThemeGroupFactory, UserFactory
 from tests.pillars.conftest import START, Function, municipality_organisation, official, pillar
@@ -90,7 +90,7 @@ def test_the_member_contact_registers_an_alderman(client, diemen, sociaal):
 
 def test_a_refused_registration_is_a_form_error_and_writes_nothing(client, diemen, sociaal):
     secretary = official(diemen, Function.MUNICIPAL_SECRETARY)
-    client.force_login(contact_of(diemen))
+    client.force_login(UserFactory(role=Role.BUREAU))
     before = AuditEvent.objects.count()
     # A pillar's chair is a bestuurder.
     response = client.post(
@@ -98,8 +98,21 @@ def test_a_refused_registration_is_a_form_error_and_writes_nothing(client, dieme
         {"position": secretary.pk, "body": f"pijler-{sociaal.pk}", "role": PillarRole.CHAIR},
     )
     assert response.status_code == 400
-    assert "Fout:" in response.content.decode()
+    text = response.content.decode()
+    assert "Fout:" in text and "De voorzitter van een pijler is een bestuurder" in text
     assert not Participation.objects.exists() and AuditEvent.objects.count() == before
+
+
+def test_a_contact_registers_members_and_observers_not_chairs(client, diemen, sociaal):
+    alderman = official(diemen)
+    client.force_login(contact_of(diemen))
+    response = client.post(
+        register_url(diemen),
+        {"position": alderman.pk, "body": f"pijler-{sociaal.pk}", "role": PillarRole.CHAIR},
+    )
+    assert response.status_code == 400
+    assert "chair bestaat niet" in response.content.decode()
+    assert not Participation.objects.exists()
 
 
 def test_an_ended_pillar_is_not_offered(client, diemen):
@@ -187,6 +200,7 @@ def test_the_matrix_counts_and_flags(client, towns):
     assert '2 <span class="m50-muted">(1 bestuurder, 1 adviseur)</span>' in text
     # Houten takes part in a theme group only; Zeist in nothing: both are flagged.
     assert text.count("in geen pijler") == 2
+    assert "2 van deze gemeenten nemen aan geen enkele pijler deel." in text
     assert "Digitalisering" in text
 
 
@@ -194,9 +208,11 @@ def test_the_matrix_filters_by_status(client, towns):
     client.force_login(UserFactory(role=Role.BUREAU))
     text = client.get(MATRIX, {"status": "aspirant"}).content.decode()
     assert "Zeist" in text and "Diemen" not in text
-    response = client.get(MATRIX, {"status": "onzin"})
+    assert "Fout" not in text
+    response = client.get(MATRIX, {"status": "onzin", "formaat": "pdf"})
     assert response.status_code == 200
     assert "onzin bestaat niet" in response.content.decode()
+    assert "Het bestandsformaat pdf bestaat niet" in response.content.decode()
 
 
 def test_the_matrix_filters_by_province_and_band(client, towns, diemen):
@@ -276,6 +292,22 @@ def populate(count: int, towns: int = 40):
     Topic.objects.bulk_create(
         Topic(pillar=bodies[0], title=f"Onderwerp {n}", owner=people[n]) for n in range(count)
     )
+    # Requests to join waiting for the chair (stored directly: only their number matters).
+    ParticipationRequest.objects.bulk_create(
+        ParticipationRequest(position=position, pillar=bodies[0])
+        for position in positions[: max(count // 10, 1)]
+    )
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor_label="test",
+            action="participation.register",
+            object_type="pillars.Participation",
+            object_id=str(p.pk),
+            object_repr="deelname",
+            result="success",
+        )
+        for p in Participation.objects.filter(pillar=bodies[0])
+    )
     return organisations
 
 
@@ -286,22 +318,43 @@ def queries_of(client, url, **params) -> int:
     return len(context.captured_queries)
 
 
-@pytest.mark.parametrize("role", [Role.BUREAU, Role.PILLAR_CHAIR])
-def test_pages_cost_the_same_for_10_and_1000_participations(client, role):
-    user = UserFactory(role=role)
+def user_who(who: str):
+    """The bureau; the chair of Sociaal (an alderman of a member); an official of a member
+    who takes part nowhere (the page offers them to join)."""
+    if who == "bureau":
+        return UserFactory(role=Role.BUREAU)
+    organisation = municipality_organisation("Eigen")
+    position = official(organisation)
+    if who == "chair":
+        services.participation_register(
+            position=position, pillar=pillar("sociaal"), role=PillarRole.CHAIR, start_date=START
+        )
+    return UserFactory(
+        role=Role.PILLAR_CHAIR if who == "chair" else Role.PARTICIPANT,
+        person=position.person,
+        municipality=organisation.municipality,
+    )
+
+
+@pytest.mark.parametrize("who", ["bureau", "chair", "official"])
+def test_pages_cost_the_same_for_10_and_1000_participations(client, who):
+    user = user_who(who)
     organisations = populate(10)
     urls = [
         reverse("pillars:list"),
         reverse("pillars:detail", args=["sociaal"]),
         MATRIX,
         reverse("municipalities:detail", args=[organisations[0].municipality.code]),
+        reverse("core:home"),
     ]
     client.force_login(user)
     small = [queries_of(client, url) for url in urls]
     anonymous_small = [queries_of(client.__class__(), url) for url in urls[:2]]
 
     # 990 more participations, and as many member municipalities as there are today (342).
-    populate(990, towns=302)
+    populate(990, towns=301)
     client.force_login(user)
+    if who == "chair":
+        assert client.get(urls[1]).content.decode().count("Besluit vastleggen") == 100
     assert [queries_of(client, url) for url in urls] == small
     assert [queries_of(client.__class__(), url) for url in urls[:2]] == anonymous_small

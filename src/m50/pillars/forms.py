@@ -151,13 +151,15 @@ class RegisterForm(RefusalMixin, forms.Form):
 
     position = _select(_("Functionaris"), ())
     body = _select(_("Pijler of themagroep"), ())
-    role = _select(_("Rol"), [*ROLE_CHOICES, (Role.CHAIR.value, Role.CHAIR.label)])
+    role = _select(_("Rol"), ROLE_CHOICES)
     start_date = _date(_("Begindatum"), help_text=_("Leeg: vandaag."))
 
-    def __init__(self, *args, positions=(), bodies=(), **kwargs):
+    def __init__(self, *args, positions=(), bodies=(), chair_choice=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.positions = {str(p.pk): p for p in positions}
         self.bodies = {body_key(b): b for b in bodies}
+        if chair_choice:
+            self.fields["role"].choices = [*ROLE_CHOICES, (Role.CHAIR.value, Role.CHAIR.label)]
         self.fields["position"].choices = [("", _("Kies een functionaris"))] + [
             (str(p.pk), f"{p.person.full_name}, {p.get_function_display()}") for p in positions
         ]

@@ -292,7 +292,7 @@ def body_context(request, body, *, forms: dict | None = None) -> dict:
     if context["can_propose"]:
         context["propose_form"] = forms.get("propose") or TopicProposeForm(auto_id="voorstel-%s")
     positions = _own_positions(user, body, taking_part) if context["running"] else []
-    if positions:
+    if positions or "join" in forms:
         context["join_form"] = forms.get("join") or JoinForm(
             positions=positions, auto_id="aanmelden-%s"
         )
@@ -306,9 +306,9 @@ def pillar_detail(request, pillar: str | None = None, group: str | None = None):
 
 
 def _render_body(request, body, forms: dict):
-    return render(
-        request, "pillars/detail.html", body_context(request, body, forms=forms), status=400
-    )
+    context = body_context(request, body, forms=forms)
+    context["has_errors"] = True
+    return render(request, "pillars/detail.html", context, status=400)
 
 
 def _require(allowed: bool) -> None:
@@ -565,6 +565,9 @@ def participation_register(request, code: str):
         _bound(request),
         positions=_registrable_positions(municipality.pk),
         bodies=selectors.matrix_bodies(on=today),
+        # Who chairs a pillar or group manages it for the whole network: the bureau appoints
+        # chairs, a municipality's contact registers members and observers.
+        chair_choice=has_rule(request.user, "pillars.manage"),
     )
     if request.method == "POST" and form.is_valid():
         position = form.positions[form.cleaned_data["position"]]
@@ -720,6 +723,7 @@ def matrix(request):
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "unknown_format": export_format,
+            "without_pillar": municipalities.filter(in_pillar=False).count(),
             "today": today,
         },
     )
