@@ -326,6 +326,9 @@ def test_an_official_asks_to_join_and_the_chair_accepts(client, chair, houten, s
     assert response.status_code == 302
     request = ParticipationRequest.objects.get(position=position)
     assert request.state == ParticipationRequest.State.PENDING
+    page = client.get(detail_url(sociaal)).content.decode()
+    assert "de voorzitter of het bureau beslist erover" in page
+    assert reverse("pillars:join", args=["sociaal"]) not in page
 
     client.force_login(chair)
     assert "Graag" in client.get(detail_url(sociaal)).content.decode()
@@ -358,6 +361,11 @@ def test_a_refusal_needs_a_reason(client, chair, houten, sociaal):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.state == ParticipationRequest.State.REFUSED
+    # The official reads why, and may ask again.
+    client.force_login(user_of(request.position))
+    page = client.get(detail_url(sociaal)).content.decode()
+    assert "afgewezen: Eerst de gemeentesecretaris." in page
+    assert reverse("pillars:join", args=["sociaal"]) in page
 
 
 def test_joining_twice_is_refused_in_dutch(client, houten, sociaal):

@@ -40,6 +40,7 @@ from m50.pillars.forms import (
 from m50.pillars.models import (
     Category,
     Participation,
+    ParticipationRequest,
     Pillar,
     ThemeGroup,
     Topic,
@@ -56,13 +57,6 @@ STATUS_HEADINGS = {
     TopicStatus.ADOPTED: gettext_lazy("Aangenomen"),
     TopicStatus.PARKED: gettext_lazy("Geparkeerd"),
     TopicStatus.CLOSED: gettext_lazy("Afgesloten"),
-}
-# What the button to move a topic to a status says.
-STATUS_ACTIONS = {
-    TopicStatus.PROPOSED: gettext_lazy("heropenen als voorstel"),
-    TopicStatus.ADOPTED: gettext_lazy("aannemen"),
-    TopicStatus.PARKED: gettext_lazy("parkeren"),
-    TopicStatus.CLOSED: gettext_lazy("afsluiten"),
 }
 ACTION_LABELS = {
     "pillar.update": gettext_lazy("omschrijving gewijzigd"),
@@ -233,7 +227,6 @@ def body_context(request, body, *, forms: dict | None = None) -> dict:
             }
             for status, items in topics.items()
         ],
-        "status_actions": STATUS_ACTIONS,
     }
     if _is_pillar(body):
         context["successions_out"] = list(
@@ -292,6 +285,18 @@ def body_context(request, body, *, forms: dict | None = None) -> dict:
     if context["can_propose"]:
         context["propose_form"] = forms.get("propose") or TopicProposeForm(auto_id="voorstel-%s")
     positions = _own_positions(user, body, taking_part) if context["running"] else []
+    if positions:
+        # Their own latest request: waiting for an answer (no second one), or refused (why).
+        own = list(
+            selectors.participation_request_list(body=body, state="").filter(
+                position__person_id=user.person_id
+            )
+        )
+        latest = own[-1] if own else None
+        if latest is not None and latest.state == ParticipationRequest.State.PENDING:
+            context["own_request"], positions = latest, []
+        elif latest is not None and latest.state == ParticipationRequest.State.REFUSED:
+            context["own_request"] = latest
     if positions or "join" in forms:
         context["join_form"] = forms.get("join") or JoinForm(
             positions=positions, auto_id="aanmelden-%s"
