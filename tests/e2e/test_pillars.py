@@ -70,6 +70,12 @@ def test_contact_registers_an_alderman_and_the_chair_adopts_a_topic(
     expect(page.get_by_text("Wendy Wethouder is geregistreerd als deelnemer")).to_be_visible()
     participation = Participation.objects.get(position=alderman)
     assert participation.pillar == sociaal and participation.category == "bestuurder"
+    expect(page.get_by_role("link", name="Pijler Sociaal").first).to_be_visible()
+    axe_check()
+    # The contact's own start page shows it too.
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Pijlers en themagroepen")).to_be_visible()
+    axe_check()
 
     # The chair of Sociaal adopts the topic.
     chair = UserFactory(
