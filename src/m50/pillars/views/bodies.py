@@ -1,37 +1,23 @@
-"""Pages of pillars and theme groups: the list, a page per pillar and group with its forms,
-the participation matrix with its exports, and a municipality's participation.
-
-The views hold no rules: who may do what on which pillar or group is asked of
-:mod:`m50.pillars.rules` (per object), and the services refuse what the rules of participation
-do not allow; a refusal is shown on the form (status 400) and nothing is written.
-"""
+"""The pillars list and the page of a pillar or theme group, with the forms on it: the
+chair's (description, topics' status, requests to join), a participant's (propose a topic)
+and an official's (ask to join)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from m50.accounts.permissions import has_rule
 from m50.contacts import selectors as contacts
 from m50.core.access import rule_required
-from m50.membership import rules as membership_rules
-from m50.membership import selectors as membership_selectors
-from m50.municipalities import selectors as registry
-from m50.municipalities.models import Municipality
-from m50.pillars import exports, rules, selectors, services
+from m50.pillars import rules, selectors, services
 from m50.pillars.forms import (
     BodyEditForm,
     JoinForm,
-    MatrixFilterForm,
-    ParticipationEndForm,
-    RegisterForm,
     RequestHandleForm,
     TopicProposeForm,
     TopicStatusForm,
@@ -39,87 +25,23 @@ from m50.pillars.forms import (
 )
 from m50.pillars.models import (
     Category,
-    Participation,
     ParticipationRequest,
-    Pillar,
-    ThemeGroup,
     Topic,
     TopicStatus,
 )
-
-ORIGIN = "webformulier"
-MATRIX_PAGE_SIZE = 50
-PAGE_PARAMETER = "pagina"
-PARTICIPATION_ANCHOR = "pijlers"
-
-STATUS_HEADINGS = {
-    TopicStatus.PROPOSED: gettext_lazy("Voorgesteld"),
-    TopicStatus.ADOPTED: gettext_lazy("Aangenomen"),
-    TopicStatus.PARKED: gettext_lazy("Geparkeerd"),
-    TopicStatus.CLOSED: gettext_lazy("Afgesloten"),
-}
-ACTION_LABELS = {
-    "pillar.update": gettext_lazy("omschrijving gewijzigd"),
-    "theme_group.update": gettext_lazy("omschrijving gewijzigd"),
-    "pillar.end": gettext_lazy("beëindigd"),
-    "theme_group.end": gettext_lazy("beëindigd"),
-    "participation.register": gettext_lazy("deelname geregistreerd"),
-    "participation.end": gettext_lazy("deelname beëindigd"),
-    "participation.cancel": gettext_lazy("deelname geschrapt"),
-    "participation.role_change": gettext_lazy("rol gewijzigd"),
-    "participation_request.create": gettext_lazy("aanmelding ingediend"),
-    "participation_request.accepted": gettext_lazy("aanmelding geaccepteerd"),
-    "participation_request.refused": gettext_lazy("aanmelding afgewezen"),
-    "participation_request.withdrawn": gettext_lazy("aanmelding ingetrokken"),
-    "topic.propose": gettext_lazy("onderwerp voorgesteld"),
-    "topic.update": gettext_lazy("onderwerp gewijzigd"),
-    "topic.status_change": gettext_lazy("status van onderwerp gewijzigd"),
-}
-
-
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
-def _is_pillar(body) -> bool:
-    return isinstance(body, Pillar)
-
-
-def body_url(body, name: str = "detail") -> str:
-    """The address of ``body``'s page (``name`` "detail") or one of its forms ("edit",
-    "topic_propose", "join")."""
-    if _is_pillar(body):
-        return reverse(f"pillars:{name}", kwargs={"pillar": body.slug})
-    return reverse(f"pillars:group_{name}", kwargs={"group": body.slug})
-
-
-def _body(pillar: str | None = None, group: str | None = None) -> Pillar | ThemeGroup:
-    try:
-        if group is not None:
-            return selectors.theme_group_detail(slug=group)
-        return selectors.pillar_detail(slug=pillar)
-    except (Pillar.DoesNotExist, ThemeGroup.DoesNotExist) as exc:
-        raise Http404 from exc
-
-
-def _end_text(body) -> str:
-    """When a pillar or group ended: its date, or that the date is unknown (never invented)."""
-    if not body.ended:
-        return ""
-    if body.ended_on is None:
-        return _("beëindigd, datum onbekend")
-    return _("beëindigd op %(date)s") % {"date": formats.date_format(body.ended_on, "j F Y")}
-
+from m50.pillars.views._common import (
+    ACTION_LABELS,
+    ORIGIN,
+    STATUS_HEADINGS,
+    _body,
+    _chair_key,
+    _end_text,
+    _is_pillar,
+    _require,
+    body_url,
+)
 
 # --- The list ---------------------------------------------------------------------------------
-
-
-def _chair_key(body) -> tuple[str, int]:
-    return ("pillar" if _is_pillar(body) else "theme_group", body.pk)
 
 
 @rule_required("pillars.view")
@@ -316,11 +238,6 @@ def _render_body(request, body, forms: dict):
     return render(request, "pillars/detail.html", context, status=400)
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @rule_required("pillars.manage_own")
 def body_edit(request, pillar: str | None = None, group: str | None = None):
     body = _body(pillar, group)
@@ -479,256 +396,3 @@ def request_handle(request, request_id: int):
             )
             return redirect(body_url(body) + "#aanmeldingen")
     return _render_body(request, body, {("request", item.pk): form})
-
-
-# --- Ending a participation, registering one (from the municipality's page) --------------------
-
-
-def _participation(participation_id: int) -> Participation:
-    try:
-        return selectors.participation_detail(pk=participation_id)
-    except Participation.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _back_to(request, participation) -> str:
-    if request.POST.get("terug") == "gemeente" or request.GET.get("terug") == "gemeente":
-        municipality = participation.position.organisation.municipality
-        return (
-            reverse("municipalities:detail", args=[municipality.code]) + f"#{PARTICIPATION_ANCHOR}"
-        )
-    return body_url(participation.body) + "#deelnemers"
-
-
-@rule_required("pillars.end_participation")
-def participation_end(request, participation_id: int):
-    participation = _participation(participation_id)
-    user = request.user
-    own = rules.may_leave(user, participation)
-    _require(own or rules.may_manage_participation(user, participation))
-    form = ParticipationEndForm(_bound(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participation_end(
-                participation=participation,
-                end_date=form.cleaned_data["end_date"],
-                reason=Participation.EndReason.LEFT,
-                actor=user,
-                origin=ORIGIN,
-            )
-        except ValidationError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(
-                request,
-                _("De deelname van %(person)s aan de %(body)s is beëindigd.")
-                % {
-                    "person": participation.position.person.full_name,
-                    "body": body_label(participation.body).lower(),
-                },
-            )
-            return redirect(_back_to(request, participation))
-    return render(
-        request,
-        "pillars/participation_end.html",
-        {
-            "form": form,
-            "participation": participation,
-            "own": own,
-            "body_url": body_url(participation.body),
-            "back": request.GET.get("terug") or request.POST.get("terug") or "",
-            "title": _("Deelname beëindigen: %(person)s, %(body)s")
-            % {
-                "person": participation.position.person.full_name,
-                "body": body_label(participation.body),
-            },
-        },
-        status=_status(form),
-    )
-
-
-def _municipality(code: str) -> Municipality:
-    try:
-        return registry.municipality_queryset().get(code=code.upper())
-    except Municipality.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _registrable_positions(municipality_id: int) -> list:
-    current, _past = contacts.split_current(
-        contacts.positions_at_municipality(municipality_id=municipality_id)
-    )
-    return [p for p in current if rules.category_for(p.function) is not None]
-
-
-@rule_required("pillars.register_participation")
-def participation_register(request, code: str):
-    municipality = _municipality(code)
-    _require(rules.may_manage_participation_of(request.user, municipality_id=municipality.pk))
-    today = timezone.localdate()
-    form = RegisterForm(
-        _bound(request),
-        positions=_registrable_positions(municipality.pk),
-        bodies=selectors.matrix_bodies(on=today),
-        # Who chairs a pillar or group manages it for the whole network: the bureau appoints
-        # chairs, a municipality's contact registers members and observers.
-        chair_choice=has_rule(request.user, "pillars.manage"),
-    )
-    if request.method == "POST" and form.is_valid():
-        position = form.positions[form.cleaned_data["position"]]
-        body = form.bodies[form.cleaned_data["body"]]
-        target = {"pillar": body} if _is_pillar(body) else {"theme_group": body}
-        try:
-            services.participation_register(
-                position=position,
-                **target,
-                role=form.cleaned_data["role"],
-                start_date=form.cleaned_data["start_date"],
-                actor=request.user,
-                origin=ORIGIN,
-            )
-        except ValidationError as error:
-            form.add_refusal(error)
-        else:
-            messages.success(
-                request,
-                _("%(person)s is geregistreerd als deelnemer aan de %(body)s.")
-                % {"person": position.person.full_name, "body": body_label(body).lower()},
-            )
-            return redirect(
-                reverse("municipalities:detail", args=[municipality.code])
-                + f"#{PARTICIPATION_ANCHOR}"
-            )
-    return render(
-        request,
-        "pillars/participation_register.html",
-        {
-            "form": form,
-            "municipality": municipality,
-            "title": _("Deelnemer registreren voor %(name)s") % {"name": municipality.name},
-        },
-        status=_status(form),
-    )
-
-
-def municipality_pillars_context(request, municipality) -> dict:
-    """The participation section of a municipality's page, as ``{"pillars": {...}}``; None
-    for anonymous visitors (who takes part where is for the network's own users). Two
-    queries: the running participations with their people, and the membership's status."""
-    user = request.user
-    if not has_rule(user, "pillars.view_participants"):
-        return {"pillars": None}
-    participations = list(selectors.participation_list(municipality_id=municipality.pk))
-    can_manage = rules.may_manage_participation_of(user, municipality_id=municipality.pk)
-    # Per pillar or group, how many of its officials of which category (pillars first).
-    bodies: dict[tuple[bool, str], dict] = {}
-    for p in participations:
-        body = p.body
-        item = bodies.setdefault(
-            (not _is_pillar(body), body.name),
-            {"label": body_label(body), "url": body_url(body), "counts": {}},
-        )
-        item["counts"][p.category] = item["counts"].get(p.category, 0) + 1
-    return {
-        "pillars": {
-            "municipality": municipality,
-            "bodies": [
-                {**item, "parts": _count_parts(item["counts"])}
-                for _key, item in sorted(bodies.items())
-            ],
-            "in_pillar": any(p.pillar_id for p in participations),
-            "participations": [
-                {
-                    "participation": p,
-                    "body_label": body_label(p.body),
-                    "url": body_url(p.body),
-                    "can_end": can_manage or rules.may_leave(user, p),
-                }
-                for p in participations
-            ],
-            "can_register": can_manage and has_rule(user, "pillars.register_participation"),
-            # The advice to take part in a pillar is for members and aspirants.
-            "is_running": membership_selectors.is_running(
-                municipality_id=municipality.pk, on=timezone.localdate()
-            ),
-        }
-    }
-
-
-# --- The participation matrix -----------------------------------------------------------------
-
-
-def _count_parts(counts: dict[str, int]) -> str:
-    """``{"bestuurder": 2, "adviseur": 1}`` as "2 bestuurders, 1 adviseur" (categories in
-    their order)."""
-    words = {
-        Category.ADMINISTRATOR: (_("bestuurder"), _("bestuurders")),
-        Category.MUNICIPAL_SECRETARY: (_("gemeentesecretaris"), _("gemeentesecretarissen")),
-        Category.ADVISOR: (_("adviseur"), _("adviseurs")),
-    }
-    return ", ".join(
-        f"{counts[c]} {words[c][0] if counts[c] == 1 else words[c][1]}"
-        for c in Category.values
-        if counts.get(c)
-    )
-
-
-MATRIX_STATUSES = {
-    MatrixFilterForm.ALL: None,
-    MatrixFilterForm.MEMBER: (membership_rules.Status.MEMBER,),
-    MatrixFilterForm.ASPIRANT: (membership_rules.Status.ASPIRANT,),
-}
-
-
-@rule_required("pillars.view_participants")
-def matrix(request):
-    today = timezone.localdate()
-    form = MatrixFilterForm(request.GET, provinces=registry.province_list())
-    form.is_valid()  # An invalid filter is reported; the others still apply.
-    filters = form.filters()
-    municipalities = selectors.matrix_municipalities(
-        on=today,
-        statuses=MATRIX_STATUSES[filters["status"]],
-        province=filters["province"],
-        band=filters["band"],
-    )
-    bodies = selectors.matrix_bodies(on=today)
-    export_format = request.GET.get("formaat", "")
-    if export_format in exports.FORMATS:
-        return exports.export_response(
-            municipalities, bodies, selectors.matrix_cells(on=today), export_format, today=today
-        )
-    paginator = Paginator(municipalities, MATRIX_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get(PAGE_PARAMETER))
-    cells = selectors.matrix_cells(municipality_ids=[m.pk for m in page.object_list], on=today)
-    keys = [_chair_key(b) for b in bodies]
-    rows = [
-        {
-            "municipality": m,
-            "status": membership_rules.STATUS_LABELS.get(m.membership_status, ""),
-            "cells": [
-                {
-                    "total": sum(cells.get(m.pk, {}).get(key, {}).values()),
-                    "parts": _count_parts(cells.get(m.pk, {}).get(key, {})),
-                }
-                for key in keys
-            ],
-        }
-        for m in page.object_list
-    ]
-    return render(
-        request,
-        "pillars/matrix.html",
-        {
-            "form": form,
-            "columns": [
-                {"body": b, "url": body_url(b), "is_pillar": _is_pillar(b)} for b in bodies
-            ],
-            "rows": rows,
-            "page": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "unknown_format": export_format,
-            "without_pillar": municipalities.filter(in_pillar=False).count(),
-            "today": today,
-        },
-    )
