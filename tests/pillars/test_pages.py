@@ -422,3 +422,28 @@ def test_another_participant_may_not_end_ones_participation(client, member, chai
     # ... the chair of the pillar may.
     client.force_login(chair)
     assert client.post(url, {}).status_code == 302
+
+
+def test_a_theme_groups_chair_manages_the_group_not_its_pillar(client, diemen, sociaal):
+    group = ThemeGroupFactory(pillar=sociaal, name="Jeugd", slug="jeugd")
+    position = official(diemen, Function.POLICY_ADVISOR)
+    services.participation_register(
+        position=position, theme_group=group, role=PillarRole.CHAIR, start_date=START
+    )
+    client.force_login(user_of(position))
+    response = client.post(
+        reverse("pillars:group_edit", args=["jeugd"]), {"purpose": "Jeugdzorg en onderwijs"}
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.purpose == "Jeugdzorg en onderwijs"
+    response = client.post(
+        reverse("pillars:group_topic_propose", args=["jeugd"]), {"title": "Passend onderwijs"}
+    )
+    assert response.status_code == 302
+    assert Topic.objects.get(title="Passend onderwijs").theme_group == group
+    before = audit_count()
+    assert (
+        client.post(reverse("pillars:edit", args=["sociaal"]), {"purpose": "x"}).status_code == 403
+    )
+    assert audit_count() == before
