@@ -37,6 +37,8 @@ OWN_MUNICIPALITY_ONLY = {
     "contacts:position_create",
     "contacts:position_end",
     "contacts:organisation_person_create",
+    "pillars:participation_register",
+    "pillars:participation_end",
 }
 
 
@@ -115,24 +117,27 @@ def sample(db):
 
 
 def _sample_pillars(position):
-    """Diemen's official in Sociaal, with a topic there (stored directly: the sample's rules
-    are tested in tests/pillars)."""
-    from m50.pillars.models import Participation, Pillar, ThemeGroup, Topic
+    """Sociaal with a theme group, a topic, a participation of Diemen's official and a request
+    to join (stored directly: the sample is no running member). Nobody of the roles' users
+    chairs them, so only the bureau manages them."""
+    from m50.pillars.models import Participation, ParticipationRequest, Pillar, ThemeGroup, Topic
 
     sociaal = Pillar.objects.get(slug="sociaal")
-    group = ThemeGroup.objects.create(pillar=sociaal, name="Jeugd", slug="jeugd")
-    participation = Participation.objects.create(
-        position=position,
-        pillar=sociaal,
-        category="adviseur",
-        start_date=datetime.date(2024, 3, 1),
-    )
+    group = ThemeGroup.objects.create(name="Jeugd", slug="jeugd", pillar=sociaal)
     topic = Topic.objects.create(pillar=sociaal, title="Jeugdzorg", owner=position.person)
+    participation = Participation.objects.create(
+        position=position, pillar=sociaal, category="adviseur", start_date=datetime.date(2024, 1, 1)
+    )
+    request = ParticipationRequest.objects.create(position=position, theme_group=group)
     return {
+        "pillar": sociaal.slug,
+        "group": group.slug,
+        "topic_id": topic.pk,
+        "participation_id": participation.pk,
+        "request_id": request.pk,
+        # The API's names for the same objects.
         "pillar_slug": sociaal.slug,
         "theme_group_slug": group.slug,
-        "participation_id": participation.pk,
-        "topic_id": topic.pk,
     }
 
 
@@ -335,6 +340,27 @@ EXPECTED = {
     ("finance:invoice_withdraw", "get"): page({B}),
     ("reports:billing_change_list", "get"): page({B}),
     ("reports:billing_change_handle", "get"): page({B}),
+    # Pillars and theme groups: public, without the people (checked in tests/pillars).
+    ("pillars:list", "get"): PUBLIC,
+    ("pillars:detail", "get"): PUBLIC,
+    ("pillars:group_detail", "get"): PUBLIC,
+    # Who takes part where: every logged-in user of the network.
+    ("pillars:matrix", "get"): page(LOGGED_IN),
+    # Registering and ending participations: the bureau; a member contact for its own
+    # municipality only (the sample is Diemen's); a participant their own participation.
+    ("pillars:participation_register", "get"): page({B}),
+    ("pillars:participation_end", "get"): page({B}),
+    # The forms on a pillar's page post here; a GET goes back to the page (302) for whoever
+    # may post. Only the bureau manages the sample pillar (no role's user chairs it).
+    ("pillars:edit", "get"): {**page(set()), B: LOGIN},
+    ("pillars:group_edit", "get"): {**page(set()), B: LOGIN},
+    ("pillars:topic_status", "get"): {**page(set()), B: LOGIN},
+    ("pillars:request_handle", "get"): {**page(set()), B: LOGIN},
+    ("pillars:topic_propose", "get"): {**page(set()), B: LOGIN},
+    ("pillars:group_topic_propose", "get"): {**page(set()), B: LOGIN},
+    # Asking to join is for any official (checked per position when posting).
+    ("pillars:join", "get"): {**page(set()), **{role: LOGIN for role in LOGGED_IN}},
+    ("pillars:group_join", "get"): {**page(set()), **{role: LOGIN for role in LOGGED_IN}},
 }
 
 
@@ -368,3 +394,43 @@ def test_route_for_role(client, user_for_role, sample, name, method, role):
         assert response.status_code == expected, (url, role, response.status_code)
     if response.status_code == 302 and role == ANONYMOUS:
         assert response.url.startswith(reverse("accounts:login"))
+
+
+# Per object: the chair of one pillar posting to another's forms is refused and writes nothing.
+CHAIR_WRITES = [
+    ("pillars:edit", "pillar", {"purpose": "Overgenomen"}),
+    ("pillars:group_edit", "group", {"purpose": "Overgenomen"}),
+    ("pillars:topic_status", "topic_id", {"status": "adopted"}),
+    ("pillars:request_handle", "request_id", {"decision": "accepteren"}),
+    ("pillars:participation_end", "participation_id", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "key", "data"), CHAIR_WRITES)
+def test_the_chair_of_one_pillar_is_refused_on_another(client, sample, name, key, data):
+    from m50.core.models import AuditEvent
+    from m50.pillars.models import Participation, Pillar
+    from m50.pillars.models import Role as PillarRole
+    from tests.factories import UserFactory
+
+    financieel = Pillar.objects.get(slug="financieel")
+    position = PositionFactory(
+        organisation=OrganisationFactory(kind=Organisation.Kind.MUNICIPALITY),
+        function="wethouder",
+    )
+    Participation.objects.create(
+        position=position,
+        pillar=financieel,
+        role=PillarRole.CHAIR,
+        category="bestuurder",
+        start_date=datetime.date(2024, 1, 1),
+    )
+    chair = UserFactory(role=Role.PILLAR_CHAIR, person=position.person, municipality=None)
+    client.force_login(chair)
+    # The chair manages their own pillar ...
+    assert client.get(reverse("pillars:edit", args=["financieel"])).status_code == 302
+    before = AuditEvent.objects.count()
+    response = client.post(reverse(name, kwargs={key: sample[key]}), data)
+    # ... and not Sociaal or its group: refused, nothing written.
+    assert response.status_code == 403
+    assert AuditEvent.objects.count() == before

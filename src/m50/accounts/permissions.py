@@ -58,6 +58,12 @@ RULES: Final[dict[str, frozenset]] = {
     "pillars.propose_topic": ALL_ROLES,
     # An official asks to join a pillar or group for themself (checked per object).
     "pillars.request_join": ALL_ROLES,
+    # Register an official of a municipality in a pillar or group: the bureau, and a member
+    # contact for its own municipality (checked per object: may_manage_participation_of).
+    "pillars.register_participation": frozenset({Role.BUREAU, Role.MEMBER_CONTACT}),
+    # End a participation: the participant their own, and whoever manages it (the bureau, the
+    # municipality's contact, the chair of its pillar or group), checked per object.
+    "pillars.end_participation": ALL_ROLES,
 }
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisaties/", include("m50.contacts.urls")),
     path("lidmaatschap/", include("m50.membership.urls")),
     path("financien/", include("m50.finance.urls")),
+    path("pijlers/", include("m50.pillars.urls")),
     path("", include("m50.reports.urls")),
     path("api/v1/", include("m50.api.urls")),
     # Switching language is open to everyone, also before logging in.

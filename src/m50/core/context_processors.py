@@ -12,7 +12,7 @@ NAVIGATION = [
     ("contacts:organisation_list", _("Organisaties"), "contacts.view"),
     ("membership:overview", _("Lidmaatschap"), "membership.view"),
     ("finance:overview", _("Financiën"), "finance.manage"),
-    (None, _("Pijlers"), None),
+    ("pillars:list", _("Pijlers"), "pillars.view"),
     (None, _("Activiteiten"), None),
     (None, _("Kennis"), None),
     (None, _("Public affairs"), None),

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from m50.accounts.models import MUNICIPAL_ROLES
@@ -293,6 +293,21 @@ def running_municipality_ids(*, on: datetime.date) -> QuerySet:
     """The ids of the municipalities that are member or aspirant on ``on``, as a query (one
     column), so another app can filter on it in the database: ``pk__in=...``."""
     return _periods_on(on, rules.RUNNING).values("membership__municipality_id")
+
+
+def municipality_ids_with_status(*, on: datetime.date, statuses=rules.RUNNING) -> QuerySet:
+    """The ids of the municipalities with one of ``statuses`` on ``on``, as a query (one
+    column) to filter on in the database."""
+    return _periods_on(on, statuses).values("membership__municipality_id")
+
+
+def running_status_of(*, on: datetime.date, municipality_ref: str = "pk") -> Subquery:
+    """The status (aspirant or member) of the outer query's municipality on ``on``, or None:
+    a subquery to annotate a list of municipalities with, in its one query."""
+    periods = _periods_on(on, rules.RUNNING).filter(
+        membership__municipality_id=OuterRef(municipality_ref)
+    )
+    return Subquery(periods.values("status")[:1])
 
 
 def is_running(*, municipality_id: int | None, on: datetime.date) -> bool:

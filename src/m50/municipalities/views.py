@@ -29,6 +29,7 @@ from m50.municipalities.forms import (
     PopulationUploadForm,
 )
 from m50.municipalities.models import Municipality
+from m50.pillars.views import municipality_pillars_context
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
@@ -109,6 +110,7 @@ def municipality_detail(request, code: str):
         )
     context.update(dossier_context(request, municipality))
     context.update(municipality_invoices_context(request, municipality))
+    context.update(municipality_pillars_context(request, municipality))
     return render(request, "municipalities/detail.html", context)
 
 

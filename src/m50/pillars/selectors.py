@@ -11,9 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from m50.core.models import AuditEvent
 from m50.membership import selectors as membership
 from m50.municipalities import selectors as registry
 from m50.pillars.models import (
@@ -372,3 +374,95 @@ def topic_detail(*, pk: int) -> Topic:
         .prefetch_related("status_changes__changed_by")
         .get(pk=pk)
     )
+
+
+# --- Pages: recent changes and the participation matrix ----------------------------------------
+
+RECENT_CHANGES_SHOWN = 15
+
+
+def _ids_as_text(queryset) -> QuerySet:
+    # The audit trail names objects by their id as text.
+    return queryset.annotate(key=Cast("pk", CharField())).values("key")
+
+
+def recent_changes(
+    *, body: Pillar | ThemeGroup, limit: int = RECENT_CHANGES_SHOWN
+) -> list[AuditEvent]:
+    """What changed lately in ``body``: its own audit events and those of its participations,
+    topics and requests to join, newest first, at most ``limit``. One query."""
+    kind = Pillar._meta.label if isinstance(body, Pillar) else ThemeGroup._meta.label
+    of_body = _body_filter(body)
+    condition = Q(object_type=kind, object_id=str(body.pk))
+    for model in (Participation, Topic, ParticipationRequest):
+        condition |= Q(
+            object_type=model._meta.label,
+            object_id__in=_ids_as_text(model.objects.filter(**of_body)),
+        )
+    return list(AuditEvent.objects.filter(condition).order_by("-timestamp", "-pk")[:limit])
+
+
+def matrix_bodies(*, on: datetime.date | None = None) -> list[Pillar | ThemeGroup]:
+    """The columns of the participation matrix: the running pillars, then the running theme
+    groups (by name). Two queries."""
+    return [*pillar_list(running=True, on=on), *theme_group_list(running=True, on=on)]
+
+
+def matrix_municipalities(
+    *,
+    on: datetime.date | None = None,
+    statuses=None,
+    province: str = "",
+    band: str = "",
+) -> QuerySet:
+    """The rows of the participation matrix: the municipalities that are member or aspirant
+    on ``on`` (or have one of ``statuses``), filtered by province and size band, by name,
+    each with its status (``membership_status``) and whether any of its officials takes part
+    in a pillar (``in_pillar``). One query for any slice."""
+    day = _today(on)
+    ids = (
+        membership.municipality_ids_with_status(on=day, statuses=statuses)
+        if statuses
+        else membership.municipality_ids_with_status(on=day)
+    )
+    in_pillar = Participation.objects.running(day).filter(
+        pillar__isnull=False, position__organisation__municipality_id=OuterRef("pk")
+    )
+    return (
+        registry.municipality_list(province=province, band=band, status="alle")
+        .filter(pk__in=ids)
+        .annotate(
+            membership_status=membership.running_status_of(on=day),
+            in_pillar=Exists(in_pillar),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def matrix_cells(
+    *, municipality_ids=None, on: datetime.date | None = None
+) -> dict[int, dict[tuple[str, int], dict[str, int]]]:
+    """Like :func:`participation_counts`, for ``municipality_ids`` only (None: all). One
+    query."""
+    rows = Participation.objects.running(_today(on))
+    if municipality_ids is not None:
+        rows = rows.filter(position__organisation__municipality_id__in=list(municipality_ids))
+    rows = (
+        rows.values(
+            "position__organisation__municipality_id", "pillar_id", "theme_group_id", "category"
+        )
+        .annotate(count=Count("pk"))
+        .values_list(
+            "position__organisation__municipality_id",
+            "pillar_id",
+            "theme_group_id",
+            "category",
+            "count",
+        )
+        .order_by()
+    )
+    result: dict[int, dict[tuple[str, int], dict[str, int]]] = defaultdict(dict)
+    for municipality_id, pillar_id, group_id, category, count in rows:
+        key = ("pillar", pillar_id) if pillar_id else ("theme_group", group_id)
+        result[municipality_id].setdefault(key, {})[category] = count
+    return dict(result)

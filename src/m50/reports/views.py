@@ -17,6 +17,7 @@ from m50.finance.services import BILLING_FIELDS
 from m50.finance.views import municipality_invoices_context
 from m50.membership import selectors as membership_selectors
 from m50.membership.views import dossier_summary
+from m50.pillars.views import municipality_pillars_context
 from m50.reports import selectors, services
 from m50.reports.forms import BillingChangeForm, HandleForm
 from m50.reports.models import BillingChangeRequest
@@ -84,6 +85,7 @@ def municipality_home(request, municipality) -> dict:
         "can_request_billing_change": has_rule(user, "reports.request_billing_change"),
     }
     context.update(municipality_invoices_context(request, municipality))
+    context.update(municipality_pillars_context(request, municipality))
     if has_rule(user, "finance.view_own"):
         context["billing"] = _billing_view(municipality)
         context["billing_changes"] = [

@@ -14,7 +14,9 @@ PARTICIPATION_FIELDS = ("role", "category", "start_date", "end_date", "end_reaso
 TOPIC_FIELDS = ("title", "description", "owner")
 SLUG_MAX_LENGTH = Pillar._meta.get_field("slug").max_length
 # Path segments the pages of pillars and groups will use; a slug must not take them.
-RESERVED_SLUGS = frozenset({"nieuw", "matrix", "deelnames", "onderwerpen", "themagroepen"})
+RESERVED_SLUGS = frozenset(
+    {"nieuw", "matrix", "deelnames", "onderwerpen", "themagroepen", "deelname", "aanmeldingen"}
+)
 
 
 def _long_date(value: datetime.date) -> str:

@@ -1,0 +1,219 @@
+"""Forms of the pillars pages: they parse input; the services decide (DESIGN.md §3).
+
+A refused write (a Dutch ValidationError from a service) is put on the form by
+:meth:`RefusalMixin.add_refusal`; the page shows it and nothing is written.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from m50.municipalities import selectors as registry
+from m50.pillars.models import Pillar, Role, TopicStatus
+
+TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
+SELECT = "utrecht-select utrecht-select--html-select"
+TEXTAREA = "utrecht-textarea utrecht-textarea--html-textarea"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+CHOICE_ERRORS = {
+    "required": _("Maak een keuze."),
+    "invalid_choice": _("Kies een waarde uit de lijst; %(value)s bestaat niet."),
+}
+
+
+class RefusalMixin:
+    """Shows a refused write as form errors, next to the field it is about where there is one."""
+
+    # The id of a field's error message in the template that shows it.
+    error_id_suffix = "_error"
+
+    def add_refusal(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+            return
+        for message in error.messages:
+            self.add_error(None, message)
+
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error message to its field for assistive technology.
+        for name in self.errors:
+            if name in self.fields:
+                ids = [f"{self[name].auto_id}{self.error_id_suffix}"]
+                if self.fields[name].help_text:
+                    ids.append(f"{self[name].auto_id}_helptext")
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+def _textarea(label, *, required=False, help_text="", rows=3):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"class": TEXTAREA, "rows": rows}),
+        error_messages={"required": _("Vul dit veld in.")},
+    )
+
+
+def _select(label, choices, *, required=True):
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.Select(attrs={"class": SELECT}),
+        error_messages=CHOICE_ERRORS,
+    )
+
+
+def _date(label, *, required=False, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"class": TEXTBOX, "type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Vul een datum in als dag-maand-jaar, bijvoorbeeld 22-08-2026."),
+            "required": _("Vul een datum in."),
+        },
+    )
+
+
+class BodyEditForm(RefusalMixin, forms.Form):
+    purpose = _textarea(_("Doel en omschrijving"), rows=5)
+
+
+class TopicProposeForm(RefusalMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": TEXTBOX}),
+        error_messages={
+            "required": _("Vul een titel in."),
+            "max_length": _("Gebruik hoogstens %(limit_value)d tekens."),
+        },
+    )
+    description = _textarea(_("Korte omschrijving"))
+
+
+class TopicStatusForm(RefusalMixin, forms.Form):
+    status = _select(_("Nieuwe status"), ())
+    note = _textarea(_("Toelichting"), rows=2)
+
+    def __init__(self, *args, statuses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(TopicStatus.choices)
+        allowed = statuses if statuses is not None else TopicStatus.values
+        self.fields["status"].choices = [
+            (value, labels[value]) for value in TopicStatus.values if value in allowed
+        ]
+
+
+class JoinForm(RefusalMixin, forms.Form):
+    position = _select(_("Namens welke functie"), ())
+    note = _textarea(_("Toelichting voor de voorzitter"), rows=2)
+
+    def __init__(self, *args, positions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.positions = {str(p.pk): p for p in positions}
+        self.fields["position"].choices = [
+            (str(p.pk), f"{p.get_function_display()}, {p.organisation.name}") for p in positions
+        ]
+
+
+class RequestHandleForm(RefusalMixin, forms.Form):
+    ACCEPT, REFUSE = "accepteren", "afwijzen"
+
+    decision = forms.ChoiceField(
+        label=_("Besluit"),
+        choices=[(ACCEPT, _("Accepteren")), (REFUSE, _("Afwijzen"))],
+        widget=forms.RadioSelect,
+        error_messages=CHOICE_ERRORS,
+    )
+    refusal_reason = _textarea(_("Reden van afwijzing"), rows=2)
+
+
+class ParticipationEndForm(RefusalMixin, forms.Form):
+    end_date = _date(
+        _("Laatste dag van de deelname"), help_text=_("Leeg: vandaag is de laatste dag.")
+    )
+
+
+ROLE_CHOICES = [(Role.MEMBER.value, Role.MEMBER.label), (Role.OBSERVER.value, Role.OBSERVER.label)]
+
+
+class RegisterForm(RefusalMixin, forms.Form):
+    """An official of the municipality registered in a pillar or theme group."""
+
+    position = _select(_("Functionaris"), ())
+    body = _select(_("Pijler of themagroep"), ())
+    role = _select(_("Rol"), ROLE_CHOICES)
+    start_date = _date(_("Begindatum"), help_text=_("Leeg: vandaag."))
+
+    def __init__(self, *args, positions=(), bodies=(), chair_choice=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.positions = {str(p.pk): p for p in positions}
+        self.bodies = {body_key(b): b for b in bodies}
+        if chair_choice:
+            self.fields["role"].choices = [*ROLE_CHOICES, (Role.CHAIR.value, Role.CHAIR.label)]
+        self.fields["position"].choices = [("", _("Kies een functionaris"))] + [
+            (str(p.pk), f"{p.person.full_name}, {p.get_function_display()}") for p in positions
+        ]
+        self.fields["body"].choices = [("", _("Kies een pijler of themagroep"))] + [
+            (body_key(b), body_label(b)) for b in bodies
+        ]
+
+
+def body_key(body) -> str:
+    return f"{'pijler' if isinstance(body, Pillar) else 'themagroep'}-{body.pk}"
+
+
+def body_label(body) -> str:
+    if isinstance(body, Pillar):
+        return str(_("Pijler %(name)s") % {"name": body.name})
+    return str(_("Themagroep %(name)s") % {"name": body.name})
+
+
+class MatrixFilterForm(RefusalMixin, forms.Form):
+    """The filters of the participation matrix; an invalid value is reported, not fatal."""
+
+    ALL, MEMBER, ASPIRANT = "", "lid", "aspirant"
+    error_id_suffix = "-fout"  # core/_form_field.html
+
+    provincie = _select(_("Provincie"), (), required=False)
+    bandbreedte = _select(
+        _("Bandbreedte"),
+        [
+            ("", _("Alle gemeenten")),
+            (registry.BandFilter.IN, _("Binnen de bandbreedte")),
+            (registry.BandFilter.OUT, _("Buiten de bandbreedte")),
+        ],
+        required=False,
+    )
+    status = _select(
+        _("Lidmaatschap"),
+        [
+            (ALL, _("Leden en aspirant-leden")),
+            (MEMBER, _("Leden")),
+            (ASPIRANT, _("Aspirant-leden")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, provinces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provincie"].choices = [("", _("Alle provincies"))] + [
+            (province.code, province.name) for province in provinces
+        ]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return {
+            "province": data.get("provincie") or "",
+            "band": data.get("bandbreedte") or "",
+            "status": data.get("status") or self.ALL,
+        }
