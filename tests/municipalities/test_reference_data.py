@@ -357,3 +357,16 @@ def test_a_dissolution_learnt_from_the_data_ends_the_membership_with_it(registry
         ("terminated", datetime.date(2022, 3, 24))
     ]
     assert list(derived_differences()) == []
+
+
+def test_the_command_puts_back_the_shipped_pillars_of_an_emptied_database(registry):
+    from m50.pillars.models import Pillar
+
+    Pillar.objects.all().delete()  # as a flushed database has them: none
+    out = StringIO()
+    call_command("load-reference-data", stdout=out)
+    assert "Pijlers: 8 aangemaakt, 4 opvolgingen." in out.getvalue()
+    assert Pillar.objects.filter(ended=False).count() == 3
+    again = StringIO()
+    call_command("load-reference-data", stdout=again)
+    assert "Pijlers" not in again.getvalue()

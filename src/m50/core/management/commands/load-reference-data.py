@@ -14,6 +14,7 @@ from m50.core.commands import AuditedCommand
 from m50.finance import services as finance_services
 from m50.membership import services as membership_services
 from m50.municipalities import services
+from m50.pillars import services as pillar_services
 
 
 class Command(AuditedCommand):
@@ -52,6 +53,8 @@ class Command(AuditedCommand):
         membership_report = membership_services.membership_reference_load()
         if finance_services.fee_reference_load():
             membership_report.fees_created += 1
+        # The pillars come with the migrations; a database emptied since gets them back here.
+        pillars = pillar_services.pillars_reference_load()
         if verbosity >= 1:
             if membership_report.changed and not report.changed:
                 self.stdout.write(_("Referentiegegevens geladen."))
@@ -63,3 +66,9 @@ class Command(AuditedCommand):
         if verbosity >= 2 or (verbosity >= 1 and membership_report.changed):
             for line in membership_report.lines():
                 self.stdout.write(f"  {line}")
+        if verbosity >= 1 and (pillars.pillars or pillars.successions):
+            self.stdout.write(
+                "  "
+                + _("Pijlers: %(pillars)d aangemaakt, %(successions)d opvolgingen.")
+                % {"pillars": pillars.pillars, "successions": pillars.successions}
+            )
