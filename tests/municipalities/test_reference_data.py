@@ -370,3 +370,24 @@ def test_the_command_puts_back_the_shipped_pillars_of_an_emptied_database(regist
     again = StringIO()
     call_command("load-reference-data", stdout=again)
     assert "Pijlers" not in again.getvalue()
+
+
+def test_the_demo_pillar_chair_chairs_sociaal_and_the_participant_takes_part(capsys, registry):
+    """On the reference data (Diemen a member): the rights of the demo chair are per pillar,
+    so the demo gives it a pillar to chair, through the services; a second run adds nothing."""
+    from m50.accounts.models import User
+    from m50.membership.services import membership_reference_load
+    from m50.pillars import rules
+    from m50.pillars.models import Participation, Pillar
+
+    membership_reference_load()
+    call_command("create-demo-accounts")
+    out = capsys.readouterr().out
+    assert "pijlervoorzitter neemt deel aan Sociaal als voorzitter." in out
+    chair = User.objects.get(username="pijlervoorzitter")
+    sociaal, financieel = Pillar.objects.get(slug="sociaal"), Pillar.objects.get(slug="financieel")
+    assert rules.may_manage(chair, sociaal) and not rules.may_manage(chair, financieel)
+    participant = User.objects.get(username="deelnemer")
+    assert Participation.objects.running().filter(position__person=participant.person).count() == 1
+    call_command("create-demo-accounts")
+    assert Participation.objects.count() == 2

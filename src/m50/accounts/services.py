@@ -92,6 +92,23 @@ def user_role_change(*, user: User, role: str, municipality=None, actor=None, or
 
 
 @transaction.atomic
+def user_person_set(*, user: User, person, actor=None, origin: str = "") -> User:
+    """Links the account to the person it belongs to: the person's participations (a pillar
+    chaired) then give the account its rights on those objects."""
+    before = {"person": user.person}
+    user.person = person
+    user.save(update_fields=["person"])
+    audit_record(
+        action="user.person_set",
+        obj=user,
+        actor=actor,
+        origin=origin,
+        changes=diff(before, {"person": person}),
+    )
+    return user
+
+
+@transaction.atomic
 def user_password_set(*, user: User, password: str, actor=None, origin: str = "") -> None:
     user.set_password(password)
     user.save(update_fields=["password"])

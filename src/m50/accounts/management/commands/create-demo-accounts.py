@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from m50.accounts import services
+from m50.accounts.models import Role
 from m50.core.commands import AuditedCommand
 from m50.municipalities import selectors as registry
+from m50.pillars.demo import demo_participations_create
 
 DEMO_MUNICIPALITY = "GM0384"  # Diemen: the network's own worked example
 
@@ -37,3 +39,11 @@ class Command(AuditedCommand):
             self.stdout.write(
                 f"  {user.username:<18} {password:<22} {user.get_role_display()}{suffix}"
             )
+        # The pillar chair's rights are per pillar: the demo chair chairs Sociaal.
+        by_role = {user.role: user for user, _password in accounts}
+        for line in demo_participations_create(
+            chair=by_role[Role.PILLAR_CHAIR],
+            participant=by_role[Role.PARTICIPANT],
+            municipality=municipality,
+        ):
+            self.stdout.write(f"  {line}")
