@@ -341,6 +341,7 @@ def test_the_chair_of_the_pillar_ends_one_of_its_groups(client, chair, diemen, j
     participation.refresh_from_db()
     assert participation.end_date == D(2026, 12, 6)
     assert AuditEvent.objects.get(action="theme_group.end").actor == chair
+    assert "De themagroep Jeugd is beëindigd." in client.get(response.url).content.decode()
 
 
 def test_a_groups_own_chair_and_another_pillars_chair_do_not_end_it(

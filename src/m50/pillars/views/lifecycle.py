@@ -118,9 +118,11 @@ def _end(request, body):
         except ValidationError as error:
             form.add_refusal(error)
         else:
-            messages.success(
-                request, _("De %(body)s is beëindigd.") % {"body": body_label(body).lower()}
-            )
+            if _is_pillar(body):
+                text = _("De pijler %(name)s is beëindigd.")
+            else:
+                text = _("De themagroep %(name)s is beëindigd.")
+            messages.success(request, text % {"name": body.name})
             return redirect(body_url(body))
     context = {
         "form": form,
