@@ -100,6 +100,10 @@ def test_the_bureau_starts_a_pillar_that_continues_an_earlier_one(client, bureau
     assert events.filter(action="pillar.succession_add").count() == 2
     text = client.get(response.url).content.decode()
     assert "De pijler Wonen is aangemaakt." in text and "Voortgekomen uit" in text
+    # ... and both show in the recent changes, in words.
+    assert ": aangemaakt — Wonen" in text and "pillar.create" not in text
+    text = client.get(reverse("pillars:detail", args=["bestuur"])).content.decode()
+    assert ": opvolger vastgelegd — Bestuur" in text
 
 
 def test_a_pillar_without_a_start_date_has_an_unknown_start(client, bureau):
