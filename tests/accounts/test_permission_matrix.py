@@ -361,6 +361,13 @@ EXPECTED = {
     # Asking to join is for any official (checked per position when posting).
     ("pillars:join", "get"): {**page(set()), **{role: LOGIN for role in LOGGED_IN}},
     ("pillars:group_join", "get"): {**page(set()), **{role: LOGIN for role in LOGGED_IN}},
+    # Starting and ending pillars and groups: the bureau; a pillar's chair a group of their own
+    # pillar (per object; no role's user chairs the sample's Sociaal).
+    ("pillars:pillar_create", "get"): page({B}),
+    ("pillars:group_create", "get"): page({B}),
+    ("pillars:pillar_group_create", "get"): page({B}),
+    ("pillars:end", "get"): page({B}),
+    ("pillars:group_end", "get"): page({B}),
 }
 
 
@@ -403,6 +410,8 @@ CHAIR_WRITES = [
     ("pillars:topic_status", "topic_id", {"status": "adopted"}),
     ("pillars:request_handle", "request_id", {"decision": "accepteren"}),
     ("pillars:participation_end", "participation_id", {}),
+    ("pillars:pillar_group_create", "pillar", {"name": "Overgenomen"}),
+    ("pillars:group_end", "group", {"ended_on": "2026-01-31"}),
 ]
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from m50.accounts.models import Role
 from m50.contacts.models import Organisation, Position
 from m50.pillars import services as pillar_services
-from m50.pillars.models import Participation, Pillar, Topic, TopicStatus
+from m50.pillars.models import Participation, Pillar, ThemeGroup, Topic, TopicStatus
 from m50.pillars.models import Role as PillarRole
 from tests.conftest import PASSWORD
 from tests.e2e.test_registry import check_page
@@ -103,3 +103,55 @@ def test_contact_registers_an_alderman_and_the_chair_adopts_a_topic(
     expect(row).not_to_contain_text("in geen pijler")
     check_page(page, axe_check, fits_narrow_screen)
     assert Topic.objects.get(pk=topic.pk).status_changes.count() == 2
+
+
+def test_the_bureau_starts_a_pillar_and_ends_a_theme_group(
+    page, live_server, login, axe_check, fits_narrow_screen
+):
+    pillar_services.pillars_reference_load()
+    login(Role.BUREAU)
+
+    # A new pillar that continues the work of Bestuur, from the list.
+    page.goto(f"{live_server.url}/pijlers/")
+    page.get_by_role("link", name="Nieuwe pijler").click()
+    expect(page.locator("h1")).to_have_text("Nieuwe pijler")
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_role("button", name="Pijler aanmaken").click()
+    expect(page.get_by_text("Er is niets vastgelegd")).to_be_visible()
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_label("Naam").fill("Wonen")
+    page.get_by_label("Bestuur").check()
+    page.get_by_role("button", name="Pijler aanmaken").click()
+    expect(page.locator("h1")).to_have_text("Pijler Wonen")
+    expect(page.get_by_text("De pijler Wonen is aangemaakt.")).to_be_visible()
+    wonen = Pillar.objects.get(slug="wonen")
+    assert [p.slug for p in wonen.predecessors.all()] == ["bestuur"]
+
+    # A theme group of the new pillar, from its page.
+    page.get_by_role("link", name="Nieuwe themagroep").click()
+    expect(page.locator("h1")).to_have_text("Nieuwe themagroep van de pijler Wonen")
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_label("Naam").fill("Huisvesting")
+    page.get_by_role("button", name="Themagroep aanmaken").click()
+    expect(page.locator("h1")).to_have_text("Themagroep Huisvesting")
+
+    # The network-wide form.
+    page.goto(f"{live_server.url}/pijlers/themagroepen/nieuw/")
+    expect(page.locator("h1")).to_have_text("Nieuwe themagroep")
+    check_page(page, axe_check, fits_narrow_screen)
+
+    # Ending the group: the confirm form says what happens to its participations.
+    page.goto(f"{live_server.url}/pijlers/themagroepen/huisvesting/")
+    page.get_by_role("link", name="Themagroep beëindigen").click()
+    expect(page.locator("h1")).to_have_text("Themagroep Huisvesting beëindigen")
+    expect(page.get_by_text("Er zijn nu 0 deelnames die nog niet zijn beëindigd.")).to_be_visible()
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_label("Laatste dag").fill("2027-01-31")
+    page.get_by_role("button", name="Themagroep beëindigen").click()
+    expect(page.get_by_text("De themagroep Huisvesting is beëindigd.")).to_be_visible()
+    assert ThemeGroup.objects.get(slug="huisvesting").ended_on == datetime.date(2027, 1, 31)
+
+    # The pillar's end form.
+    page.goto(f"{live_server.url}/pijlers/wonen/beeindigen/")
+    expect(page.locator("h1")).to_have_text("Pijler Wonen beëindigen")
+    check_page(page, axe_check, fits_narrow_screen)

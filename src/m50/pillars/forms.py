@@ -217,3 +217,78 @@ class MatrixFilterForm(RefusalMixin, forms.Form):
             "band": data.get("bandbreedte") or "",
             "status": data.get("status") or self.ALL,
         }
+
+
+# --- Starting and ending pillars and theme groups ---------------------------------------------
+
+CHECKBOX = "utrecht-checkbox utrecht-checkbox--html-input"
+
+
+class BodyCreateForm(RefusalMixin, forms.Form):
+    """What a new pillar and a new theme group share; the slug follows from the name."""
+
+    name = forms.CharField(
+        label=_("Naam"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": TEXTBOX}),
+        error_messages={
+            "required": _("Vul een naam in."),
+            "max_length": _("Gebruik hoogstens %(limit_value)d tekens."),
+        },
+    )
+    purpose = _textarea(_("Doel en omschrijving"), rows=4)
+    started_on = _date(_("Begonnen op"), help_text=_("Leeg: de begindatum is onbekend."))
+
+
+class PillarCreateForm(BodyCreateForm):
+    predecessors = forms.MultipleChoiceField(
+        label=_("Zet het werk voort van"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": CHECKBOX}),
+        error_messages={
+            "invalid_choice": _("Kies een pijler uit de lijst; %(value)s bestaat niet.")
+        },
+    )
+    succession_note = _textarea(
+        _("Welk werk gaat over"),
+        rows=2,
+        help_text=_("Alleen als u hierboven een eerdere pijler kiest."),
+    )
+
+    def __init__(self, *args, pillars=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pillars = {str(p.pk): p for p in pillars}
+        self.fields["predecessors"].choices = [(str(p.pk), p.name) for p in pillars]
+
+    def chosen_predecessors(self) -> list:
+        return [self.pillars[key] for key in self.cleaned_data["predecessors"]]
+
+
+class ThemeGroupCreateForm(BodyCreateForm):
+    pillar = _select(_("Hoort bij"), (), required=False)
+
+    def __init__(self, *args, pillars=None, **kwargs):
+        """``pillars``: the pillars to choose from (or the network as a whole); None when the
+        pillar is given by the page."""
+        super().__init__(*args, **kwargs)
+        if pillars is None:
+            del self.fields["pillar"]
+            self.pillars = {}
+            return
+        self.pillars = {str(p.pk): p for p in pillars}
+        self.fields["pillar"].choices = [("", _("Het hele netwerk"))] + [
+            (str(p.pk), str(_("Pijler %(name)s") % {"name": p.name})) for p in pillars
+        ]
+
+    def chosen_pillar(self):
+        return self.pillars.get(self.cleaned_data.get("pillar") or "")
+
+
+class BodyEndForm(RefusalMixin, forms.Form):
+    ended_on = _date(
+        _("Laatste dag"),
+        required=True,
+        help_text=_(
+            "De laatste dag waarop de pijler of themagroep loopt; een dag in de toekomst mag."
+        ),
+    )

@@ -77,6 +77,24 @@ def may_manage(user, body: Pillar | ThemeGroup, *, on: datetime.date | None = No
     return selectors.person_chairs(person_id=person_id, body=body, on=on)
 
 
+def may_create_theme_group(user, pillar: Pillar | None, *, on: datetime.date | None = None) -> bool:
+    """A group of ``pillar``: the bureau, or that pillar's chair; a group of the network as a
+    whole (``pillar`` None): the bureau only."""
+    if pillar is None:
+        return has_rule(user, "pillars.manage")
+    return may_manage(user, pillar, on=on)
+
+
+def may_end(user, body: Pillar | ThemeGroup, *, on: datetime.date | None = None) -> bool:
+    """A pillar: the bureau only. A theme group: the bureau, or the chair of the pillar it
+    belongs to (who may also start one there); its own chair does not end it."""
+    if has_rule(user, "pillars.manage"):
+        return True
+    if isinstance(body, Pillar) or body.pillar_id is None:
+        return False
+    return may_manage(user, body.pillar, on=on)
+
+
 def may_manage_participation_of(
     user, *, municipality_id: int | None, body: Pillar | ThemeGroup | None = None, on=None
 ) -> bool:

@@ -81,6 +81,16 @@ def theme_group_detail(*, slug: str) -> ThemeGroup:
     return ThemeGroup.objects.select_related("pillar").get(slug=slug)
 
 
+def open_participation_count(*, body: Pillar | ThemeGroup, on: datetime.date | None = None):
+    """How many participations in ``body`` have not ended by ``on`` (running, or yet to
+    start): those that ending ``body`` on that day would end. One query."""
+    return (
+        Participation.objects.filter(**_body_filter(body))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=_today(on)))
+        .count()
+    )
+
+
 @dataclass(frozen=True)
 class Generations:
     """The running pillars and the ended ones, each with its successions prefetched:

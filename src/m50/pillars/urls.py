@@ -6,6 +6,9 @@ from m50.pillars import views
 app_name = "pillars"
 urlpatterns = [
     path("", views.pillar_list, name="list"),
+    # Before the slugged paths: "nieuw" and "themagroepen" are reserved slugs.
+    path("nieuw/", views.pillar_create, name="pillar_create"),
+    path("themagroepen/nieuw/", views.group_create, name="group_create"),
     path("deelname/", views.matrix, name="matrix"),
     path(
         "deelname/<gemeentecode:code>/registreren/",
@@ -27,8 +30,13 @@ urlpatterns = [
         name="group_topic_propose",
     ),
     path("themagroepen/<slug:group>/aanmelden/", views.join, name="group_join"),
+    path("themagroepen/<slug:group>/beeindigen/", views.group_end, name="group_end"),
     path("<slug:pillar>/", views.pillar_detail, name="detail"),
     path("<slug:pillar>/omschrijving/", views.body_edit, name="edit"),
     path("<slug:pillar>/onderwerpen/nieuw/", views.topic_propose, name="topic_propose"),
     path("<slug:pillar>/aanmelden/", views.join, name="join"),
+    path("<slug:pillar>/beeindigen/", views.pillar_end, name="end"),
+    path(
+        "<slug:pillar>/themagroepen/nieuw/", views.pillar_group_create, name="pillar_group_create"
+    ),
 ]

@@ -17,6 +17,13 @@ from m50.pillars.views.bodies import (
     topic_propose,
     topic_status,
 )
+from m50.pillars.views.lifecycle import (
+    group_create,
+    group_end,
+    pillar_create,
+    pillar_end,
+    pillar_group_create,
+)
 from m50.pillars.views.matrix import matrix
 from m50.pillars.views.participations import (
     municipality_pillars_context,
@@ -28,12 +35,17 @@ __all__ = [
     "body_context",
     "body_edit",
     "body_url",
+    "group_create",
+    "group_end",
     "join",
     "matrix",
     "municipality_pillars_context",
     "participation_end",
     "participation_register",
+    "pillar_create",
     "pillar_detail",
+    "pillar_end",
+    "pillar_group_create",
     "pillar_list",
     "request_handle",
     "topic_propose",

@@ -30,6 +30,10 @@ STATUS_HEADINGS = {
     TopicStatus.CLOSED: gettext_lazy("Afgesloten"),
 }
 ACTION_LABELS = {
+    "pillar.create": gettext_lazy("aangemaakt"),
+    "theme_group.create": gettext_lazy("aangemaakt"),
+    "pillar.succession_add": gettext_lazy("opvolger vastgelegd"),
+    "pillar.succession_remove": gettext_lazy("opvolger geschrapt"),
     "pillar.update": gettext_lazy("omschrijving gewijzigd"),
     "theme_group.update": gettext_lazy("omschrijving gewijzigd"),
     "pillar.end": gettext_lazy("beëindigd"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +74,8 @@ def pillar_list(request):
             "ended": [item(p) for p in generations.ended],
             "network_groups": [item(g) for g in groups_of.get(None, [])],
             "can_view_participants": has_rule(request.user, "pillars.view_participants"),
+            # The bureau's links to start a pillar or a network-wide group.
+            "can_create": rules.may_create_theme_group(request.user, None),
         },
     )
 
@@ -150,6 +153,17 @@ def body_context(request, body, *, forms: dict | None = None) -> dict:
             for status, items in topics.items()
         ],
     }
+    # Starting a group under this pillar (its chair, the bureau) and ending this pillar or
+    # group (a pillar: the bureau; a group: also its pillar's chair).
+    running = context["running"]
+    context["can_create_group"] = _is_pillar(body) and running and can_manage
+    context["can_end"] = not body.ended and rules.may_end(user, body, on=today)
+    if context["can_end"]:
+        context["urls"]["end"] = body_url(body, "end")
+    if context["can_create_group"]:
+        context["urls"]["group_create"] = reverse(
+            "pillars:pillar_group_create", kwargs={"pillar": body.slug}
+        )
     if _is_pillar(body):
         context["successions_out"] = list(
             body.successions_out.select_related("successor").order_by("successor__name")
