@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import formats
 
 from m50.membership import rules, selectors
+from m50.membership.views import DEADLINES_PAGE_SIZE
 from tests.membership.builders import (
     aspirant,
     bulk_memberships,
@@ -89,11 +90,12 @@ def test_deadlines_query_count_is_fixed_with_aspirants_without_a_mandate(client,
 def test_the_deadlines_come_in_pages_of_the_most_urgent_first(client, bureau_user):
     bulk_memberships(360, start=1000)  # a third aspirants: 120, each with a mandate
     client.force_login(bureau_user)
+    size = DEADLINES_PAGE_SIZE
     first = text(section(client.get(DEADLINES).text, "mandaten", "voortzettingen"))
-    second = text(section(client.get(DEADLINES + "?pagina=3").text, "mandaten", "voortzettingen"))
+    last = text(section(client.get(DEADLINES + "?pagina=5").text, "mandaten", "voortzettingen"))
     rows = list(selectors.deadline_rows())
     assert len(rows) == 120
-    assert rows[0].municipality.name in first and rows[49].municipality.name in first
-    assert rows[50].municipality.name not in first
-    assert rows[100].municipality.name in second and rows[119].municipality.name in second
+    assert rows[0].municipality.name in first and rows[size - 1].municipality.name in first
+    assert rows[size].municipality.name not in first
+    assert rows[4 * size].municipality.name in last and rows[119].municipality.name in last
     assert "Volgende pagina" in first

@@ -48,8 +48,9 @@ from m50.municipalities.models import Municipality
 
 ORIGIN = "webformulier"
 OVERVIEW_PAGE_SIZE = 100
-# The most urgent first: a page is a morning's work, the rest follows on the next pages.
-DEADLINES_PAGE_SIZE = 50
+# The most urgent first: a page is what needs doing first (beside the proposals on the same
+# page), the rest follows on the next pages.
+DEADLINES_PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
 DOSSIER_ANCHOR = "lidmaatschap"
 
