@@ -64,6 +64,17 @@ RULES: Final[dict[str, frozenset]] = {
     # End a participation: the participant their own, and whoever manages it (the bureau, the
     # municipality's contact, the chair of its pillar or group), checked per object.
     "pillars.end_participation": ALL_ROLES,
+    # Activities: each shows to its audience (activities.rules.visible_q). The network's staff
+    # see them all; every logged-in user those for all participants of members.
+    "activities.view_all": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
+    "activities.view_members": ALL_ROLES,
+    # Registering oneself (checked per object: the audience and the registration window).
+    "activities.register": ALL_ROLES,
+    "activities.manage": frozenset({Role.BUREAU}),
+    # Public affairs plans and manages the bureau's work visits and consultations; a chair
+    # those of the pillar or group they chair (any role may chair: checked per object).
+    "activities.manage_public_affairs": frozenset({Role.PUBLIC_AFFAIRS}),
+    "activities.manage_own": ALL_ROLES,
 }
 
 

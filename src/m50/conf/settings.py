@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "m50.membership",
     "m50.finance",
     "m50.pillars",
+    "m50.activities",
     "m50.reports",
     "m50.api",
 ]
@@ -221,6 +222,9 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("M50_STATIC_ROOT", VAR_DIR / "static"))
+# Uploaded files (documents of activities): outside the static root and never served by URL;
+# the platform hands each one out as an attachment after checking who asks.
+MEDIA_ROOT = Path(os.environ.get("M50_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -367,6 +371,10 @@ M50_SELLER = {
 # statement of any other account is refused), and the largest CAMT.053 file accepted.
 M50_OWN_ACCOUNTS = env_list("M50_OWN_ACCOUNTS")
 M50_CAMT_MAX_UPLOAD_BYTES = env_int("M50_CAMT_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
+# Activities: the largest document accepted, and how many days before an activity the registered
+# get a reminder (`m50 send-activity-reminders`, run hourly).
+M50_ACTIVITY_DOCUMENT_MAX_BYTES = env_int("M50_ACTIVITY_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+M50_ACTIVITY_REMINDER_DAYS = [int(d) for d in env_list("M50_ACTIVITY_REMINDER_DAYS", "7,1")]
 # Demo accounts are created, and can log in, only in a development install (the embedded one or
 # DEBUG), never in a production install with a configured key; the setting can only switch
 # them off.

@@ -110,3 +110,10 @@ def organisation_choices() -> list[Organisation]:
 
 def position_detail(*, pk: int) -> Position:
     return Position.objects.select_related("person", "organisation").get(pk=pk)
+
+
+def current_positions_of_person(
+    *, person_id: int, on: datetime.date | None = None
+) -> QuerySet[Position]:
+    """The person's positions running on ``on``: a queryset other apps use as a subquery."""
+    return Position.objects.current(on).filter(person_id=person_id)

@@ -30,6 +30,8 @@ REGISTRY = "registry"
 MEMBERS = "members"
 #: Invoices, payments, bank statements, reminders, fees and invoice details.
 FINANCE = "finance"
+#: Activities, their registrations, attendance and documents.
+ACTIVITIES = "activities"
 
 #: The per-process caches of what is kept per data version: rendered public pages
 #: (:mod:`m50.core.conditional`) and figures (:class:`VersionedFigures`).

@@ -476,3 +476,12 @@ def matrix_cells(
         key = ("pillar", pillar_id) if pillar_id else ("theme_group", group_id)
         result[municipality_id].setdefault(key, {})[category] = count
     return dict(result)
+
+
+def participations_of_person(
+    *, person_id: int, on: datetime.date | None = None, chair: bool = False
+) -> QuerySet[Participation]:
+    """The person's running participations (as chair only, with ``chair``): a queryset other
+    apps use as a subquery (``.values("pillar_id")``), so a check costs no query of its own."""
+    queryset = Participation.objects.running(_today(on)).filter(position__person_id=person_id)
+    return queryset.filter(role=Role.CHAIR) if chair else queryset

@@ -1,0 +1,201 @@
+"""Reads of activities, already scoped to who asks (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from m50.activities import rules
+from m50.activities.models import (
+    Activity,
+    Attendance,
+    Registration,
+    RegistrationState,
+    Status,
+)
+from m50.activities.services._common import local_moment
+
+
+def _activities() -> QuerySet[Activity]:
+    return Activity.objects.select_related(
+        "organiser_pillar",
+        "organiser_theme_group",
+        "host_municipality",
+        "audience_pillar",
+        "audience_theme_group",
+        "series",
+    )
+
+
+def activity_list(
+    *,
+    user,
+    when: str = "upcoming",
+    kind: str = "",
+    pillar=None,
+    theme_group=None,
+    municipality=None,
+    month: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Activity]:
+    """The activities ``user`` may see: ``when`` "upcoming" (not ended, soonest first), "past"
+    (ended, latest first) or "all"; ``month`` (its first day) those running in that month.
+    A pillar includes what its theme groups organise."""
+    now = now or timezone.now()
+    queryset = _activities().filter(rules.visible_q(user))
+    if month is not None:
+        start = local_moment(month.replace(day=1), datetime.time(0))
+        following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        end = local_moment(following, datetime.time(0))
+        queryset = queryset.filter(starts_at__lt=end, ends_at__gt=start)
+    if when == "upcoming":
+        queryset = queryset.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    elif when == "past":
+        queryset = queryset.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    else:
+        queryset = queryset.order_by("starts_at", "pk")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if pillar is not None:
+        queryset = queryset.filter(
+            Q(organiser_pillar=pillar)
+            | Q(organiser_theme_group__pillar=pillar)
+            | Q(audience_pillar=pillar)
+        )
+    if theme_group is not None:
+        queryset = queryset.filter(
+            Q(organiser_theme_group=theme_group) | Q(audience_theme_group=theme_group)
+        )
+    if municipality is not None:
+        queryset = queryset.filter(host_municipality=municipality)
+    return queryset
+
+
+def activity_detail(*, user, pk: int) -> Activity:
+    """The activity, if ``user`` may see it; else ``Activity.DoesNotExist`` (a 404: who may not
+    see it does not learn it exists)."""
+    return _activities().filter(rules.visible_q(user)).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class RegistrationSummary:
+    confirmed: int
+    waitlisted: int
+    capacity: int | None
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+
+def registration_summary(*, activity: Activity) -> RegistrationSummary:
+    counts = activity.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(state=RegistrationState.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(state=RegistrationState.WAITLISTED)),
+    )
+    return RegistrationSummary(counts["confirmed"], counts["waitlisted"], activity.capacity)
+
+
+def registration_of(*, activity: Activity, person_id: int | None) -> Registration | None:
+    """The person's registration that is not cancelled, with ``waiting_position`` (1 is next)
+    on the waiting list; one query."""
+    if person_id is None:
+        return None
+    ahead = (
+        Registration.objects.filter(activity_id=activity.pk, state=RegistrationState.WAITLISTED)
+        .filter(
+            Q(registered_at__lt=OuterRef("registered_at"))
+            | Q(registered_at=OuterRef("registered_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Registration.objects.filter(activity_id=activity.pk, person_id=person_id)
+        .exclude(state=RegistrationState.CANCELLED)
+        .annotate(waiting_position=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1)
+        .first()
+    )
+
+
+def registration_list(*, activity: Activity, state: str = "") -> QuerySet[Registration]:
+    """The registrations in the order of the queue: seats, then the waiting list in order, then
+    the cancelled; with the person and municipality."""
+    queryset = Registration.objects.filter(activity=activity).select_related(
+        "person", "municipality", "attendance"
+    )
+    if state:
+        queryset = queryset.filter(state=state)
+    return queryset.order_by("state", "registered_at", "pk")
+
+
+def waiting_list(*, activity: Activity) -> QuerySet[Registration]:
+    return registration_list(activity=activity, state=RegistrationState.WAITLISTED)
+
+
+def registered_people(*, activity: Activity) -> list:
+    """Everyone holding a seat or a waiting-list place, for a mail to all of them."""
+    return [
+        r.person
+        for r in Registration.objects.filter(activity=activity)
+        .exclude(state=RegistrationState.CANCELLED)
+        .select_related("person__user")
+        .order_by("pk")
+    ]
+
+
+def attendance_list(*, activity: Activity) -> QuerySet[Attendance]:
+    return activity.attendances.select_related("municipality", "registration").order_by(
+        "name", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class YearCount:
+    year: int
+    activities: int
+    people: int
+
+
+def attendance_per_year(*, municipality_id: int) -> list[YearCount]:
+    """Per year: at how many activities the municipality was present, and with how many people
+    in all (the member's value report reads this)."""
+    rows = (
+        Attendance.objects.filter(municipality_id=municipality_id)
+        .values("year")
+        .annotate(activities=Count("activity", distinct=True), people=Count("pk"))
+        .order_by("-year")
+    )
+    return [YearCount(r["year"], r["activities"], r["people"]) for r in rows]
+
+
+def attendance_per_municipality(*, year: int) -> QuerySet:
+    """Per municipality in ``year``: activities attended and people present."""
+    return (
+        Attendance.objects.filter(year=year, municipality__isnull=False)
+        .values("municipality_id", "municipality__name", "municipality__code")
+        .annotate(activities=Count("activity", distinct=True), people=Count("pk"))
+        .order_by("municipality__name")
+    )
+
+
+def hosted_by(*, municipality, user) -> QuerySet[Activity]:
+    return activity_list(user=user, when="all", municipality=municipality).order_by(
+        "-starts_at", "-pk"
+    )
+
+
+def scheduled(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    return queryset.filter(status=Status.SCHEDULED)
