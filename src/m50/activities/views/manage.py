@@ -336,7 +336,7 @@ def _post(request, activity: Activity, forms: dict):
             services.attendance_record(
                 activity=activity, actor=user, present=present, origin=ORIGIN
             )
-            text = _("De aanwezigheid is vastgelegd: %(count)s aangemelde aanwezigen.") % {
+            text = _("De aanwezigheid is vastgelegd; aangemeld en aanwezig: %(count)s.") % {
                 "count": len(present)
             }
         elif action == WALK_IN:
