@@ -480,3 +480,44 @@ def test_the_management_page_costs_the_same_queries_for_10_and_1000_registration
     assert queries_of(client, manage(small)) == queries_of(client, manage(large))
     page = client.get(manage(large)).content.decode()
     assert "Deelnemer0999" in page and "500 op de wachtlijst" in page
+
+
+def test_a_whole_day_activity_keeps_its_days_when_saved_unchanged(client, bureau):
+    first, last = day(10), day(12)
+    starts_at, ends_at = services.all_day_span(first, last)
+    activity = plan(bureau, starts_at=starts_at, ends_at=ends_at, all_day=True, title="Congres")
+    url = reverse("activities:edit", args=[activity.pk])
+    client.force_login(bureau)
+    page = client.get(url).content.decode()
+    assert f'value="{first.isoformat()}"' in page and f'value="{last.isoformat()}"' in page
+    data = form(
+        title="Congres",
+        description="",
+        address="",
+        all_day="on",
+        start_date=first.isoformat(),
+        end_date=last.isoformat(),
+        start_time="",
+        end_time="",
+        capacity="",
+    )
+    assert client.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.starts_at, activity.ends_at, activity.sequence) == (starts_at, ends_at, 0)
+
+
+def test_a_cancelled_activity_is_shown_but_no_longer_changed(client, bureau, diemen):
+    activity = plan(bureau)
+    user = participant(diemen)
+    services.registration_create(activity=activity, person=user.person, actor=user)
+    services.activity_cancel(activity=activity, actor=bureau, reason="Storm.")
+    client.force_login(bureau)
+    page = client.get(manage(activity)).content.decode()
+    assert "Storm." in page and user.person.full_name in page
+    assert "Iemand aanmelden" not in page
+    edit = client.get(reverse("activities:edit", args=[activity.pk]))
+    assert edit.status_code == 302 and edit.url == manage(activity)
+    assert (
+        "al geannuleerd"
+        in client.get(reverse("activities:cancel", args=[activity.pk])).content.decode()
+    )

@@ -269,10 +269,11 @@ class ActivityForm(ServiceRefusalMixin, forms.Form):
         return data
 
     def service_fields(self) -> dict:
-        """The keyword arguments of activity_create and activity_update."""
+        """The keyword arguments of activity_create and activity_update; moments in UTC, as
+        stored, so that saving a moment unchanged is no change (nor a new calendar SEQUENCE)."""
         data = self.cleaned_data
         opens, closes = data.get("registration_opens_date"), data.get("registration_closes_date")
-        return {
+        fields = {
             "kind": data["kind"],
             "title": data["title"],
             "description": data["description"],
@@ -294,6 +295,10 @@ class ActivityForm(ServiceRefusalMixin, forms.Form):
             "capacity": data["capacity"],
             "municipality_limit": data["municipality_limit"],
         }
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            if fields[name] is not None:
+                fields[name] = fields[name].astimezone(datetime.UTC)
+        return fields
 
     def chosen_topics(self) -> list:
         return [self.topic_objects[key] for key in self.cleaned_data["topics"]]
