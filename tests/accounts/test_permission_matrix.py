@@ -113,6 +113,7 @@ def sample(db):
         "draft": _sample_draft(membership).key,
         "change_id": _sample_billing_change(diemen).pk,
         **_sample_pillars(position),
+        **_sample_activities(),
     }
 
 
@@ -138,6 +139,43 @@ def _sample_pillars(position):
         # The API's names for the same objects.
         "pillar_slug": sociaal.slug,
         "theme_group_slug": group.slug,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # The sample activity's document is stored here, not in the project's var/media.
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _sample_activities():
+    """A meeting the bureau plans for all participants of members (every logged-in user sees
+    it; only the bureau manages it), with a PDF as its agenda."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from m50.activities import services as activity_services
+
+    start = timezone.now() + datetime.timedelta(days=7)
+    activity = activity_services.activity_create(
+        actor=None,
+        kind="ledenvergadering",
+        title="Ledenvergadering",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    document = activity_services.document_add(
+        activity=activity,
+        actor=None,
+        kind="agenda",
+        title="Agenda",
+        uploaded_file=SimpleUploadedFile("agenda.pdf", b"%PDF-1.7\n%%EOF\n"),
+    )
+    return {
+        "activity_id": activity.pk,
+        "document_pk": document.pk,
+        "list": "aanmeldingen",
+        "fmt": "csv",
     }
 
 
@@ -217,6 +255,8 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["participation_id"]} if "pk" in names else {}
     if name.startswith("api:topic-"):
         return {"pk": sample["topic_id"]} if "pk" in names else {}
+    if name.startswith("activities:") and "pk" in names:  # the sample's "pk" is a person's
+        return {key: sample["activity_id"] if key == "pk" else sample[key] for key in names}
     return {key: sample[key] for key in names}
 
 
@@ -368,6 +408,19 @@ EXPECTED = {
     ("pillars:pillar_group_create", "get"): page({B}),
     ("pillars:end", "get"): page({B}),
     ("pillars:group_end", "get"): page({B}),
+    # Planning activities: the bureau any, public affairs the bureau's visits and consultations,
+    # a chair for their own pillar or group (no role's user chairs one here). Managing the
+    # sample meeting of the bureau: the bureau only; the others see it (403, not 404).
+    ("activities:create", "get"): page({B, PA}),
+    ("activities:series_create", "get"): page({B, PA}),
+    ("activities:edit", "get"): page({B}),
+    ("activities:cancel", "get"): page({B}),
+    ("activities:manage", "get"): page({B}),
+    ("activities:export", "get"): page({B}),
+    ("activities:document_add", "get"): page({B}),
+    # A document: whoever sees the activity; a visitor does not see one for members (404).
+    ("activities:document", "get"): {**page(LOGGED_IN), A: 404},
+    ("activities:document_remove", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
 }
 
 

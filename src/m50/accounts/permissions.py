@@ -75,6 +75,9 @@ RULES: Final[dict[str, frozenset]] = {
     # those of the pillar or group they chair (any role may chair: checked per object).
     "activities.manage_public_affairs": frozenset({Role.PUBLIC_AFFAIRS}),
     "activities.manage_own": ALL_ROLES,
+    # An activity's documents: whoever sees the activity (checked per object: rules.may_view),
+    # so also a visitor for one open to everyone.
+    "activities.view_documents": EVERYONE,
 }
 
 

@@ -117,3 +117,42 @@ def current_positions_of_person(
 ) -> QuerySet[Position]:
     """The person's positions running on ``on``: a queryset other apps use as a subquery."""
     return Position.objects.current(on).filter(person_id=person_id)
+
+
+def person_search(*, search: str, limit: int = 25) -> list[Person]:
+    """People whose name holds every word of ``search`` (for a form that picks a person), by
+    surname, with their current positions and organisations: two queries."""
+    words = search.split()
+    if not words:
+        return []
+    queryset = Person.objects.all()
+    for word in words[:5]:
+        queryset = queryset.filter(
+            Q(given_name__icontains=word)
+            | Q(surname__icontains=word)
+            | Q(surname_prefix__icontains=word)
+        )
+    return list(
+        queryset.prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.current().select_related("organisation"),
+                to_attr="current_positions",
+            )
+        ).order_by("surname", "given_name", "pk")[:limit]
+    )
+
+
+def people_by_pk(*, pks) -> list[Person]:
+    """The people of ``pks`` with their current positions, as :func:`person_search` gives."""
+    return list(
+        Person.objects.filter(pk__in=pks)
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.current().select_related("organisation"),
+                to_attr="current_positions",
+            )
+        )
+        .order_by("surname", "given_name", "pk")
+    )

@@ -11,6 +11,7 @@ from m50.activities.services.activities import (
     series_cancel_from,
     series_plan,
 )
+from m50.activities.services.documents import document_add, document_remove
 from m50.activities.services.feeds import calendar_feed_get_or_create, calendar_feed_renew
 from m50.activities.services.registrations import (
     attendance_add_walk_in,
@@ -31,6 +32,8 @@ __all__ = [
     "attendance_remove",
     "calendar_feed_get_or_create",
     "calendar_feed_renew",
+    "document_add",
+    "document_remove",
     "invitation_add",
     "invitation_remove",
     "registration_cancel",
