@@ -80,6 +80,12 @@ def test_paths(schema):
         "/onderwerpen",
         "/onderwerpen/{id}",
         "/onderwerpen/{id}/statuswijziging",
+        "/activiteiten",
+        "/activiteiten/{id}",
+        "/activiteiten/{id}/annulering",
+        "/aanmeldingen",
+        "/aanmeldingen/{id}",
+        "/aanmeldingen/{id}/intrekking",
         "/openapi.json",
     }
     for path in schema["paths"]:

@@ -75,6 +75,8 @@ RULES: Final[dict[str, frozenset]] = {
     # those of the pillar or group they chair (any role may chair: checked per object).
     "activities.manage_public_affairs": frozenset({Role.PUBLIC_AFFAIRS}),
     "activities.manage_own": ALL_ROLES,
+    # The activities API answers everyone; what each caller sees is scoped by visible_q.
+    "activities.view": EVERYONE,
 }
 
 
