@@ -399,6 +399,20 @@ def test_who_may_not_manage_it_cannot_change_or_cancel(world):
     assert snapshot() == before
 
 
+def test_public_affairs_manages_the_bureaus_visits_but_cannot_make_them_another_kind(world):
+    visit = plan(world["bureau"], kind=Kind.WORK_VISIT, title="Werkbezoek")
+    client = client_of(world["public_affairs"])
+    url = f"/api/v1/activiteiten/{visit.pk}"
+    response = client.patch(url, {"title": "Werkbezoek Tweede Kamer"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["mayManage"] is True
+    before = snapshot()
+    assert_problem(client.patch(url, {"kind": "ledenvergadering"}, format="json"), 403)
+    assert snapshot() == before
+    response = client.patch(url, {"kind": "bestuurlijk-overleg"}, format="json")
+    assert response.json()["kind"] == "bestuurlijk-overleg"
+
+
 def test_cancelling_with_a_reason_once(world):
     activity = plan(world["bureau"], organiser=world["sociaal"])
     url = f"/api/v1/activiteiten/{activity.pk}/annulering"

@@ -705,6 +705,12 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         serializer = ActivityChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.service_arguments()
+        if "kind" in values and not rules.may_organise(
+            request.user, organiser=activity.organiser, kind=values["kind"]
+        ):
+            # Public affairs manages the bureau's visits and consultations, and cannot turn one
+            # into a kind it may not organise.
+            raise PermissionDenied(_("U mag een activiteit van deze soort niet organiseren."))
         topics = values.pop("topics", None)
         try:
             services.activity_update(
