@@ -95,6 +95,38 @@ services.topic_propose(title="Jeugdzorg", owner=person, pillar=sociaal)
 services.theme_group_create(name="Jeugd", pillar=sociaal)
 print("PILLARS=1")
 """
+# Activities of every audience, one with a seat and a waiting-list place, one cancelled, so that
+# /activiteiten and /aanmeldingen answer with data (and with nulls and a queue).
+ACTIVITIES_SCRIPT = """
+import datetime
+from django.utils import timezone
+from m50.activities import services
+from m50.contacts import services as contacts
+from m50.contacts.models import Person
+from m50.municipalities.models import Municipality
+from m50.pillars.models import Pillar
+start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=14)
+end = start + datetime.timedelta(hours=2)
+sociaal = Pillar.objects.get(slug="sociaal")
+host = Municipality.objects.order_by("code").first()
+public = services.activity_create(
+    actor=None, kind="webinar", title="Webinar", starts_at=start, ends_at=end,
+    audience="iedereen", online_url="https://vergader.example/webinar", capacity=1,
+)
+services.activity_create(
+    actor=None, kind="pijlerbijeenkomst", title="Sociaal", starts_at=start, ends_at=end,
+    organiser=sociaal, audience="pijler-of-groep", audience_body=sociaal, host_municipality=host,
+    address="Raadhuisplein 1",
+)
+cancelled = services.activity_create(
+    actor=None, kind="werkbezoek", title="Werkbezoek", starts_at=start, ends_at=end,
+)
+services.activity_cancel(activity=cancelled, actor=None, reason="Fuzz")
+people = [*Person.objects.order_by("pk")[:1], contacts.person_create(surname="Deelnemer")]
+for person in people:
+    services.registration_create(activity=public, person=person, actor=None)
+print("ACTIVITIES=3")
+"""
 PROXY_VARIABLES = (
     "http_proxy",
     "https_proxy",
@@ -195,6 +227,7 @@ def main(argv: list[str]) -> int:
         )
         print(f"fuzz_api: {invoices} invoices and credit notes", flush=True)
         run([M50, "shell", "-c", PILLARS_SCRIPT], env, workdir)
+        run([M50, "shell", "-c", ACTIVITIES_SCRIPT], env, workdir)
         output = run([M50, "shell", "-c", TOKEN_SCRIPT], env, workdir)
         token = next(
             line.removeprefix("TOKEN=") for line in output.splitlines() if line.startswith("TOKEN=")

@@ -114,6 +114,7 @@ def sample(db):
         "change_id": _sample_billing_change(diemen).pk,
         **_sample_pillars(position),
         **_sample_activities(),
+        **_sample_activity_api(person),
     }
 
 
@@ -177,6 +178,26 @@ def _sample_activities():
         "list": "aanmeldingen",
         "fmt": "csv",
     }
+
+
+def _sample_activity_api(person):
+    """A public general meeting organised by the bureau, with a seat for the sample's person:
+    the bureau manages both; public affairs manages only its visits and consultations."""
+    from django.utils import timezone
+
+    from m50.activities import services as activities
+
+    start = timezone.now() + datetime.timedelta(days=7)
+    activity = activities.activity_create(
+        actor=None,
+        kind="ledenvergadering",
+        title="Ledenvergadering",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        audience="iedereen",
+    )
+    registration = activities.registration_create(activity=activity, person=person, actor=None)
+    return {"api_activity_id": activity.pk, "api_registration_id": registration.pk}
 
 
 def _sample_billing_change(municipality):
@@ -257,6 +278,10 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["topic_id"]} if "pk" in names else {}
     if name.startswith("activities:") and "pk" in names:  # the sample's "pk" is a person's
         return {key: sample["activity_id"] if key == "pk" else sample[key] for key in names}
+    if name.startswith("api:activity-"):
+        return {"pk": sample["api_activity_id"]} if "pk" in names else {}
+    if name.startswith("api:registration-"):
+        return {"pk": sample["api_registration_id"]} if "pk" in names else {}
     return {key: sample[key] for key in names}
 
 
@@ -353,6 +378,27 @@ EXPECTED = {
     ("api:topic-detail", "get"): endpoint(LOGGED_IN),
     ("api:topic-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
     ("api:topic-status", "post"): endpoint({B}, WRITE_ALLOWED),
+    # Activities: the sample is public, so everyone reads it; any logged-in user may try to
+    # plan one (the organiser decides, per object, after the body is read); only the bureau
+    # manages the sample (a general meeting of the bureau).
+    ("api:activity-list", "get"): PUBLIC,
+    ("api:activity-detail", "get"): PUBLIC,
+    ("api:activity-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
+    ("api:activity-detail", "patch"): endpoint({B}, WRITE_ALLOWED),
+    ("api:activity-cancel", "post"): endpoint({B}, WRITE_ALLOWED),
+    # Registrations: one's own; the organiser all of an activity. The sample's is of Diemen's
+    # official, whom none of the roles' users is: only the bureau (organiser) finds it.
+    ("api:registration-list", "get"): endpoint(LOGGED_IN),
+    ("api:registration-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
+    ("api:registration-detail", "get"): {
+        **endpoint(set()),
+        B: OK,
+        **{r: 404 for r in (PA, PC, MC, P)},
+    },
+    ("api:registration-withdraw", "post"): {
+        **endpoint({B}, WRITE_ALLOWED),
+        **{r: 404 for r in (PA, PC, MC, P)},
+    },
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

@@ -80,6 +80,12 @@ def test_paths(schema):
         "/onderwerpen",
         "/onderwerpen/{id}",
         "/onderwerpen/{id}/statuswijziging",
+        "/activiteiten",
+        "/activiteiten/{id}",
+        "/activiteiten/{id}/annulering",
+        "/aanmeldingen",
+        "/aanmeldingen/{id}",
+        "/aanmeldingen/{id}/intrekking",
         "/openapi.json",
     }
     for path in schema["paths"]:
@@ -275,3 +281,47 @@ def test_pillar_writes_are_documented_with_their_refusals(schema):
     assert "409" in schema["paths"]["/deelnames"]["post"]["responses"]
     for path in ("/deelnames/{id}", "/onderwerpen/{id}", "/pijlers/{slug}"):
         assert set(schema["paths"][path]) == {"get"}, path
+
+
+def test_activity_operations_are_documented_with_their_refusals(schema):
+    """Activities are public (each to its audience), registrations for logged-in users; the
+    writes document 400, 403 and 415, a creation its Location."""
+    paths = schema["paths"]
+    assert set(paths["/activiteiten/{id}"]) == {"get", "patch"}
+    assert set(paths["/aanmeldingen/{id}"]) == {"get"}
+    listing = paths["/activiteiten"]["get"]
+    assert sorted(c for c in listing["responses"] if c >= "400") == ["400", "401", "404", "406"]
+    assert {} in listing["security"]
+    registrations = paths["/aanmeldingen"]["get"]
+    assert {"401", "403"} <= set(registrations["responses"])
+    assert {} not in registrations["security"]
+    writes = {
+        ("/activiteiten", "post", "planActivity", "201"),
+        ("/activiteiten/{id}", "patch", "changeActivity", "200"),
+        ("/activiteiten/{id}/annulering", "post", "cancelActivity", "200"),
+        ("/aanmeldingen", "post", "register", "201"),
+        ("/aanmeldingen/{id}/intrekking", "post", "withdrawRegistration", "200"),
+    }
+    for path, method, operation_id, success in writes:
+        operation = paths[path][method]
+        assert operation["operationId"] == operation_id
+        assert {"400", "401", "403", "415", success} <= set(operation["responses"]), path
+        if success == "201":
+            assert "Location" in operation["responses"]["201"]["headers"], path
+    assert "409" in paths["/aanmeldingen"]["post"]["responses"]
+
+    def parameters(path):
+        return {p["name"] for p in paths[path]["get"].get("parameters", [])}
+
+    assert parameters("/activiteiten") == {
+        "soort",
+        "pijler",
+        "themagroep",
+        "gemeente",
+        "van",
+        "tot",
+        "status",
+        "page",
+        "pageSize",
+    }
+    assert parameters("/aanmeldingen") == {"activiteit", "status", "page", "pageSize"}

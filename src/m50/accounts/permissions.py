@@ -78,6 +78,8 @@ RULES: Final[dict[str, frozenset]] = {
     # An activity's documents: whoever sees the activity (checked per object: rules.may_view),
     # so also a visitor for one open to everyone.
     "activities.view_documents": EVERYONE,
+    # The activities API answers everyone; what each caller sees is scoped by visible_q.
+    "activities.view": EVERYONE,
 }
 
 

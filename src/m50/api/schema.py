@@ -57,6 +57,15 @@ TAGS = {
         "Waaraan pijlers en themagroepen werken, met de geschiedenis van hun status (alleen met"
         " een token)."
     ),
+    "activiteiten": _(
+        "Vergaderingen, bijeenkomsten, overleggen, webinars en werkbezoeken, elk voor zijn"
+        " doelgroep (zonder token de openbare); plannen, wijzigen en annuleren door de"
+        " organisator."
+    ),
+    "aanmeldingen": _(
+        "Aanmeldingen voor activiteiten, met de wachtlijst (alleen met een token): de eigen, en"
+        " voor de organisator alle van een activiteit."
+    ),
     "openapi": _("Dit OpenAPI-document."),
 }
 

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from m50.activities.api import ActivityViewSet, RegistrationViewSet
 from m50.api import views
 from m50.contacts.api import OrganisationViewSet
 from m50.finance.api import InvoiceViewSet
@@ -25,6 +26,8 @@ router.register("pijlers", PillarViewSet, basename="pillar")
 router.register("themagroepen", ThemeGroupViewSet, basename="theme-group")
 router.register("deelnames", ParticipationViewSet, basename="participation")
 router.register("onderwerpen", TopicViewSet, basename="topic")
+router.register("activiteiten", ActivityViewSet, basename="activity")
+router.register("aanmeldingen", RegistrationViewSet, basename="registration")
 
 app_name = "api"
 urlpatterns = [
