@@ -113,6 +113,7 @@ def sample(db):
         "draft": _sample_draft(membership).key,
         "change_id": _sample_billing_change(diemen).pk,
         **_sample_pillars(position),
+        **_sample_calendar(),
     }
 
 
@@ -138,6 +139,41 @@ def _sample_pillars(position):
         # The API's names for the same objects.
         "pillar_slug": sociaal.slug,
         "theme_group_slug": group.slug,
+    }
+
+
+def _sample_calendar():
+    """A public activity, and the calendar secret of a participant of Sociaal and its group
+    Jeugd (stored directly): the feeds answer whoever holds the URL, logged in or not."""
+    from m50.activities.models import Activity, CalendarFeed
+    from m50.pillars.models import Participation, Pillar, ThemeGroup
+    from tests.factories import UserFactory
+
+    start = datetime.datetime(2027, 3, 27, 9, tzinfo=datetime.UTC)
+    activity = Activity.objects.create(
+        kind="webinar",
+        title="Webinar",
+        audience="iedereen",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    organisation = OrganisationFactory(
+        kind=Organisation.Kind.MUNICIPALITY, municipality=MunicipalityFactory()
+    )
+    position = PositionFactory(organisation=organisation)
+    for body in (Pillar.objects.get(slug="sociaal"), ThemeGroup.objects.get(slug="jeugd")):
+        Participation.objects.create(
+            position=position,
+            **{"pillar" if isinstance(body, Pillar) else "theme_group": body},
+            category="adviseur",
+            start_date=datetime.date(2024, 1, 1),
+        )
+    subscriber = UserFactory(
+        role=Role.PARTICIPANT, person=position.person, municipality=organisation.municipality
+    )
+    return {
+        "calendar_activity_id": activity.pk,
+        "feed_token": CalendarFeed.objects.create(user=subscriber).token,
     }
 
 
@@ -217,6 +253,14 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["participation_id"]} if "pk" in names else {}
     if name.startswith("api:topic-"):
         return {"pk": sample["topic_id"]} if "pk" in names else {}
+    if name == "activities:ics":
+        return {"pk": sample["calendar_activity_id"]}
+    if name.startswith("activities:feed_") and "token" in names:
+        body = {
+            "activities:feed_pillar": sample["pillar"],
+            "activities:feed_group": sample["group"],
+        }
+        return {"token": sample["feed_token"], **({"slug": body[name]} if name in body else {})}
     return {key: sample[key] for key in names}
 
 
@@ -368,6 +412,15 @@ EXPECTED = {
     ("pillars:pillar_group_create", "get"): page({B}),
     ("pillars:end", "get"): page({B}),
     ("pillars:group_end", "get"): page({B}),
+    # Calendars: a public activity's .ics and the public feed for anyone; a subscription feed
+    # for whoever holds its secret URL (calendar clients do not log in); one's own page of
+    # those URLs for every logged-in user.
+    ("activities:ics", "get"): PUBLIC,
+    ("activities:feed_public", "get"): PUBLIC,
+    ("activities:feed_user", "get"): PUBLIC,
+    ("activities:feed_pillar", "get"): PUBLIC,
+    ("activities:feed_group", "get"): PUBLIC,
+    ("activities:subscription", "get"): page(LOGGED_IN),
 }
 
 

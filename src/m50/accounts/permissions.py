@@ -75,6 +75,12 @@ RULES: Final[dict[str, frozenset]] = {
     # those of the pillar or group they chair (any role may chair: checked per object).
     "activities.manage_public_affairs": frozenset({Role.PUBLIC_AFFAIRS}),
     "activities.manage_own": ALL_ROLES,
+    # An activity's .ics and the public feed: for anyone (each activity checked per object).
+    "activities.calendar": EVERYONE,
+    # A subscription feed: the secret in its URL is the key (calendar clients do not log in).
+    "activities.calendar_feed": EVERYONE,
+    # One's own subscription page: its secret URLs, and renewing them.
+    "activities.subscribe": ALL_ROLES,
 }
 
 
