@@ -282,12 +282,15 @@ def _head(calendar: Calendar) -> bytes:
 
 def feed(queryset: QuerySet[Activity], *, name: str) -> Iterator[bytes]:
     """The calendar ``name`` of the activities of ``queryset`` (one of the ``*_activities``
-    above), written entry by entry."""
+    above), written entry by entry (the language set per entry, not held across a yield)."""
+    span = queryset.order_by().aggregate(first=Min("starts_at"), last=Max("ends_at"))
     with translation.override("nl"):
-        span = queryset.order_by().aggregate(first=Min("starts_at"), last=Max("ends_at"))
-        yield _head(_calendar(name, years=_years(span.values())))
-        for activity in queryset.iterator(chunk_size=CHUNK):
-            yield event_of(activity, seat=activity.seat).to_ical()
+        head = _head(_calendar(name, years=_years(span.values())))
+    yield head
+    for activity in queryset.iterator(chunk_size=CHUNK):
+        with translation.override("nl"):
+            entry = event_of(activity, seat=activity.seat).to_ical()
+        yield entry
     yield END
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from m50.activities import calendar, selectors, services
 from m50.activities.models import Activity, CalendarFeed
@@ -45,7 +45,7 @@ def _calendar_response(request, content: bytes, *, filename: str = "") -> HttpRe
     return response
 
 
-@require_GET
+@require_safe
 @rule_required("activities.calendar")
 def activity_ics(request, pk: int):
     try:
@@ -56,7 +56,7 @@ def activity_ics(request, pk: int):
     return _calendar_response(request, content, filename=f"activiteit-{activity.pk}.ics")
 
 
-@require_GET
+@require_safe
 @rule_required("activities.calendar")
 def feed_public(request):
     """The same for everyone: validated by the data versions before anything is read, and
@@ -83,7 +83,7 @@ def _feed_user(token: str):
     return feed.user
 
 
-@require_GET
+@require_safe
 @rule_required("activities.calendar_feed")
 def feed_user(request, token: str):
     user = _feed_user(token)
@@ -105,13 +105,13 @@ def _body_feed(request, token: str, model, slug: str):
     return _calendar_response(request, content)
 
 
-@require_GET
+@require_safe
 @rule_required("activities.calendar_feed")
 def feed_pillar(request, token: str, slug: str):
     return _body_feed(request, token, Pillar, slug)
 
 
-@require_GET
+@require_safe
 @rule_required("activities.calendar_feed")
 def feed_group(request, token: str, slug: str):
     return _body_feed(request, token, ThemeGroup, slug)
