@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
 from m50.activities import notifications, rules
-from m50.activities.models import Activity, Audience, Registration, RegistrationState
+from m50.activities.models import Activity, Audience, Kind, Registration, RegistrationState
 from m50.activities.services._common import local_zone
 from m50.pillars import selectors as pillars
 from m50.pillars.models import Pillar
@@ -223,7 +223,8 @@ def event_of(
         event.add("LOCATION", location)
     event.add("URL", url)
     event.add("STATUS", "CANCELLED" if activity.is_cancelled or cancel else "CONFIRMED")
-    event.add("CATEGORIES", [str(activity.get_kind_display())])
+    # The label straight from the choice: get_kind_display() hashes every choice each time.
+    event.add("CATEGORIES", [str(Kind(activity.kind).label)])
     # Free for other appointments until someone holds a seat (then it is theirs).
     event.add("TRANSP", "OPAQUE" if seat else "TRANSPARENT")
     if organizer:
