@@ -234,6 +234,11 @@ def test_the_email_entry_requests_and_cancels(bureau):
     assert b"meet.example.org" not in content
     assert b"meet.example.org" in calendar.email_attachment(activity, seat=True)[1]
 
+    _, personal, _ = calendar.email_attachment(activity, attendee="wethouder@diemen.nl")
+    (entry,) = parse(personal).walk("VEVENT")
+    assert str(entry["ATTENDEE"]) == "mailto:wethouder@diemen.nl"
+    assert entry["ATTENDEE"].params["RSVP"] == "FALSE"
+
     services.activity_cancel(activity=activity, actor=bureau, reason="Ziekte")
     activity.refresh_from_db()
     _, content, _ = calendar.email_attachment(activity, cancel=True)

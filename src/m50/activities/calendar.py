@@ -308,12 +308,12 @@ def activity_ics(activity: Activity, *, seat: bool) -> bytes:
 
 
 def email_attachment(
-    activity: Activity, *, cancel: bool = False, seat: bool = False
+    activity: Activity, *, cancel: bool = False, seat: bool = False, attendee: str = ""
 ) -> tuple[str, bytes, str]:
     """The calendar entry an e-mail about ``activity`` carries (RFC 5546): METHOD:REQUEST adds
     or updates it in the receiver's calendar, METHOD:CANCEL removes it (an activity cancelled,
     or the receiver's registration). The online link only with ``seat``: the same mail goes to
-    the waiting list."""
+    the waiting list. ``attendee``: the receiver's address, when the mail is theirs alone."""
     with translation.override("nl"):
         calendar = _calendar(
             activity.title,
@@ -327,6 +327,17 @@ def email_attachment(
             organizer=True,
             cancel=cancel,
         )
+        if attendee:
+            # Registered on the platform already: the client asks no answer (RSVP=FALSE).
+            event.add(
+                "ATTENDEE",
+                f"mailto:{attendee}",
+                {
+                    "ROLE": "REQ-PARTICIPANT",
+                    "PARTSTAT": "DECLINED" if cancel else "ACCEPTED",
+                    "RSVP": "FALSE",
+                },
+            )
         calendar.add_component(event)
         content = calendar.to_ical()
     return f"activiteit-{activity.pk}.ics", content, MIMETYPE
