@@ -41,7 +41,10 @@ def public_feed() -> bytes:
 
 def test_the_calendar_names_itself_and_amsterdam(bureau):
     plan(bureau, audience=Audience.PUBLIC, title="Open dag")
-    parsed = parse(public_feed())
+    content = public_feed()
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in content
+    assert b"X-PUBLISHED-TTL:PT1H\r\n" in content
+    parsed = parse(content)
     assert str(parsed["PRODID"]) == calendar.PRODID
     assert str(parsed["VERSION"]) == "2.0"
     assert str(parsed["CALSCALE"]) == "GREGORIAN"

@@ -262,7 +262,7 @@ def _calendar(name: str, *, years: tuple[int, int], method: str = "") -> Calenda
     calendar.add("X-WR-TIMEZONE", TZID)
     # How often a subscribing client asks again (RFC 7986, and Outlook's own name for it).
     calendar.add("REFRESH-INTERVAL", datetime.timedelta(hours=1), {"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", datetime.timedelta(hours=1))
+    calendar.add("X-PUBLISHED-TTL", "PT1H")  # an X- property: written as given
     calendar.add_component(_timezone(*years))
     return calendar
 
