@@ -18,6 +18,7 @@ from tests.activities.conftest import participant, plan
 pytestmark = pytest.mark.django_db
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 UTC = datetime.UTC
+DAY = datetime.timedelta(days=1)
 
 
 def at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -250,3 +251,10 @@ def test_the_email_entry_requests_and_cancels(bureau):
     (entry,) = cancel.walk("VEVENT")
     assert (str(entry["STATUS"]), entry["SEQUENCE"]) == ("CANCELLED", 1)
     assert str(entry["UID"]) == calendar.uid_of(activity)
+
+
+def test_a_feed_reaches_a_year_back(bureau):
+    now = datetime.datetime.now(tz=UTC)
+    plan(bureau, audience=Audience.PUBLIC, title="Vorige maand", starts_at=now - 30 * DAY)
+    plan(bureau, audience=Audience.PUBLIC, title="Vorig jaar", starts_at=now - 400 * DAY)
+    assert set(events(public_feed())) == {"Vorige maand"}
