@@ -115,6 +115,7 @@ def sample(db):
         **_sample_pillars(position),
         **_sample_activities(),
         **_sample_activity_api(person),
+        **_sample_calendar(),
     }
 
 
@@ -200,6 +201,41 @@ def _sample_activity_api(person):
     return {"api_activity_id": activity.pk, "api_registration_id": registration.pk}
 
 
+def _sample_calendar():
+    """A public activity, and the calendar secret of a participant of Sociaal and its group
+    Jeugd (stored directly): the feeds answer whoever holds the URL, logged in or not."""
+    from m50.activities.models import Activity, CalendarFeed
+    from m50.pillars.models import Participation, Pillar, ThemeGroup
+    from tests.factories import UserFactory
+
+    start = datetime.datetime(2027, 3, 27, 9, tzinfo=datetime.UTC)
+    activity = Activity.objects.create(
+        kind="webinar",
+        title="Webinar",
+        audience="iedereen",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    organisation = OrganisationFactory(
+        kind=Organisation.Kind.MUNICIPALITY, municipality=MunicipalityFactory()
+    )
+    position = PositionFactory(organisation=organisation)
+    for body in (Pillar.objects.get(slug="sociaal"), ThemeGroup.objects.get(slug="jeugd")):
+        Participation.objects.create(
+            position=position,
+            **{"pillar" if isinstance(body, Pillar) else "theme_group": body},
+            category="adviseur",
+            start_date=datetime.date(2024, 1, 1),
+        )
+    subscriber = UserFactory(
+        role=Role.PARTICIPANT, person=position.person, municipality=organisation.municipality
+    )
+    return {
+        "calendar_activity_id": activity.pk,
+        "feed_token": CalendarFeed.objects.create(user=subscriber).token,
+    }
+
+
 def _sample_billing_change(municipality):
     """A change of Diemen's invoice details asked for by its contact, for the bureau."""
     from m50.reports.models import BillingChangeRequest
@@ -276,6 +312,14 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["participation_id"]} if "pk" in names else {}
     if name.startswith("api:topic-"):
         return {"pk": sample["topic_id"]} if "pk" in names else {}
+    if name == "activities:ics":
+        return {"pk": sample["calendar_activity_id"]}
+    if name.startswith("activities:feed_") and "token" in names:
+        body = {
+            "activities:feed_pillar": sample["pillar"],
+            "activities:feed_group": sample["group"],
+        }
+        return {"token": sample["feed_token"], **({"slug": body[name]} if name in body else {})}
     if name.startswith("activities:") and "pk" in names:  # the sample's "pk" is a person's
         return {key: sample["activity_id"] if key == "pk" else sample[key] for key in names}
     if name.startswith("api:activity-"):
@@ -467,6 +511,15 @@ EXPECTED = {
     # A document: whoever sees the activity; a visitor does not see one for members (404).
     ("activities:document", "get"): {**page(LOGGED_IN), A: 404},
     ("activities:document_remove", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    # Calendars: a public activity's .ics and the public feed for anyone; a subscription feed
+    # for whoever holds its secret URL (calendar clients do not log in); one's own page of
+    # those URLs for every logged-in user.
+    ("activities:ics", "get"): PUBLIC,
+    ("activities:feed_public", "get"): PUBLIC,
+    ("activities:feed_user", "get"): PUBLIC,
+    ("activities:feed_pillar", "get"): PUBLIC,
+    ("activities:feed_group", "get"): PUBLIC,
+    ("activities:subscription", "get"): page(LOGGED_IN),
 }
 
 

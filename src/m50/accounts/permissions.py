@@ -80,6 +80,12 @@ RULES: Final[dict[str, frozenset]] = {
     "activities.view_documents": EVERYONE,
     # The activities API answers everyone; what each caller sees is scoped by visible_q.
     "activities.view": EVERYONE,
+    # An activity's .ics and the public feed: for anyone (each activity checked per object).
+    "activities.calendar": EVERYONE,
+    # A subscription feed: the secret in its URL is the key (calendar clients do not log in).
+    "activities.calendar_feed": EVERYONE,
+    # One's own subscription page: its secret URLs, and renewing them.
+    "activities.subscribe": ALL_ROLES,
 }
 
 

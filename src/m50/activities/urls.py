@@ -1,10 +1,28 @@
-from django.urls import path  # noqa: F401 - the routes follow
+from django.urls import path
 
+from m50.activities.views import calendar as calendar_views
 from m50.activities.views import documents as document_views
 from m50.activities.views import manage as manage_views
 
 app_name = "activities"
-urlpatterns: list = []
+
+# Calendars: one activity's .ics, the public feed, and the subscription feeds by secret URL.
+urlpatterns: list = [
+    path("<int:pk>.ics", calendar_views.activity_ics, name="ics"),
+    path("openbaar.ics", calendar_views.feed_public, name="feed_public"),
+    path("abonnement/", calendar_views.subscription, name="subscription"),
+    path("abonnement/<str:token>.ics", calendar_views.feed_user, name="feed_user"),
+    path(
+        "abonnement/<str:token>/pijler/<slug:slug>.ics",
+        calendar_views.feed_pillar,
+        name="feed_pillar",
+    ),
+    path(
+        "abonnement/<str:token>/themagroep/<slug:slug>.ics",
+        calendar_views.feed_group,
+        name="feed_group",
+    ),
+]
 
 # The organiser's pages: planning, changing, cancelling, managing, documents.
 urlpatterns += [
