@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,17 @@ def _url(path: str) -> str:
 
 
 def activity_url(activity) -> str:
-    return _url(reverse("activities:detail", kwargs={"pk": activity.pk}))
+    try:
+        return _url(reverse("activities:detail", kwargs={"pk": activity.pk}))
+    except NoReverseMatch:  # an install without the activity pages: the site itself
+        return _url("/")
+
+
+def _when(activity) -> str:
+    from m50.activities.services._common import long_span
+
+    with translation.override("nl"):
+        return long_span(activity)
 
 
 def address_of(person) -> str:
@@ -54,7 +64,9 @@ def _send(*, person, subject: str, template: str, context: dict, ics=None) -> No
         return
     try:
         with translation.override("nl"):
-            body = render_to_string(template, {**context, "person": person})
+            activity = context.get("activity")
+            when = _when(activity) if activity is not None else ""
+            body = render_to_string(template, {**context, "person": person, "when": when})
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         if ics is not None:
             message.attach(*ics)
