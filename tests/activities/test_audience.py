@@ -101,18 +101,14 @@ def test_the_chair_of_the_organising_pillar_sees_what_it_organises_by_invitation
     assert not rules.may_manage(people["sociaal_member"], activity)
 
 
-def test_a_participant_of_another_pillar_does_not_see_a_pillar_meeting(
-    people, bureau, financieel
-):
+def test_a_participant_of_another_pillar_does_not_see_a_pillar_meeting(people, bureau, financieel):
     activity = plan(bureau, audience=Audience.BODY, audience_body=financieel)
     assert seen_by(people, activity) == STAFF
 
 
 def test_whoever_is_registered_by_the_organiser_sees_it(people, bureau):
     activity = plan(bureau, audience=Audience.INVITATION)
-    services.registration_create(
-        activity=activity, person=people["official"].person, actor=bureau
-    )
+    services.registration_create(activity=activity, person=people["official"].person, actor=bureau)
     assert seen_by(people, activity) == STAFF | {"official"}
 
 
