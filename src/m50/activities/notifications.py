@@ -194,3 +194,40 @@ def invited(*, invitation) -> None:
         )
 
     transaction.on_commit(send)
+
+
+def reminder_message(*, registration) -> EmailMessage | None:
+    """The reminder before an activity, for a seat (None: the person has no address). Built,
+    not sent: the reminders service sends it inside the transaction that records it, so a mail
+    server that fails leaves it unrecorded and the next run tries again."""
+    activity = registration.activity
+    person = registration.person
+    address = address_of(person)
+    if not address:
+        return None
+    with translation.override("nl"):
+        subject = _("Herinnering: %(title)s op %(date)s") % {
+            "title": activity.title,
+            "date": _when_date(activity),
+        }
+        body = render_to_string(
+            "activities/email/reminder.txt",
+            {
+                "activity": activity,
+                "registration": registration,
+                "person": person,
+                "activity_url": activity_url(activity),
+                "when": _when(activity),
+            },
+        )
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    ics = _calendar_attachment(activity)
+    if ics is not None:
+        message.attach(*ics)
+    return message
+
+
+def _when_date(activity) -> str:
+    from m50.activities.services._common import local_zone, long_date
+
+    return long_date(activity.starts_at.astimezone(local_zone()).date())

@@ -19,6 +19,7 @@ from m50.activities.services.registrations import (
     registration_cancel,
     registration_create,
 )
+from m50.activities.services.reminders import reminders_send
 
 __all__ = [
     "SERIES_MAX",
@@ -35,6 +36,7 @@ __all__ = [
     "invitation_remove",
     "registration_cancel",
     "registration_create",
+    "reminders_send",
     "series_cancel_from",
     "series_plan",
 ]

@@ -257,6 +257,10 @@ def activity_update(*, activity: Activity, actor, origin: str = "", topics=None,
     from m50.activities.services.registrations import _promote
 
     _promote(activity, actor=actor, origin=origin)
+    if "starts_at" in changed:
+        from m50.activities.services.reminders import reminders_rearm
+
+        reminders_rearm(activity=activity)
     if calendar_changed:
         notifications.activity_changed(activity=activity, fields=calendar_changed)
     return activity
