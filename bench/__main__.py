@@ -1,12 +1,13 @@
 """``python -m bench``: run every benchmark against a throw-away test database.
 
 ``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
-national) with its own options, e.g. ``python -m bench national --quick``.
+national, activities) with its own options, e.g. ``python -m bench national --quick``.
 """
 
 import sys
 
 from bench import (
+    bench_activities,
     bench_camt,
     bench_export,
     bench_faults,
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "export": bench_export,
     "faults": bench_faults,
     "national": bench_national,
+    "activities": bench_activities,
 }
 
 if __name__ == "__main__":
