@@ -374,3 +374,40 @@ def test_invitations(bureau, houten, django_capture_on_commit_callbacks):
     services.invitation_remove(invitation=invitation, actor=bureau)
     assert not activity.invitations.exists()
     assert AuditEvent.objects.filter(action__startswith="activities.invitation_").count() == 2
+
+
+def test_a_series_without_its_first_moments_is_refused(bureau):
+    with refused("eerste keer"):
+        services.series_plan(
+            actor=bureau,
+            title="Overleg",
+            cadence=Cadence.MONTHLY,
+            count=2,
+            kind=Kind.CONSULTATION,
+            starts_at=None,
+            ends_at=None,
+        )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "all_day", "expected"),
+    [
+        (at(2027, 3, 3, 10), at(2027, 3, 3, 12, 30), False, "3 maart 2027 10:00–12:30"),
+        (at(2027, 3, 3), at(2027, 3, 4), True, "3 maart 2027"),
+        (at(2027, 3, 3), at(2027, 3, 6), True, "3 maart 2027 t/m 5 maart 2027"),
+        (
+            at(2027, 3, 27, 22),
+            at(2027, 3, 28, 4),
+            False,
+            "27 maart 2027 22:00 – 28 maart 2027 04:00",
+        ),
+    ],
+)
+def test_when_in_words(start, end, all_day, expected):
+    from django.utils import translation
+
+    from m50.activities.services._common import long_span
+
+    activity = Activity(starts_at=start, ends_at=end, all_day=all_day)
+    with translation.override("nl"):
+        assert long_span(activity) == expected

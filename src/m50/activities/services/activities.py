@@ -342,6 +342,8 @@ def series_plan(
         errors["count"] = _("Een reeks heeft 2 tot %(max)s keer.") % {"max": SERIES_MAX}
     if not (title or "").strip():
         errors["title"] = _("Geef de reeks een titel.")
+    if activity_fields.get("starts_at") is None or activity_fields.get("ends_at") is None:
+        errors["starts_at"] = _("Vul in wanneer de eerste keer begint en eindigt.")
     if errors:
         raise ValidationError(errors)
     series = ActivitySeries.objects.create(title=title.strip(), cadence=cadence)
