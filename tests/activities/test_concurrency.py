@@ -136,3 +136,26 @@ def test_the_second_waits_for_the_first_and_then_finds_the_activity_full(last_se
         assert waited
     assert Registration.objects.get(person=first.person).state == RegistrationState.CONFIRMED
     assert Registration.objects.get(person=second.person).state == RegistrationState.WAITLISTED
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once(bureau, diemen, monkeypatch):
+    import datetime
+
+    from django.core import mail
+
+    from m50.activities.models import ReminderSent
+    from m50.activities.services.reminders import reminders_send
+
+    activity = plan(bureau, title="Ledenvergadering")
+    users = [participant(diemen) for _ in range(3)]
+    for user in users:
+        services.registration_create(activity=activity, person=user.person, actor=user)
+    mail.outbox.clear()
+    moment = activity.starts_at - datetime.timedelta(hours=20)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    reports = []
+    errors = _at_once([lambda: reports.append(reminders_send()) for _ in range(2)])
+    assert errors == []
+    assert sum(len(r.sent) for r in reports) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.person.email for u in users)
+    assert ReminderSent.objects.count() == 3
