@@ -1,12 +1,13 @@
 """``python -m bench``: run every benchmark against a throw-away test database.
 
 ``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
-national, calendar) with its own options, e.g. ``python -m bench national --quick``.
+national, activities, calendar) with its own options, e.g. ``python -m bench national --quick``.
 """
 
 import sys
 
 from bench import (
+    bench_activities,
     bench_calendar,
     bench_camt,
     bench_export,
@@ -23,6 +24,7 @@ BENCHMARKS = {
     "export": bench_export,
     "faults": bench_faults,
     "national": bench_national,
+    "activities": bench_activities,
     "calendar": bench_calendar,
 }
 

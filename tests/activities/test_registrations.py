@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from m50.activities import selectors, services
+from m50.activities import rules, selectors, services
 from m50.activities.models import Activity, Audience, Registration, RegistrationState
 from m50.core.models import AuditEvent
 from tests.activities.conftest import participant, plan
@@ -133,3 +133,187 @@ def test_a_cancelled_activity_takes_no_registrations_and_its_series_is_planned(b
     assert "geannuleerd" in refused(participant(diemen), activity)
     activity.refresh_from_db()
     assert activity.sequence == 1
+
+
+# --- E-mails, refusals that change nothing, and the edges of the rules ------------------------
+
+from django.core import mail  # noqa: E402
+
+from m50.contacts.models import Position  # noqa: E402
+from tests.activities.helpers import refused as unchanged_refusal  # noqa: E402
+
+
+def test_the_one_moved_up_is_mailed_and_the_rest_of_the_list_is_not(
+    bureau, diemen, houten, django_capture_on_commit_callbacks
+):
+    activity = plan(
+        bureau, capacity=1, title="Pijlerbijeenkomst", online_url="https://meet.example/x"
+    )
+    seated, first, second = participant(diemen), participant(houten), participant(diemen)
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in (seated, first, second):
+            register(user, activity)
+    assert [m.subject for m in mail.outbox] == [
+        "Aangemeld: Pijlerbijeenkomst",
+        "Op de wachtlijst: Pijlerbijeenkomst",
+        "Op de wachtlijst: Pijlerbijeenkomst",
+    ]
+    # The online link goes only to whoever holds a seat.
+    assert "https://meet.example/x" in mail.outbox[0].body
+    assert "https://meet.example/x" not in mail.outbox[1].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(
+            registration=Registration.objects.get(person=seated.person), actor=seated
+        )
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
+        [
+            (seated.person.email, "Afgemeld: Pijlerbijeenkomst"),
+            (first.person.email, "U bent geplaatst: Pijlerbijeenkomst"),
+        ]
+    )
+    promoted = next(m for m in mail.outbox if m.subject.startswith("U bent geplaatst"))
+    assert "https://meet.example/x" in promoted.body
+    assert Registration.objects.get(person=first.person).promoted_at is not None
+    assert Registration.objects.get(person=second.person).state == WAITLISTED
+
+
+def test_a_refused_registration_mails_nobody(bureau, diemen, django_capture_on_commit_callbacks):
+    activity = plan(bureau)
+    user = participant(diemen)
+    register(user, activity)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), unchanged_refusal("al aangemeld"):
+        register(user, activity)
+    assert mail.outbox == []
+
+
+def test_without_a_capacity_everyone_has_a_seat(bureau, diemen):
+    activity = plan(bureau)
+    states = {register(participant(diemen), activity).state for _ in range(5)}
+    assert states == {CONFIRMED}
+    assert selectors.registration_summary(activity=activity).places_left is None
+
+
+def test_the_waiting_list_moves_up_in_order_when_seats_are_added(bureau, diemen, houten):
+    activity = plan(bureau, capacity=1)
+    users = [participant(diemen), participant(houten), participant(diemen), participant(houten)]
+    for user in users:
+        register(user, activity)
+    services.activity_update(activity=activity, actor=bureau, capacity=3)
+    states = [Registration.objects.get(person=u.person).state for u in users]
+    assert states == [CONFIRMED, CONFIRMED, CONFIRMED, WAITLISTED]
+    services.activity_update(activity=activity, actor=bureau, capacity=None)
+    assert Registration.objects.get(person=users[3].person).state == CONFIRMED
+
+
+def test_the_registration_list_is_in_the_queues_order(bureau, diemen):
+    activity = plan(bureau, capacity=1)
+    users = [participant(diemen) for _ in range(4)]
+    registrations = [register(u, activity) for u in users]
+    services.registration_cancel(registration=registrations[2], actor=users[2])
+    # Seat, then the waiting list in order, then the cancelled.
+    listed = list(selectors.registration_list(activity=activity))
+    assert [(r.person_id, r.state) for r in listed] == [
+        (users[0].person_id, CONFIRMED),
+        (users[1].person_id, WAITLISTED),
+        (users[3].person_id, WAITLISTED),
+        (users[2].person_id, CANCELLED),
+    ]
+    assert [r.person_id for r in selectors.waiting_list(activity=activity)] == [
+        users[1].person_id,
+        users[3].person_id,
+    ]
+
+
+def test_the_window_opens_and_closes_at_its_moments(bureau, diemen, monkeypatch):
+    now = timezone.now()
+    opens = now + datetime.timedelta(days=1)
+    closes = now + datetime.timedelta(days=2)
+    activity = plan(bureau, registration_opens_at=opens, registration_closes_at=closes)
+    user = participant(diemen)
+    assert not rules.registration_window_open(activity, now=now)
+    assert rules.registration_window_open(activity, now=opens)
+    assert not rules.registration_window_open(activity, now=closes)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: opens)
+    assert register(user, activity).state == CONFIRMED
+
+
+def test_without_a_closing_moment_registration_closes_at_the_start(bureau, diemen):
+    started = plan(bureau, starts_at=timezone.now() - datetime.timedelta(minutes=10))
+    user = participant(diemen)
+    with unchanged_refusal("gesloten"):
+        register(user, started)
+    # The organiser still adds someone until the end (a walk-up at the door).
+    services.registration_create(activity=started, person=user.person, actor=bureau)
+
+
+def test_nobody_registers_for_what_is_over(bureau, diemen):
+    over = plan(
+        bureau,
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        ends_at=timezone.now() - datetime.timedelta(hours=20),
+    )
+    user = participant(diemen)
+    with unchanged_refusal("voorbij"):
+        services.registration_create(activity=over, person=user.person, actor=bureau)
+
+
+def test_cancelling_refused(bureau, diemen, monkeypatch):
+    activity = plan(bureau)
+    user, other = participant(diemen), participant(diemen)
+    registration = register(user, activity)
+    with unchanged_refusal("niet intrekken"):
+        services.registration_cancel(registration=registration, actor=other)
+    later = activity.ends_at + datetime.timedelta(minutes=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    with unchanged_refusal("voorbij"):
+        services.registration_cancel(registration=registration, actor=user)
+    monkeypatch.undo()
+    services.registration_cancel(registration=registration, actor=bureau)
+    with unchanged_refusal("al ingetrokken"):
+        services.registration_cancel(registration=registration, actor=user)
+    assert AuditEvent.objects.filter(action="activities.registration_cancel").count() == 1
+
+
+def test_a_cancelled_registration_frees_the_municipalitys_place(bureau, diemen):
+    activity = plan(bureau, municipality_limit=1)
+    first, second = participant(diemen), participant(diemen)
+    registration = register(first, activity)
+    with unchanged_refusal("Uit Diemen zijn al 1 mensen aangemeld"):
+        register(second, activity)
+    services.registration_cancel(registration=registration, actor=first)
+    assert register(second, activity).municipality.name == "Diemen"
+
+
+def test_the_limit_does_not_bind_people_of_no_municipality(bureau, diemen):
+    from m50.accounts.models import Role
+    from tests.factories import PersonFactory
+
+    activity = plan(bureau, municipality_limit=1)
+    for _ in range(2):
+        registration = services.registration_create(
+            activity=activity, person=PersonFactory(), actor=bureau
+        )
+        assert registration.municipality is None
+    assert bureau.role == Role.BUREAU
+
+
+def test_an_official_without_an_account_municipality_registers_for_their_position(bureau, houten):
+    from m50.accounts.models import Role
+    from tests.factories import UserFactory
+    from tests.pillars.conftest import official
+
+    position = official(houten, function=Position.Function.POLICY_ADVISOR)
+    # A role that acts for no municipality: the running position says which one.
+    user = UserFactory(role=Role.PILLAR_CHAIR, person=position.person, municipality=None)
+    activity = plan(bureau)
+    assert register(user, activity).municipality.name == "Houten"
+
+
+def test_registering_is_audited_with_its_state(bureau, diemen):
+    activity = plan(bureau, capacity=1)
+    register(participant(diemen), activity)
+    register(participant(diemen), activity)
+    events = AuditEvent.objects.filter(action="activities.registration_create").order_by("pk")
+    assert [e.changes["state"]["new"] for e in events] == [CONFIRMED, WAITLISTED]

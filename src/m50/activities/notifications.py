@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,17 @@ def _url(path: str) -> str:
 
 
 def activity_url(activity) -> str:
-    return _url(reverse("activities:detail", kwargs={"pk": activity.pk}))
+    try:
+        return _url(reverse("activities:detail", kwargs={"pk": activity.pk}))
+    except NoReverseMatch:  # an install without the activity pages: the site itself
+        return _url("/")
+
+
+def _when(activity) -> str:
+    from m50.activities.services._common import long_span
+
+    with translation.override("nl"):
+        return long_span(activity)
 
 
 def address_of(person) -> str:
@@ -54,7 +64,9 @@ def _send(*, person, subject: str, template: str, context: dict, ics=None) -> No
         return
     try:
         with translation.override("nl"):
-            body = render_to_string(template, {**context, "person": person})
+            activity = context.get("activity")
+            when = _when(activity) if activity is not None else ""
+            body = render_to_string(template, {**context, "person": person, "when": when})
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         if ics is not None:
             message.attach(*ics)
@@ -182,3 +194,40 @@ def invited(*, invitation) -> None:
         )
 
     transaction.on_commit(send)
+
+
+def reminder_message(*, registration) -> EmailMessage | None:
+    """The reminder before an activity, for a seat (None: the person has no address). Built,
+    not sent: the reminders service sends it inside the transaction that records it, so a mail
+    server that fails leaves it unrecorded and the next run tries again."""
+    activity = registration.activity
+    person = registration.person
+    address = address_of(person)
+    if not address:
+        return None
+    with translation.override("nl"):
+        subject = _("Herinnering: %(title)s op %(date)s") % {
+            "title": activity.title,
+            "date": _when_date(activity),
+        }
+        body = render_to_string(
+            "activities/email/reminder.txt",
+            {
+                "activity": activity,
+                "registration": registration,
+                "person": person,
+                "activity_url": activity_url(activity),
+                "when": _when(activity),
+            },
+        )
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    ics = _calendar_attachment(activity)
+    if ics is not None:
+        message.attach(*ics)
+    return message
+
+
+def _when_date(activity) -> str:
+    from m50.activities.services._common import local_zone, long_date
+
+    return long_date(activity.starts_at.astimezone(local_zone()).date())

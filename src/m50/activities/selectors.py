@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -138,7 +148,14 @@ def registration_list(*, activity: Activity, state: str = "") -> QuerySet[Regist
     )
     if state:
         queryset = queryset.filter(state=state)
-    return queryset.order_by("state", "registered_at", "pk")
+    # The states' names do not sort in the queue's order ("afgemeld" would come first).
+    queue = Case(
+        When(state=RegistrationState.CONFIRMED, then=Value(0)),
+        When(state=RegistrationState.WAITLISTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return queryset.order_by(queue, "registered_at", "pk")
 
 
 def waiting_list(*, activity: Activity) -> QuerySet[Registration]:
@@ -199,3 +216,26 @@ def hosted_by(*, municipality, user) -> QuerySet[Activity]:
 
 def scheduled(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
     return queryset.filter(status=Status.SCHEDULED)
+
+
+def with_registration_counts(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    """``queryset`` with ``confirmed_count`` and ``waitlisted_count`` per activity, as
+    subqueries in the same query (a list shows places left without a query per row)."""
+
+    def count(state: str):
+        return Coalesce(
+            Subquery(
+                Registration.objects.filter(activity_id=OuterRef("pk"), state=state)
+                .order_by()
+                .values("activity_id")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    return queryset.annotate(
+        confirmed_count=count(RegistrationState.CONFIRMED),
+        waitlisted_count=count(RegistrationState.WAITLISTED),
+    )

@@ -20,6 +20,7 @@ from m50.activities.services.registrations import (
     registration_cancel,
     registration_create,
 )
+from m50.activities.services.reminders import reminders_send
 
 __all__ = [
     "SERIES_MAX",
@@ -38,6 +39,7 @@ __all__ = [
     "invitation_remove",
     "registration_cancel",
     "registration_create",
+    "reminders_send",
     "series_cancel_from",
     "series_plan",
 ]

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 #: The fields whose change a calendar entry must take over (a new SEQUENCE, an e-mail).
 CALENDAR_FIELDS = (
@@ -52,3 +53,23 @@ def long_date(value: datetime.date) -> str:
 
 def values(obj, fields) -> dict:
     return {name: getattr(obj, name) for name in fields}
+
+
+def long_span(activity) -> str:
+    """When an activity takes place, in words: ``3 maart 2027 10:00–12:00``, ``3 maart 2027``
+    (all day), ``3 maart 2027 t/m 5 maart 2027``, or both moments when it runs overnight."""
+    zone = local_zone()
+    start = timezone.localtime(activity.starts_at, zone)
+    end = timezone.localtime(activity.ends_at, zone)
+    if activity.all_day:
+        # The end is midnight after the last day (RFC 5545's exclusive end).
+        last = (end - datetime.timedelta(days=1)).date()
+        if last <= start.date():
+            return long_date(start.date())
+        return _("%(first)s t/m %(last)s") % {
+            "first": long_date(start.date()),
+            "last": long_date(last),
+        }
+    if start.date() == end.date():
+        return f"{long_date(start.date())} {start:%H:%M}–{end:%H:%M}"
+    return f"{long_moment(activity.starts_at)} – {long_moment(activity.ends_at)}"

@@ -215,6 +215,7 @@ def activity_update(*, activity: Activity, actor, origin: str = "", topics=None,
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     before = values(activity, ACTIVITY_FIELDS)
+    topics_before = sorted(t.title for t in activity.topics.all()) if topics is not None else None
     if "audience_body" in fields:
         body = fields.pop("audience_body")
         activity.audience_pillar = body if isinstance(body, Pillar) else None
@@ -242,6 +243,9 @@ def activity_update(*, activity: Activity, actor, origin: str = "", topics=None,
     activity.save()
     if topics is not None:
         _set_topics(activity, topics)
+        topics_after = sorted(t.title for t in activity.topics.all())
+        if topics_after != topics_before:
+            changed["topics"] = {"old": topics_before, "new": topics_after}
     if changed:
         audit_record(
             action="activities.activity_update",
@@ -253,6 +257,10 @@ def activity_update(*, activity: Activity, actor, origin: str = "", topics=None,
     from m50.activities.services.registrations import _promote
 
     _promote(activity, actor=actor, origin=origin)
+    if "starts_at" in changed:
+        from m50.activities.services.reminders import reminders_rearm
+
+        reminders_rearm(activity=activity)
     if calendar_changed:
         notifications.activity_changed(activity=activity, fields=calendar_changed)
     return activity
@@ -267,6 +275,9 @@ def activity_cancel(*, activity: Activity, actor, reason: str, origin: str = "")
         raise ValidationError(_("U mag deze activiteit niet annuleren."))
     if activity.is_cancelled:
         raise ValidationError(_("Deze activiteit is al geannuleerd."))
+    if timezone.now() >= activity.ends_at:
+        # It took place: cancelling it would strike it from calendars and the attendance.
+        raise ValidationError(_("Deze activiteit is voorbij; annuleren kan niet meer."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Geef een reden voor de annulering.")})
@@ -303,6 +314,21 @@ def _shift(moment: datetime.datetime, cadence: str, step: int) -> datetime.datet
     return local_moment(day, local.time().replace(tzinfo=None))
 
 
+def _shift_span(
+    starts_at: datetime.datetime, ends_at: datetime.datetime, cadence: str, step: int
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start shifted by :func:`_shift`, the end as long after it in wall-clock time as the
+    first one's: shifting the end on its own would, at a month's end (31 January to 28
+    February), put an evening meeting's end before its start."""
+    zone = local_zone()
+    start = _shift(starts_at, cadence, step)
+    length = timezone.localtime(ends_at, zone).replace(tzinfo=None) - timezone.localtime(
+        starts_at, zone
+    ).replace(tzinfo=None)
+    end_local = start.astimezone(zone).replace(tzinfo=None) + length
+    return start, end_local.replace(tzinfo=zone)
+
+
 @changes(ACTIVITIES)
 def series_plan(
     *, actor, title: str, cadence: str, count: int, origin: str = "", **activity_fields
@@ -316,6 +342,8 @@ def series_plan(
         errors["count"] = _("Een reeks heeft 2 tot %(max)s keer.") % {"max": SERIES_MAX}
     if not (title or "").strip():
         errors["title"] = _("Geef de reeks een titel.")
+    if activity_fields.get("starts_at") is None or activity_fields.get("ends_at") is None:
+        errors["starts_at"] = _("Vul in wanneer de eerste keer begint en eindigt.")
     if errors:
         raise ValidationError(errors)
     series = ActivitySeries.objects.create(title=title.strip(), cadence=cadence)
@@ -324,12 +352,13 @@ def series_plan(
     closes = activity_fields.pop("registration_closes_at", None)
     activity_fields.setdefault("title", series.title)
     for step in range(count):
+        starts_at, ends_at = _shift_span(first_start, first_end, cadence, step)
         activity_create(
             actor=actor,
             origin=origin,
             series=series,
-            starts_at=_shift(first_start, cadence, step),
-            ends_at=_shift(first_end, cadence, step),
+            starts_at=starts_at,
+            ends_at=ends_at,
             registration_opens_at=_shift(opens, cadence, step) if opens else None,
             registration_closes_at=_shift(closes, cadence, step) if closes else None,
             **activity_fields,
@@ -351,11 +380,16 @@ def series_cancel_from(
     """Cancels ``activity`` and the later activities of its series that are not cancelled."""
     if activity.series_id is None:
         raise ValidationError(_("Deze activiteit hoort niet bij een reeks."))
-    later = Activity.objects.filter(
-        Q(pk=activity.pk) | Q(starts_at__gt=activity.starts_at),
-        series_id=activity.series_id,
-        status=Status.SCHEDULED,
-    ).order_by("starts_at", "pk")
+    later = list(
+        Activity.objects.filter(
+            Q(pk=activity.pk) | Q(starts_at__gt=activity.starts_at),
+            series_id=activity.series_id,
+            status=Status.SCHEDULED,
+            ends_at__gt=timezone.now(),
+        ).order_by("starts_at", "pk")
+    )
+    if not later:
+        raise ValidationError(_("Er is vanaf deze activiteit niets meer te annuleren."))
     return [activity_cancel(activity=a, actor=actor, reason=reason, origin=origin) for a in later]
 
 

@@ -20,7 +20,7 @@ from m50.activities.models import (
     Registration,
     RegistrationState,
 )
-from m50.activities.services._common import long_moment
+from m50.activities.services._common import local_zone, long_moment
 from m50.contacts import selectors as contacts
 from m50.core.audit import audit_record, diff
 from m50.core.versions import ACTIVITIES, changes
@@ -208,7 +208,9 @@ def _check_may_record(activity: Activity, actor) -> None:
 
 
 def _year_of(activity: Activity) -> int:
-    return timezone.localtime(activity.starts_at).year
+    # Amsterdam's year, whatever zone the request activated (New Year's Eve at 23:30 counts
+    # for the year it ends).
+    return timezone.localtime(activity.starts_at, local_zone()).year
 
 
 @changes(ACTIVITIES)
@@ -230,7 +232,18 @@ def attendance_record(
     stray = present_ids - set(registrations)
     if stray:
         raise ValidationError(_("Alleen wie aangemeld is kan hier als aanwezig worden gemarkeerd."))
-    existing = {a.registration_id: a for a in activity.attendances.filter(walk_in=False)}
+    # An attendance whose registration went with its person (AVG) stays: the municipality's
+    # count for the year must not change by recording someone else.
+    existing = {
+        a.registration_id: a
+        for a in activity.attendances.filter(walk_in=False, registration__isnull=False)
+    }
+    # Who was noted as a walk-in and registered afterwards is there once.
+    walked_in = set(
+        activity.attendances.filter(walk_in=True, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
     removed = [a for rid, a in existing.items() if rid not in present_ids]
     for attendance in removed:
         audit_record(
@@ -245,6 +258,8 @@ def attendance_record(
     added = []
     for rid in sorted(present_ids - set(existing)):
         registration = registrations[rid]
+        if registration.person_id in walked_in:
+            continue
         attendance = Attendance.objects.create(
             activity=activity,
             registration=registration,

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from m50.accounts import services
 from m50.accounts.models import Role
+from m50.activities.demo import demo_activities_create
 from m50.core.commands import AuditedCommand
 from m50.municipalities import selectors as registry
 from m50.pillars.demo import demo_participations_create
@@ -44,6 +45,13 @@ class Command(AuditedCommand):
         for line in demo_participations_create(
             chair=by_role[Role.PILLAR_CHAIR],
             participant=by_role[Role.PARTICIPANT],
+            municipality=municipality,
+        ):
+            self.stdout.write(f"  {line}")
+        # A few activities to try the agenda with; the demo participant registered for them.
+        for line in demo_activities_create(
+            participant=by_role[Role.PARTICIPANT],
+            chair=by_role[Role.PILLAR_CHAIR],
             municipality=municipality,
         ):
             self.stdout.write(f"  {line}")
