@@ -113,7 +113,26 @@ def sample(db):
         "draft": _sample_draft(membership).key,
         "change_id": _sample_billing_change(diemen).pk,
         **_sample_pillars(position),
+        **_sample_activities(),
     }
+
+
+def _sample_activities():
+    """A public activity a week ahead, planned by the bureau's service (no actor)."""
+    from django.utils import timezone
+
+    from m50.activities import services as activity_services
+
+    start = timezone.now() + datetime.timedelta(days=7)
+    activity = activity_services.activity_create(
+        actor=None,
+        kind="webinar",
+        title="Webinar",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        audience="iedereen",
+    )
+    return {"activity_pk": activity.pk}
 
 
 def _sample_pillars(position):
@@ -217,6 +236,8 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["participation_id"]} if "pk" in names else {}
     if name.startswith("api:topic-"):
         return {"pk": sample["topic_id"]} if "pk" in names else {}
+    if name.startswith("activities:"):  # an activity's own "pk", not the person's
+        return {key: sample[f"activity_{key}"] for key in names}
     return {key: sample[key] for key in names}
 
 
@@ -368,6 +389,14 @@ EXPECTED = {
     ("pillars:pillar_group_create", "get"): page({B}),
     ("pillars:end", "get"): page({B}),
     ("pillars:group_end", "get"): page({B}),
+    # Activities: the agenda and a public activity for everyone; your own registrations for
+    # logged-in users; registering and cancelling are posted, a GET goes back to the page.
+    ("activities:agenda", "get"): PUBLIC,
+    ("activities:month", "get"): PUBLIC,
+    ("activities:detail", "get"): PUBLIC,
+    ("activities:mine", "get"): page(LOGGED_IN),
+    ("activities:register", "get"): {role: LOGIN for role in EVERYONE},
+    ("activities:cancel_registration", "get"): {role: LOGIN for role in EVERYONE},
 }
 
 
