@@ -662,3 +662,43 @@ def test_the_pages_cost_the_same_for_10_and_1000_activities(
         with django_assert_num_queries(expected):
             response = client.get(url, params)
         assert response.status_code == 200
+
+
+def test_a_note_too_long_is_a_dutch_error_and_registers_nothing(client, bureau, diemen):
+    activity = plan(bureau)
+    client.force_login(participant(diemen))
+    response = client.post(register_url(activity), {"note": "x" * 501})
+    assert response.status_code == 400
+    assert "Uw aanmelding is niet verwerkt." in text(response)
+    assert "Gebruik hoogstens 500 tekens." in text(response)
+    assert not Registration.objects.exists()
+
+
+def test_an_account_without_a_person_cannot_register_itself(client, bureau):
+    activity = plan(bureau)
+    client.force_login(bureau)
+    page = text(client.get(detail_url(activity)))
+    assert "Uw account is niet gekoppeld aan een persoon; u kunt zich niet zelf aanmelden." in page
+    response = client.post(register_url(activity))
+    assert response.status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_the_documents_are_listed_for_who_sees_the_activity(client, bureau, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from m50.activities.models import ActivityDocument, DocumentKind
+
+    settings.MEDIA_ROOT = tmp_path
+    activity = plan(bureau, audience=Audience.PUBLIC)
+    ActivityDocument.objects.create(
+        activity=activity,
+        kind=DocumentKind.AGENDA,
+        title="Agenda van de vergadering",
+        file=ContentFile(b"%PDF-1.4", name="agenda.pdf"),
+        filename="agenda.pdf",
+        content_type="application/pdf",
+        size=8,
+    )
+    page = text(client.get(detail_url(activity)))
+    assert "Documenten Agenda van de vergadering (agenda, 8 bytes)" in page

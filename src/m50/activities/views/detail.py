@@ -126,6 +126,7 @@ def detail_context(request, activity: Activity, *, form=None, refusal: str = "")
         "can_register": can_register,
         "can_cancel": own is not None and not ended,
         "logged_in": user.is_authenticated,
+        "has_person": person_id is not None,
         "form": form or RegisterForm(auto_id="aanmelden-%s"),
         "refusal": refusal,
         "can_manage": can_manage,
