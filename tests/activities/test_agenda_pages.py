@@ -363,7 +363,7 @@ def test_register_the_waiting_list_and_moving_up_through_the_page(client, bureau
 
     client.force_login(second)
     page = text(client.get(detail_url(activity)))
-    assert "vol (alle 1 plaatsen bezet)" in page
+    assert "vol (1 plaats, bezet)" in page
     assert "Aanmelden voor de wachtlijst" in page
     response = client.post(register_url(activity), follow=True)
     page = text(response)

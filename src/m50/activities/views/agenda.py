@@ -215,7 +215,6 @@ class AgendaFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "class": "utrecht-textbox utrecht-textbox--html-input",
-                "placeholder": "2027-03",
                 "inputmode": "numeric",
                 "autocomplete": "off",
                 "size": 8,
