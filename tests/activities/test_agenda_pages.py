@@ -702,3 +702,17 @@ def test_the_documents_are_listed_for_who_sees_the_activity(client, bureau, sett
     )
     page = text(client.get(detail_url(activity)))
     assert "Documenten Agenda van de vergadering (agenda, 8 bytes)" in page
+
+
+def test_past_activities_show_no_places(client, bureau):
+    plan(
+        bureau,
+        title="Voorbij",
+        capacity=10,
+        audience=Audience.PUBLIC,
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    response = client.get(AGENDA, {"wanneer": "verleden"})
+    assert titles(response) == ["Voorbij"]
+    assert "plaatsen vrij" not in text(response)
+    assert "Eerdere activiteiten met datum, soort, organisator en plaats" in text(response)

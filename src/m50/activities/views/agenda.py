@@ -312,7 +312,8 @@ def agenda(request):
     queryset = selectors.activity_list(
         user=request.user, when="past" if past else "upcoming", **form.filters()
     )
-    page = _page(with_counts(queryset), request, PAGE_PARAMETER)
+    # Places left matter ahead only.
+    page = _page(queryset if past else with_counts(queryset), request, PAGE_PARAMETER)
     return render(
         request,
         "activities/agenda.html",
