@@ -1,12 +1,13 @@
 """``python -m bench``: run every benchmark against a throw-away test database.
 
 ``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
-national) with its own options, e.g. ``python -m bench national --quick``.
+national, agenda) with its own options, e.g. ``python -m bench national --quick``.
 """
 
 import sys
 
 from bench import (
+    bench_agenda,
     bench_camt,
     bench_export,
     bench_faults,
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "export": bench_export,
     "faults": bench_faults,
     "national": bench_national,
+    "agenda": bench_agenda,
 }
 
 if __name__ == "__main__":
