@@ -8,23 +8,28 @@ import datetime
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from m50.accounts.models import Role
 from m50.activities import services
 from m50.activities.models import (
     Activity,
+    ActivityDocument,
     Audience,
+    DocumentKind,
     Kind,
     Registration,
     RegistrationState,
 )
 from m50.activities.views.agenda import when_text
+from m50.contacts.models import Person
 from m50.core.models import AuditEvent
 from m50.pillars import services as pillar_services
+from m50.pillars.models import Pillar
 from tests.activities.conftest import H, participant, plan
 from tests.factories import ThemeGroupFactory, UserFactory
 from tests.pillars.conftest import START, official
@@ -171,8 +176,6 @@ def test_a_row_says_when_what_who_where_and_the_places_left(client, bureau, diem
 def test_the_filters(client, bureau, diemen, params, expected):
     diemen.municipality.code = "GM9001"
     diemen.municipality.save()
-    from m50.pillars.models import Pillar
-
     sociaal = Pillar.objects.get(slug="sociaal")
     jeugd = ThemeGroupFactory(name="Jeugd", slug="jeugd", pillar=sociaal)
     soon = timezone.now() + datetime.timedelta(days=1)
@@ -260,15 +263,17 @@ def test_a_body_audience_shows_to_its_participants_only(client, bureau, diemen, 
 
 def test_the_link_to_plan_shows_for_who_may_organise(client, bureau, diemen):
     # The planning form is another part's page; the link shows once its route exists.
-    from django.urls import NoReverseMatch
-
     try:
         create_url = reverse("activities:create")
     except NoReverseMatch:
         create_url = None
     client.force_login(participant(diemen))
-    assert "Nieuwe activiteit" not in text(client.get(AGENDA))
+    response = client.get(AGENDA)
+    assert response.context["can_create"] is False
+    assert "Nieuwe activiteit" not in text(response)
     client.force_login(bureau)
+    assert client.get(AGENDA).context["can_create"] is True
+    assert client.get(MONTH).context["can_create"] is True
     if create_url:
         assert create_url in client.get(AGENDA).content.decode()
 
@@ -471,7 +476,7 @@ def test_a_series_links_its_other_dates(client, bureau):
 def test_the_manage_link_shows_for_who_manages_it(client, bureau, diemen):
     try:
         manage_url = reverse("activities:manage", args=[1])
-    except Exception:  # the organiser's page is another part; the link shows once it exists
+    except NoReverseMatch:  # the organiser's page is another part; the link shows once it exists
         manage_url = None
     activity = plan(bureau)
     client.force_login(participant(diemen))
@@ -573,8 +578,6 @@ def test_the_municipality_page_shows_hosted_activities_and_attendance(client, bu
 def populate(count: int, municipalities, person=None) -> list[Activity]:
     """``count`` activities (stored in bulk: only their number matters), every other one a
     year back, each with a seat and a waiting-list place taken; ``person`` waits for all."""
-    from m50.contacts.models import Person
-
     base = local(days_ahead(1).replace(day=1), 9)
     year = datetime.timedelta(days=400)
     starts = [
@@ -685,10 +688,6 @@ def test_an_account_without_a_person_cannot_register_itself(client, bureau):
 
 
 def test_the_documents_are_listed_for_who_sees_the_activity(client, bureau, settings, tmp_path):
-    from django.core.files.base import ContentFile
-
-    from m50.activities.models import ActivityDocument, DocumentKind
-
     settings.MEDIA_ROOT = tmp_path
     activity = plan(bureau, audience=Audience.PUBLIC)
     ActivityDocument.objects.create(
