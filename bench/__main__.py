@@ -1,13 +1,15 @@
 """``python -m bench``: run every benchmark against a throw-away test database.
 
 ``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
-national, activities, calendar) with its own options, e.g. ``python -m bench national --quick``.
+national, activities, agenda, calendar) with its own options, e.g.
+``python -m bench national --quick``.
 """
 
 import sys
 
 from bench import (
     bench_activities,
+    bench_agenda,
     bench_calendar,
     bench_camt,
     bench_export,
@@ -26,6 +28,7 @@ BENCHMARKS = {
     "national": bench_national,
     "activities": bench_activities,
     "calendar": bench_calendar,
+    "agenda": bench_agenda,
 }
 
 if __name__ == "__main__":

@@ -116,7 +116,32 @@ def sample(db):
         **_sample_activities(),
         **_sample_activity_api(person),
         **_sample_calendar(),
+        **_sample_public_activity(),
     }
+
+
+# The agenda's pages of one activity take the public sample, which every role sees.
+PUBLIC_ACTIVITY_ROUTES = frozenset(
+    {"activities:detail", "activities:register", "activities:cancel_registration"}
+)
+
+
+def _sample_public_activity():
+    """A public activity a week ahead, planned by the bureau's service (no actor)."""
+    from django.utils import timezone
+
+    from m50.activities import services as activity_services
+
+    start = timezone.now() + datetime.timedelta(days=7)
+    activity = activity_services.activity_create(
+        actor=None,
+        kind="webinar",
+        title="Webinar",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        audience="iedereen",
+    )
+    return {"public_activity_pk": activity.pk}
 
 
 def _sample_pillars(position):
@@ -312,6 +337,8 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["participation_id"]} if "pk" in names else {}
     if name.startswith("api:topic-"):
         return {"pk": sample["topic_id"]} if "pk" in names else {}
+    if name in PUBLIC_ACTIVITY_ROUTES:  # an activity's own "pk", not the person's
+        return {"pk": sample["public_activity_pk"]}
     if name == "activities:ics":
         return {"pk": sample["calendar_activity_id"]}
     if name.startswith("activities:feed_") and "token" in names:
@@ -498,6 +525,14 @@ EXPECTED = {
     ("pillars:pillar_group_create", "get"): page({B}),
     ("pillars:end", "get"): page({B}),
     ("pillars:group_end", "get"): page({B}),
+    # Activities: the agenda and a public activity for everyone; your own registrations for
+    # logged-in users; registering and cancelling are posted, a GET goes back to the page.
+    ("activities:agenda", "get"): PUBLIC,
+    ("activities:month", "get"): PUBLIC,
+    ("activities:detail", "get"): PUBLIC,
+    ("activities:mine", "get"): page(LOGGED_IN),
+    ("activities:register", "get"): {role: LOGIN for role in EVERYONE},
+    ("activities:cancel_registration", "get"): {role: LOGIN for role in EVERYONE},
     # Planning activities: the bureau any, public affairs the bureau's visits and consultations,
     # a chair for their own pillar or group (no role's user chairs one here). Managing the
     # sample meeting of the bureau: the bureau only; the others see it (403, not 404).

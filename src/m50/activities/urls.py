@@ -1,13 +1,24 @@
 from django.urls import path
 
+from m50.activities.views import agenda, detail
 from m50.activities.views import calendar as calendar_views
 from m50.activities.views import documents as document_views
 from m50.activities.views import manage as manage_views
 
 app_name = "activities"
 
-# Calendars: one activity's .ics, the public feed, and the subscription feeds by secret URL.
+# The agenda, a month, one's own registrations, an activity, registering and cancelling.
 urlpatterns: list = [
+    path("", agenda.agenda, name="agenda"),
+    path("maand/", agenda.month, name="month"),
+    path("mijn/", agenda.mine, name="mine"),
+    path("<int:pk>/", detail.detail, name="detail"),
+    path("<int:pk>/aanmelden/", detail.register, name="register"),
+    path("<int:pk>/afmelden/", detail.cancel_registration, name="cancel_registration"),
+]
+
+# Calendars: one activity's .ics, the public feed, and the subscription feeds by secret URL.
+urlpatterns += [
     path("<int:pk>.ics", calendar_views.activity_ics, name="ics"),
     path("openbaar.ics", calendar_views.feed_public, name="feed_public"),
     path("abonnement/", calendar_views.subscription, name="subscription"),

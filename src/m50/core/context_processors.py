@@ -13,7 +13,7 @@ NAVIGATION = [
     ("membership:overview", _("Lidmaatschap"), "membership.view"),
     ("finance:overview", _("Financiën"), "finance.manage"),
     ("pillars:list", _("Pijlers"), "pillars.view"),
-    (None, _("Activiteiten"), None),
+    ("activities:agenda", _("Activiteiten"), "core.view_public"),
     (None, _("Kennis"), None),
     (None, _("Public affairs"), None),
     ("admin:index", _("Beheer"), "accounts.manage"),

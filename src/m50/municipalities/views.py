@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from m50.accounts.permissions import has_rule
+from m50.activities.views import municipality_activities_context
 from m50.contacts import selectors as contact_selectors
 from m50.core.access import rule_required
 from m50.core.conditional import public_page
-from m50.core.versions import MEMBERS, REGISTRY
+from m50.core.versions import ACTIVITIES, MEMBERS, REGISTRY
 from m50.finance.views import municipality_invoices_context
 from m50.membership.views import dossier_context
 from m50.municipalities import selectors, services
@@ -80,7 +81,7 @@ def _population_rows(counts) -> list[dict]:
 
 @rule_required("registry.view")
 # Logged in, the page shows people, invoices and proposals too: validators for anonymous only.
-@public_page(REGISTRY, MEMBERS, logged_in=False)
+@public_page(REGISTRY, MEMBERS, ACTIVITIES, logged_in=False)
 def municipality_detail(request, code: str):
     try:
         municipality = selectors.municipality_detail(code=code)
@@ -111,6 +112,7 @@ def municipality_detail(request, code: str):
     context.update(dossier_context(request, municipality))
     context.update(municipality_invoices_context(request, municipality))
     context.update(municipality_pillars_context(request, municipality))
+    context.update(municipality_activities_context(request, municipality))
     return render(request, "municipalities/detail.html", context)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m50.accounts.permissions import has_rule
+from m50.activities.views import body_activities_context
 from m50.contacts import selectors as contacts
 from m50.core.access import rule_required
 from m50.pillars import rules, selectors, services
@@ -153,6 +154,7 @@ def body_context(request, body, *, forms: dict | None = None) -> dict:
             for status, items in topics.items()
         ],
     }
+    context.update(body_activities_context(request, body))
     # Starting a group under this pillar (its chair, the bureau) and ending this pillar or
     # group (a pillar: the bureau; a group: also its pillar's chair).
     running = context["running"]
