@@ -106,9 +106,14 @@ def test_a_participant_of_another_pillar_does_not_see_a_pillar_meeting(people, b
     assert seen_by(people, activity) == STAFF
 
 
-def test_whoever_is_registered_by_the_organiser_sees_it(people, bureau):
+def test_whoever_holds_a_registration_keeps_seeing_it(people, bureau):
     activity = plan(bureau, audience=Audience.INVITATION)
+    invitation = services.invitation_add(
+        activity=activity, person=people["official"].person, actor=bureau
+    )
     services.registration_create(activity=activity, person=people["official"].person, actor=bureau)
+    # The invitation withdrawn, the seat (and so the activity) stays theirs.
+    services.invitation_remove(invitation=invitation, actor=bureau)
     assert seen_by(people, activity) == STAFF | {"official"}
 
 

@@ -4,6 +4,7 @@ moving up, windows, audience, double registration and the per-municipality limit
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,9 @@ from django.utils import timezone
 from m50.activities import rules, selectors, services
 from m50.activities.models import Activity, Audience, Registration, RegistrationState
 from m50.core.models import AuditEvent
+from m50.pillars import services as pillar_services
 from tests.activities.conftest import participant, plan
+from tests.activities.helpers import refused as refused_with
 
 pytestmark = pytest.mark.django_db
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -317,3 +320,74 @@ def test_registering_is_audited_with_its_state(bureau, diemen):
     register(participant(diemen), activity)
     events = AuditEvent.objects.filter(action="activities.registration_create").order_by("pk")
     assert [e.changes["state"]["new"] for e in events] == [CONFIRMED, WAITLISTED]
+
+
+def _calendar_of(message):
+    from icalendar import Calendar
+
+    attached = [a for a in message.attachments if a[2].startswith("text/calendar")]
+    return Calendar.from_ical(attached[0][1]) if attached else None
+
+
+def test_the_mails_calendar_entry_names_its_receiver_and_holds_the_link_only_for_a_seat(
+    bureau, diemen, django_capture_on_commit_callbacks
+):
+    activity = plan(bureau, capacity=1, title="Webinar wonen", online_url="https://meet.example/w")
+    seated, waiting = participant(diemen), participant(diemen)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(seated, activity)
+        register(waiting, activity)
+    entry = _calendar_of(mail.outbox[0])
+    assert entry["METHOD"] == "REQUEST"
+    event = entry.walk("VEVENT")[0]
+    assert str(event["ATTENDEE"]) == f"mailto:{seated.person.email}"
+    assert "https://meet.example/w" in event.to_ical().decode().replace("\r\n ", "")
+    # The waiting list gets no entry: it has no seat in anyone's calendar.
+    assert _calendar_of(mail.outbox[1]) is None
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activity_update(activity=activity, actor=bureau, title="Webinar wonen (nieuw)")
+    by_receiver = {m.to[0]: _calendar_of(m) for m in mail.outbox}
+    assert by_receiver[seated.person.email].walk("VEVENT")[0]["SEQUENCE"] == 1
+    assert by_receiver[waiting.person.email] is None
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activity_cancel(activity=activity, actor=bureau, reason="Spreker ziek")
+    assert {m.to[0]: _calendar_of(m)["METHOD"] for m in mail.outbox} == {
+        seated.person.email: "CANCEL",
+        waiting.person.email: "CANCEL",
+    }
+
+
+def test_the_same_moment_in_another_zone_is_no_change(bureau, diemen):
+    activity = plan(bureau)
+    amsterdam = activity.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/Amsterdam"))
+    services.activity_update(activity=activity, actor=bureau, starts_at=amsterdam)
+    activity.refresh_from_db()
+    assert activity.sequence == 0
+    assert not AuditEvent.objects.filter(action="activities.activity_update").exists()
+
+
+def test_the_organiser_registers_only_people_of_the_audience(bureau, diemen, sociaal):
+    member_of_sociaal = participant(diemen)
+    pillar_services.participation_register(
+        position=member_of_sociaal.person.positions.get(),
+        pillar=sociaal,
+        start_date=datetime.date(2024, 3, 1),
+    )
+    outsider = participant(diemen)
+    meeting = plan(bureau, audience=Audience.BODY, audience_body=sociaal)
+    by_invitation = plan(bureau, audience=Audience.INVITATION)
+
+    def organiser_registers(user, activity):
+        return services.registration_create(activity=activity, person=user.person, actor=bureau)
+
+    with refused_with("hoort niet bij het publiek", "één pijler of themagroep"):
+        organiser_registers(outsider, meeting)
+    assert organiser_registers(member_of_sociaal, meeting).state == CONFIRMED
+    with refused_with("op uitnodiging", "nodig"):
+        organiser_registers(outsider, by_invitation)
+    services.invitation_add(activity=by_invitation, person=outsider.person, actor=bureau)
+    assert organiser_registers(outsider, by_invitation).state == CONFIRMED

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import BooleanField, Exists, Max, Min, OuterRef, Q, QuerySet, Value
-from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
@@ -154,10 +153,7 @@ def uid_of(activity: Activity) -> str:
 
 
 def activity_url(activity: Activity) -> str:
-    try:
-        return notifications.activity_url(activity)
-    except NoReverseMatch:  # the activity's page is routed by the agenda; its path is fixed
-        return settings.M50_SITE_URL.rstrip("/") + f"/activiteiten/{activity.pk}/"
+    return notifications.activity_url(activity)
 
 
 def _location(activity: Activity) -> str:

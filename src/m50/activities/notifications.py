@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from m50.activities.models import RegistrationState
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +29,7 @@ def _url(path: str) -> str:
 
 
 def activity_url(activity) -> str:
-    try:
-        return _url(reverse("activities:detail", kwargs={"pk": activity.pk}))
-    except NoReverseMatch:  # an install without the activity pages: the site itself
-        return _url("/")
+    return _url(reverse("activities:detail", kwargs={"pk": activity.pk}))
 
 
 def _when(activity) -> str:
@@ -48,13 +47,13 @@ def address_of(person) -> str:
     return user.email if user is not None and user.is_active else ""
 
 
-def _calendar_attachment(activity, *, cancel: bool = False):
-    """The .ics for a mail (None while the calendar module is absent)."""
-    try:
-        from m50.activities import calendar
-    except ImportError:  # pragma: no cover - the calendar module ships with the app
-        return None
-    return calendar.email_attachment(activity, cancel=cancel)
+def _calendar_attachment(activity, *, cancel: bool = False, seat: bool = False, person=None):
+    """The .ics a mail carries: for one receiver (``person``) it names them as attendee, and
+    with ``seat`` it holds the online link."""
+    from m50.activities import calendar
+
+    attendee = address_of(person) if person is not None else ""
+    return calendar.email_attachment(activity, cancel=cancel, seat=seat, attendee=attendee)
 
 
 def _send(*, person, subject: str, template: str, context: dict, ics=None) -> None:
@@ -91,7 +90,9 @@ def _registration_mail(registration, template: str, subject: str, *, ics: bool) 
             subject=text,
             template=template,
             context=context,
-            ics=_calendar_attachment(activity) if ics else None,
+            ics=_calendar_attachment(activity, seat=True, person=registration.person)
+            if ics
+            else None,
         )
 
     transaction.on_commit(send)
@@ -127,7 +128,7 @@ def registration_cancelled(*, registration) -> None:
             subject=subject,
             template="activities/email/registration_cancelled.txt",
             context={"activity": activity, "activity_url": activity_url(activity)},
-            ics=_calendar_attachment(activity, cancel=True),
+            ics=_calendar_attachment(activity, cancel=True, person=registration.person),
         )
 
     transaction.on_commit(send)
@@ -138,17 +139,26 @@ def _to_registered(activity, template: str, subject: str, *, cancel: bool, extra
     from m50.activities import selectors
 
     def send():
-        people = selectors.registered_people(activity=activity)
-        ics = _calendar_attachment(activity, cancel=cancel)
         with translation.override("nl"):
             text = subject % {"title": activity.title}
-        for person in people:
+        for registration in selectors.open_registrations(activity=activity):
+            seat = registration.state == RegistrationState.CONFIRMED
+            # A calendar holds the entry only for a seat: the waiting list gets no entry to
+            # update, and a cancellation removes whatever entry there is.
+            ics = (
+                _calendar_attachment(activity, cancel=True, person=registration.person)
+                if cancel
+                else _calendar_attachment(activity, seat=True, person=registration.person)
+                if seat
+                else None
+            )
             _send(
-                person=person,
+                person=registration.person,
                 subject=text,
                 template=template,
                 context={
                     "activity": activity,
+                    "registration": registration,
                     "activity_url": activity_url(activity),
                     **(extra or {}),
                 },
@@ -221,9 +231,7 @@ def reminder_message(*, registration) -> EmailMessage | None:
             },
         )
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    ics = _calendar_attachment(activity)
-    if ics is not None:
-        message.attach(*ics)
+    message.attach(*_calendar_attachment(activity, seat=True, person=person))
     return message
 
 

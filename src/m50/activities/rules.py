@@ -11,7 +11,9 @@ Decisions recorded here (issue 10 leaves them open):
 * Organising. The bureau any activity; a pillar's or group's chair those their body organises;
   public affairs the work visits and administrative consultations the bureau organises.
 * Registering. A person registers themself while registration is open; the organiser may
-  register anyone who may see the activity, also outside the window. A member's officials
+  register anyone of the activity's audience (in_audience: for a pillar or group its
+  participants, for bestuurders a mayor or alderman, by invitation the invited), also outside
+  the window. A member's officials
   register for their municipality (their user's municipality, else their running position's).
 """
 
@@ -62,24 +64,8 @@ def visible_q(user, *, on: datetime.date | None = None) -> Q:
     person_id = _person_id(user)
     if person_id is None:
         return condition
-    running = pillars.participations_of_person(person_id=person_id, on=on)
     chaired = pillars.participations_of_person(person_id=person_id, on=on, chair=True)
-    condition |= Q(audience=Audience.BODY) & (
-        Q(audience_pillar__in=running.filter(pillar__isnull=False).values("pillar_id"))
-        | Q(
-            audience_theme_group__in=running.filter(theme_group__isnull=False).values(
-                "theme_group_id"
-            )
-        )
-    )
-    condition |= Q(audience=Audience.ADMINISTRATORS) & Exists(
-        contacts.current_positions_of_person(person_id=person_id, on=on).filter(
-            function__in=ADMINISTRATOR_FUNCTIONS
-        )
-    )
-    condition |= Q(audience=Audience.INVITATION) & Exists(
-        Invitation.objects.filter(activity=OuterRef("pk"), person_id=person_id)
-    )
+    condition |= audience_q(person_id, on=on)
     condition |= Q(
         organiser_pillar__in=chaired.filter(pillar__isnull=False).values("pillar_id")
     ) | Q(
@@ -91,6 +77,40 @@ def visible_q(user, *, on: datetime.date | None = None) -> Q:
         )
     )
     return condition
+
+
+def audience_q(person_id: int, *, on: datetime.date | None = None) -> Q:
+    """The activities for a narrower audience that the person belongs to: a pillar or group
+    they take part in, bestuurders (they hold a running position as mayor or alderman), or by
+    invitation (they are invited)."""
+    running = pillars.participations_of_person(person_id=person_id, on=on)
+    return (
+        Q(audience=Audience.BODY)
+        & (
+            Q(audience_pillar__in=running.filter(pillar__isnull=False).values("pillar_id"))
+            | Q(
+                audience_theme_group__in=running.filter(theme_group__isnull=False).values(
+                    "theme_group_id"
+                )
+            )
+        )
+        | Q(audience=Audience.ADMINISTRATORS)
+        & Exists(
+            contacts.current_positions_of_person(person_id=person_id, on=on).filter(
+                function__in=ADMINISTRATOR_FUNCTIONS
+            )
+        )
+        | Q(audience=Audience.INVITATION)
+        & Exists(Invitation.objects.filter(activity=OuterRef("pk"), person_id=person_id))
+    )
+
+
+def in_audience(person, activity: Activity) -> bool:
+    """Whether ``person`` belongs to the activity's audience: the organiser registers only
+    them (anyone for an activity for everyone or for all participants of members)."""
+    if activity.audience in (Audience.PUBLIC, Audience.MEMBERS):
+        return True
+    return Activity.objects.filter(audience_q(person.pk), pk=activity.pk).exists()
 
 
 def may_view(user, activity: Activity) -> bool:

@@ -162,15 +162,14 @@ def waiting_list(*, activity: Activity) -> QuerySet[Registration]:
     return registration_list(activity=activity, state=RegistrationState.WAITLISTED)
 
 
-def registered_people(*, activity: Activity) -> list:
-    """Everyone holding a seat or a waiting-list place, for a mail to all of them."""
-    return [
-        r.person
-        for r in Registration.objects.filter(activity=activity)
+def open_registrations(*, activity: Activity) -> QuerySet[Registration]:
+    """Every seat and waiting-list place with its person, for a mail to all of them."""
+    return (
+        Registration.objects.filter(activity=activity)
         .exclude(state=RegistrationState.CANCELLED)
         .select_related("person__user")
         .order_by("pk")
-    ]
+    )
 
 
 def attendance_list(*, activity: Activity) -> QuerySet[Attendance]:

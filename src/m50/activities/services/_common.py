@@ -52,7 +52,12 @@ def long_date(value: datetime.date) -> str:
 
 
 def values(obj, fields) -> dict:
-    return {name: getattr(obj, name) for name in fields}
+    """The fields' values, moments in UTC: the same moment given in another zone is no
+    change (it would raise SEQUENCE and mail everyone for nothing)."""
+    return {
+        name: value.astimezone(datetime.UTC) if isinstance(value, datetime.datetime) else value
+        for name, value in ((name, getattr(obj, name)) for name in fields)
+    }
 
 
 def long_span(activity) -> str:

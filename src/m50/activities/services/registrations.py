@@ -17,6 +17,7 @@ from m50.activities import notifications, rules
 from m50.activities.models import (
     Activity,
     Attendance,
+    Audience,
     Registration,
     RegistrationState,
 )
@@ -76,7 +77,7 @@ def registration_create(
 ) -> Registration:
     """Registers ``person``: a seat while places are left, else a place at the end of the
     waiting list. ``actor`` registers themself (the activity visible to them, registration
-    open), or is its organiser (anyone, at any moment before the end)."""
+    open), or is its organiser (anyone of its audience, at any moment before the end)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     managing = actor is not None and rules.may_manage(actor, activity)
     if actor is not None and not managing:
@@ -85,6 +86,16 @@ def registration_create(
         if not rules.may_view(actor, activity):
             # As for a page that does not exist: who may not see it learns nothing of it.
             raise Activity.DoesNotExist
+    if managing and not rules.in_audience(person, activity):
+        if activity.audience == Audience.INVITATION:
+            raise ValidationError(
+                _("Deze activiteit is op uitnodiging: nodig %(person)s eerst uit.")
+                % {"person": person.full_name}
+            )
+        raise ValidationError(
+            _("%(person)s hoort niet bij het publiek van deze activiteit (%(audience)s).")
+            % {"person": person.full_name, "audience": activity.get_audience_display()}
+        )
     _refuse_closed(activity, managing=managing)
     if activity.registrations.filter(person=person, state__in=OPEN_STATES).exists():
         raise ValidationError(
