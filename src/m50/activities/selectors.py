@@ -116,13 +116,13 @@ def registration_summary(*, activity: Activity) -> RegistrationSummary:
     return RegistrationSummary(counts["confirmed"], counts["waitlisted"], activity.capacity)
 
 
-def registration_of(*, activity: Activity, person_id: int | None) -> Registration | None:
-    """The person's registration that is not cancelled, with ``waiting_position`` (1 is next)
-    on the waiting list; one query."""
-    if person_id is None:
-        return None
+def with_waiting_position(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Each registration with ``waiting_position`` (1 is next) when it is on the waiting list,
+    else None: a subquery in the same query, for one registration or a page of them."""
     ahead = (
-        Registration.objects.filter(activity_id=activity.pk, state=RegistrationState.WAITLISTED)
+        Registration.objects.filter(
+            activity_id=OuterRef("activity_id"), state=RegistrationState.WAITLISTED
+        )
         .filter(
             Q(registered_at__lt=OuterRef("registered_at"))
             | Q(registered_at=OuterRef("registered_at"), pk__lt=OuterRef("pk"))
@@ -132,11 +132,40 @@ def registration_of(*, activity: Activity, person_id: int | None) -> Registratio
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        Registration.objects.filter(activity_id=activity.pk, person_id=person_id)
+    return queryset.annotate(
+        waiting_position=Case(
+            When(
+                state=RegistrationState.WAITLISTED,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+            ),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def registration_of(*, activity: Activity, person_id: int | None) -> Registration | None:
+    """The person's registration that is not cancelled, with ``waiting_position``; one query."""
+    if person_id is None:
+        return None
+    return with_waiting_position(
+        Registration.objects.filter(activity_id=activity.pk, person_id=person_id).exclude(
+            state=RegistrationState.CANCELLED
+        )
+    ).first()
+
+
+def own_registrations(*, person_id: int | None) -> QuerySet[Registration]:
+    """The person's registrations that are not cancelled, with their activity and, on the
+    waiting list, their place."""
+    return with_waiting_position(
+        Registration.objects.filter(person_id=person_id)
         .exclude(state=RegistrationState.CANCELLED)
-        .annotate(waiting_position=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1)
-        .first()
+        .select_related(
+            "activity__organiser_pillar",
+            "activity__organiser_theme_group",
+            "activity__host_municipality",
+        )
     )
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from m50.activities.models import Audience, Kind, Registration, RegistrationState, Status
+from m50.activities import selectors
+from m50.activities.models import Audience, Kind, RegistrationState, Status
 from m50.api.fields import MappedChoiceField
 
 ORIGIN = "API"
@@ -67,55 +67,9 @@ class MomentField(serializers.DateTimeField):
         return moment
 
 
-def _count_of(state: str):
-    return Coalesce(
-        Subquery(
-            Registration.objects.filter(activity_id=OuterRef("pk"), state=state)
-            .order_by()
-            .values("activity_id")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def with_registration_counts(queryset):
-    """Each activity with ``confirmed_count`` and ``waitlisted_count``: subqueries in the same
-    query, so a page costs one query however many registrations there are."""
-    return queryset.annotate(
-        confirmed_count=_count_of(RegistrationState.CONFIRMED),
-        waitlisted_count=_count_of(RegistrationState.WAITLISTED),
-    )
-
-
-def with_waiting_position(queryset):
-    """Each registration with ``waiting_position`` (1 is next) when it is on the waiting list,
-    else None; as :func:`m50.activities.selectors.registration_of` counts it, for many rows."""
-    ahead = (
-        Registration.objects.filter(
-            activity_id=OuterRef("activity_id"), state=RegistrationState.WAITLISTED
-        )
-        .filter(
-            Q(registered_at__lt=OuterRef("registered_at"))
-            | Q(registered_at=OuterRef("registered_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("activity_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(
-        waiting_position=Case(
-            When(
-                state=RegistrationState.WAITLISTED,
-                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
-            ),
-            default=Value(None),
-            output_field=IntegerField(),
-        )
-    )
+# One place for the queries of a page: the API lists as the pages do.
+with_registration_counts = selectors.with_registration_counts
+with_waiting_position = selectors.with_waiting_position
 
 
 def queue_order(queryset):

@@ -14,8 +14,6 @@ import re
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -24,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from m50.accounts.permissions import has_rule
 from m50.activities import rules, selectors
-from m50.activities.models import Activity, Kind, Registration, RegistrationState
+from m50.activities.models import Activity, Kind
 from m50.activities.services._common import local_zone
 from m50.core.access import rule_required
 from m50.pillars import selectors as pillars
@@ -109,26 +107,6 @@ def place_of(activity: Activity) -> str:
     if activity.online_url:
         return _("online")
     return ""
-
-
-def with_counts(queryset):
-    """The activities with ``confirmed_count`` and ``waitlisted_count`` (one subquery each, in
-    the same query)."""
-
-    def count(state):
-        rows = (
-            Registration.objects.filter(activity_id=OuterRef("pk"), state=state)
-            .order_by()
-            .values("activity_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-    return queryset.annotate(
-        confirmed_count=count(RegistrationState.CONFIRMED),
-        waitlisted_count=count(RegistrationState.WAITLISTED),
-    )
 
 
 def places_text(activity: Activity) -> str:
@@ -313,7 +291,9 @@ def agenda(request):
         user=request.user, when="past" if past else "upcoming", **form.filters()
     )
     # Places left matter ahead only.
-    page = _page(queryset if past else with_counts(queryset), request, PAGE_PARAMETER)
+    page = _page(
+        queryset if past else selectors.with_registration_counts(queryset), request, PAGE_PARAMETER
+    )
     return render(
         request,
         "activities/agenda.html",
@@ -344,7 +324,9 @@ def month(request):
     first = _month_of(form)
     filters = {**form.filters(), "month": first}
     activities = list(
-        with_counts(selectors.activity_list(user=request.user, when="all", **filters))
+        selectors.with_registration_counts(
+            selectors.activity_list(user=request.user, when="all", **filters)
+        )
     )
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     by_day: dict[datetime.date, list] = {}
@@ -389,34 +371,6 @@ def month(request):
 # --- Your own registrations -------------------------------------------------------------------
 
 
-def _own_registrations(person_id: int | None):
-    """The person's registrations that are not cancelled, with their activity and, on the
-    waiting list, their place (1 is next)."""
-    ahead = (
-        Registration.objects.filter(
-            activity_id=OuterRef("activity_id"), state=RegistrationState.WAITLISTED
-        )
-        .filter(
-            Q(registered_at__lt=OuterRef("registered_at"))
-            | Q(registered_at=OuterRef("registered_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("activity_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        Registration.objects.filter(person_id=person_id)
-        .exclude(state=RegistrationState.CANCELLED)
-        .select_related(
-            "activity__organiser_pillar",
-            "activity__organiser_theme_group",
-            "activity__host_municipality",
-        )
-        .annotate(waiting_position=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1)
-    )
-
-
 def _registration_page(queryset, request, parameter):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
     page.rows = [
@@ -430,7 +384,7 @@ def _registration_page(queryset, request, parameter):
 def mine(request):
     person_id = getattr(request.user, "person_id", None)
     now = timezone.now()
-    registrations = _own_registrations(person_id)
+    registrations = selectors.own_registrations(person_id=person_id)
     upcoming = _registration_page(
         registrations.filter(activity__ends_at__gt=now).order_by(
             "activity__starts_at", "activity_id"
