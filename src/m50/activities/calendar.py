@@ -152,10 +152,6 @@ def uid_of(activity: Activity) -> str:
     return f"{activity.uid}@{host}"
 
 
-def activity_url(activity: Activity) -> str:
-    return notifications.activity_url(activity)
-
-
 def _location(activity: Activity) -> str:
     if activity.address:
         return activity.address
@@ -194,7 +190,7 @@ def event_of(
     """The VEVENT of ``activity``; the online link only with ``seat``. ``stamp`` is DTSTAMP:
     in a feed the last change (RFC 5545: without METHOD it means LAST-MODIFIED), in a message
     the moment it is sent. ``cancel``: cancelled for the receiver (their registration is)."""
-    url = activity_url(activity)
+    url = notifications.activity_url(activity)
     event = Event()
     event.add("UID", uid_of(activity))
     event.add("SEQUENCE", activity.sequence)

@@ -24,7 +24,6 @@ import datetime
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from m50.accounts.models import Role
 from m50.accounts.permissions import has_rule
 from m50.activities.models import (
     Activity,
@@ -175,7 +174,3 @@ def may_cancel_registration(user, registration: Registration) -> bool:
     if person_id is not None and registration.person_id == person_id:
         return True
     return may_manage(user, registration.activity)
-
-
-def is_member_role(user) -> bool:
-    return getattr(user, "role", None) in (Role.MEMBER_CONTACT, Role.PARTICIPANT)

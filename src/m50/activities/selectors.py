@@ -25,7 +25,6 @@ from m50.activities.models import (
     Attendance,
     Registration,
     RegistrationState,
-    Status,
 )
 from m50.activities.services._common import local_moment
 
@@ -240,10 +239,6 @@ def hosted_by(*, municipality, user) -> QuerySet[Activity]:
     return activity_list(user=user, when="all", municipality=municipality).order_by(
         "-starts_at", "-pk"
     )
-
-
-def scheduled(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
-    return queryset.filter(status=Status.SCHEDULED)
 
 
 def with_registration_counts(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
