@@ -18,6 +18,13 @@ def _dutch():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs a quarter of a second per user made; the production hasher is checked in
+    # tests/accounts/test_accounts.py.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     # Rendered public pages are kept per data version, which the services raise; the rows that
     # tests make with factories raise none. So pages are rendered every time (what the query

@@ -211,3 +211,17 @@ def test_createsuperuser_makes_a_bureau_account():
     call_command("createsuperuser", "--noinput", "--username", "eerste", "--email", "e@m50.example")
     user = User.objects.get(username="eerste")
     assert user.role == Role.BUREAU and user.is_superuser
+
+
+def test_passwords_are_stored_with_a_slow_salted_hash_outside_the_tests(settings):
+    # The tests hash with MD5 for speed (tests/conftest.py); the platform itself does not.
+    from django.conf import global_settings
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    import m50.conf.settings as production
+
+    hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    settings.PASSWORD_HASHERS = hashers
+    stored = make_password("correct-horse-battery")
+    assert identify_hasher(stored).algorithm in {"pbkdf2_sha256", "argon2", "scrypt"}
+    assert identify_hasher(stored).algorithm != "md5"

@@ -38,12 +38,6 @@ def _series(municipality, series):
         )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The users here log in by token or force_login; hashing strength is tested elsewhere.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api_client():
     return APIClient()
