@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from m50.core.models import AuditEvent
+from m50.core.models import AuditEvent, Theme
 
 admin.site.site_header = _("Beheer van het M50-platform")
 admin.site.site_title = _("Beheer M50")
@@ -38,3 +38,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    # The shared list of themes: the bureau names, orders and retires them (never deletes one
+    # that knowledge or public affairs refer to: those references protect it).
+    list_display = ("name", "slug", "position", "active")
+    list_editable = ("position", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}

@@ -64,3 +64,23 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class Theme(models.Model):
+    """A theme of the network's work (*thema*: Wonen, Mobiliteit, Jeugdzorg, ...): one list
+    shared by the pillars' topics, knowledge, activities and public affairs (DESIGN.md §5)."""
+
+    slug = models.SlugField(_("korte naam"), max_length=60, unique=True)
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    # The order of the shipped list; the bureau may change it.
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    active = models.BooleanField(_("in gebruik"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+
+    def __str__(self) -> str:
+        return self.name
