@@ -236,6 +236,7 @@ def reminder_message(*, registration) -> EmailMessage | None:
 
 
 def _when_date(activity) -> str:
-    from m50.activities.services._common import local_zone, long_date
+    from m50.activities.services._common import local_zone
+    from m50.core.formats import long_date
 
     return long_date(activity.starts_at.astimezone(local_zone()).date())

@@ -2,12 +2,12 @@
 organisations (they parse input; the rules are the services')."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from m50.contacts.models import Organisation, Position
 from m50.contacts.selectors import KIND_PARAMETERS
+from m50.core.formats import long_date
+from m50.core.forms import RefusalMixin
 
 
 class OrganisationFilterForm(forms.Form):
@@ -117,27 +117,8 @@ def _select(label, choices, *, required=True, help_text=""):
     )
 
 
-class ManageForm(forms.Form):
+class ManageForm(RefusalMixin, forms.Form):
     """A form whose values go to a service; a refusal of the service shows on the form."""
-
-    # (legend, field names) per group on the page.
-    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def add_refusal(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
-
-    def grouped_fields(self):
-        groups = [
-            (legend, [self[name] for name in names if name in self.fields])
-            for legend, names in self.fieldsets
-        ]
-        return [(legend, fields) for legend, fields in groups if fields]
 
     def values(self, names) -> dict:
         return {name: self.cleaned_data[name] for name in names if name in self.fields}
@@ -289,7 +270,7 @@ class PositionEndForm(ManageForm):
             self.add_error(
                 "end_date",
                 _("De einddatum ligt vóór de begindatum (%(start)s).")
-                % {"start": formats.date_format(start, "j F Y")},
+                % {"start": long_date(start)},
             )
         return cleaned
 

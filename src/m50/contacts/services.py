@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from m50.contacts.models import Organisation, Person, Position
 from m50.core.audit import audit_record, diff
+from m50.core.formats import long_date
 from m50.municipalities import selectors as registry
 from m50.municipalities.services import Counts
 
@@ -230,16 +230,12 @@ def person_delete(*, person: Person, actor=None, origin: str = "") -> None:
     person.delete()
 
 
-def _long_date(value: datetime.date) -> str:
-    return formats.date_format(value, "j F Y")
-
-
 def _check_dates(start_date: datetime.date | None, end_date: datetime.date | None) -> None:
     if start_date and end_date and end_date < start_date:
         raise ValidationError(
             {
                 "end_date": _("De einddatum (%(end)s) ligt vóór de begindatum (%(start)s).")
-                % {"end": _long_date(end_date), "start": _long_date(start_date)}
+                % {"end": long_date(end_date), "start": long_date(start_date)}
             }
         )
 
@@ -262,8 +258,8 @@ def _check_no_overlap(position: Position) -> None:
     for other in same:
         if _overlaps(position.start_date, position.end_date, other.start_date, other.end_date):
             period = _("%(start)s tot en met %(end)s") % {
-                "start": _long_date(other.start_date) if other.start_date else _("onbekend"),
-                "end": _long_date(other.end_date) if other.end_date else _("heden"),
+                "start": long_date(other.start_date) if other.start_date else _("onbekend"),
+                "end": long_date(other.end_date) if other.end_date else _("heden"),
             }
             raise ValidationError(
                 _(

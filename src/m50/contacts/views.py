@@ -11,7 +11,6 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from m50.accounts.permissions import has_rule
@@ -26,6 +25,7 @@ from m50.contacts.forms import (
 )
 from m50.contacts.models import Organisation, Person, Position
 from m50.core.access import rule_required
+from m50.core.formats import long_date
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
@@ -391,15 +391,11 @@ def position_end(request, position_id: int):
                 _("De functie van %(name)s eindigt op %(date)s.")
                 % {
                     "name": position.person.full_name,
-                    "date": formats.date_format(position.end_date, "j F Y"),
+                    "date": long_date(position.end_date),
                 },
             )
             return redirect(_person_url(position.person))
-    start = (
-        formats.date_format(position.start_date, "j F Y")
-        if position.start_date
-        else _("een onbekende datum")
-    )
+    start = long_date(position.start_date) if position.start_date else _("een onbekende datum")
     return _form_page(
         request,
         form,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from m50.core.forms import RefusalMixin
 from m50.finance import selectors
 from m50.finance.exports import money_text
 from m50.finance.models import BillingDetails
@@ -26,24 +27,6 @@ TEXTAREA = "utrecht-textarea utrecht-textarea--html-textarea"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_AMOUNT = Decimal("99999999.99")  # what the amount columns hold (10 digits, 2 decimals)
-
-
-class RefusalMixin:
-    """Shows a refused write as form errors; ``fieldsets`` groups the fields on the page."""
-
-    fieldsets: tuple = ()
-
-    def add_refusal(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-            return
-        for message in error.messages:
-            self.add_error(None, message)
-
-    def grouped_fields(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
 
 class DateInput(forms.DateInput):

@@ -13,7 +13,6 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -29,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from m50.core.formats import long_date
 from m50.finance.models import Invoice
 from m50.finance.references import creditor_reference_display
 
@@ -71,10 +71,6 @@ def iban_display(iban: str) -> str:
     """An IBAN in groups of four, as printed on paper: ``NL91 ABNA 0417 1643 00``."""
     compact = "".join(iban.split()).upper()
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
-
-
-def _date(value) -> str:
-    return date_format(value, "j F Y")
 
 
 def _p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
@@ -201,18 +197,18 @@ def _details(invoice: Invoice) -> Table:
     credit_note = invoice.kind == Invoice.Kind.CREDIT_NOTE
     rows = [
         (_("Creditnotanummer") if credit_note else _("Factuurnummer"), invoice.number),
-        (_("Datum"), _date(invoice.issue_date)),
+        (_("Datum"), long_date(invoice.issue_date)),
     ]
     if credit_note:
         rows.append(
             (
                 _("Crediteert factuur"),
                 _("%(number)s van %(date)s")
-                % {"number": invoice.credits.number, "date": _date(invoice.credits.issue_date)},
+                % {"number": invoice.credits.number, "date": long_date(invoice.credits.issue_date)},
             )
         )
     else:
-        rows.append((_("Vervaldatum"), _date(invoice.due_date)))
+        rows.append((_("Vervaldatum"), long_date(invoice.due_date)))
     rows.append((_("Contributiejaar"), str(invoice.fee_year)))
     if invoice.purchase_order.strip():
         rows.append((_("Uw referentie"), invoice.purchase_order))
@@ -306,7 +302,7 @@ def _payment_text(invoice: Invoice) -> list:
             )
             % {
                 "total": euro(invoice.total),
-                "due": _date(invoice.due_date),
+                "due": long_date(invoice.due_date),
                 "iban": NBSP.join(["IBAN", *iban_display(seller["iban"]).split()]),  # one line
                 "bic": bic,
                 "name": seller["name"],

@@ -39,10 +39,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from m50.accounts.models import Role, User
+from m50.core.formats import long_date
 from m50.core.versions import FINANCE, data_version_bump
 from m50.finance import selectors, services
 from m50.finance.models import Invoice, PaymentReminder
@@ -175,7 +176,7 @@ def invoice_send(
                 )
                 % {
                     "number": final.number,
-                    "date": formats.date_format(timezone.localtime(final.sent_at), "j F Y"),
+                    "date": long_date(timezone.localtime(final.sent_at)),
                     "to": final.sent_to,
                 }
             )

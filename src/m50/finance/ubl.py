@@ -40,10 +40,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from m50.core.formats import long_date
 from m50.finance.models import Invoice
 from m50.finance.references import creditor_reference
 
@@ -307,7 +307,7 @@ def _payment_terms(root: etree._Element, invoice: Invoice) -> None:
             "vermelding van factuurnummer %(number)s."
         ) % {
             "days": (invoice.due_date - invoice.issue_date).days,
-            "due": date_format(invoice.due_date, "j F Y"),
+            "due": long_date(invoice.due_date),
             "number": invoice.number,
         }
     _cbc(_cac(root, "PaymentTerms"), "Note", text)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from m50.core import forms as core_forms
+from m50.core.formats import long_date
 from m50.membership.models import DecidingBody, DecisionKind
 
 TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
@@ -131,29 +132,17 @@ def direct_entry_text() -> str:
     )
 
 
-class RefusalMixin:
-    """Shows a refused write as form errors; ``fieldsets`` groups the fields on the page."""
-
-    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+class RefusalMixin(core_forms.RefusalMixin):
+    """A refused decision names its problems by code; each goes to the field it is about."""
 
     def add_refusal(self, error: ValidationError) -> None:
         problems = getattr(error, "problems", None)
-        if problems is not None:
-            for problem in problems:
-                field = getattr(problem, "field", "") or PROBLEM_FIELDS.get(problem.code)
-                self.add_error(field if field in self.fields else None, problem.message)
+        if problems is None:
+            super().add_refusal(error)
             return
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-            return
-        for message in error.messages:
-            self.add_error(None, message)
-
-    def grouped_fields(self):
-        """(legend, bound fields) per fieldset, for the template."""
-        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+        for problem in problems:
+            field = getattr(problem, "field", "") or PROBLEM_FIELDS.get(problem.code)
+            self.add_error(field if field in self.fields else None, problem.message)
 
 
 class DecisionForm(RefusalMixin, forms.Form):
@@ -354,7 +343,7 @@ class SuccessionForm(RefusalMixin, forms.Form):
                     _("%(name)s (opgeheven op %(date)s)")
                     % {
                         "name": m.municipality.name,
-                        "date": formats.date_format(m.municipality.dissolved_on, "j F Y"),
+                        "date": long_date(m.municipality.dissolved_on),
                     },
                 )
                 for m in predecessors

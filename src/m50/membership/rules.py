@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from m50.core.formats import long_date
 from m50.membership.models import DecidingBody, DecisionKind, body_phrase
 
 
@@ -363,7 +363,7 @@ def _check_fact(fact, status, previous, seen, dossier, direct_entry_allowed) -> 
         refuse(
             "dated_before_previous",
             _("Dit besluit is gedateerd vóór het besluit dat eraan voorafgaat (%(date)s).")
-            % {"date": _long(previous.decided_on)},
+            % {"date": long_date(previous.decided_on)},
         )
     if dossier.dissolved_on and fact.effective_on >= dossier.dissolved_on:
         refuse("municipality_dissolved", _("De gemeente is op die datum al opgeheven."))
@@ -459,7 +459,7 @@ def _check_mandate(fact: Fact, seen: list[Fact]) -> list[Problem]:
                 "Het mandaat liep tot en met %(deadline)s; na die datum kan alleen het "
                 "college zelf nog besluiten."
             )
-            % {"deadline": _long(last.deadline)},
+            % {"deadline": long_date(last.deadline)},
             fact.id,
         )
     ]
@@ -486,10 +486,6 @@ DATE_FIELD_LABELS = {
 }
 
 
-def _long(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
-
-
 def check_dates(fact: Fact, window: DateWindow) -> list[Problem]:
     """The dates of ``fact`` that lie outside ``window``: a typing error such as 1800 would be
     shown publicly, and one in 2031 would put every later decision "before" it."""
@@ -512,7 +508,11 @@ def check_dates(fact: Fact, window: DateWindow) -> list[Problem]:
                 Problem(
                     "date_before_network",
                     _("%(field)s (%(date)s) ligt vóór het ontstaan van het netwerk (%(founded)s).")
-                    % {"field": label, "date": _long(day), "founded": _long(window.founded)},
+                    % {
+                        "field": label,
+                        "date": long_date(day),
+                        "founded": long_date(window.founded),
+                    },
                     fact.id,
                     name,
                 )
@@ -527,8 +527,8 @@ def check_dates(fact: Fact, window: DateWindow) -> list[Problem]:
                     )
                     % {
                         "field": label,
-                        "date": _long(day),
-                        "established": _long(window.established_on),
+                        "date": long_date(day),
+                        "established": long_date(window.established_on),
                     },
                     fact.id,
                     name,
@@ -542,7 +542,7 @@ def check_dates(fact: Fact, window: DateWindow) -> list[Problem]:
                         "%(field)s (%(date)s) ligt meer dan een jaar in de toekomst; "
                         "uiterlijk %(latest)s kan."
                     )
-                    % {"field": label, "date": _long(day), "latest": _long(latest)},
+                    % {"field": label, "date": long_date(day), "latest": long_date(latest)},
                     fact.id,
                     name,
                 )

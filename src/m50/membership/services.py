@@ -14,10 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
+from m50.core.formats import long_date
 from m50.core.versions import MEMBERS, data_version_bump
 from m50.membership import notifications, projection, rules
 from m50.membership.models import (
@@ -128,7 +128,7 @@ def _check(membership: Membership, candidate: Decision, *, new: bool) -> None:
                     "Dit besluit gaat in vóór het laatste besluit in het dossier (%(date)s). "
                     "Leg een correctie vast als een eerder besluit onjuist is."
                 )
-                % {"date": date_format(latest.effective_on, "j F Y")},
+                % {"date": long_date(latest.effective_on)},
                 NEW_ID,
             ),
         )

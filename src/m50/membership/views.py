@@ -17,13 +17,14 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from m50.accounts.permissions import has_rule
 from m50.core.access import rule_required
 from m50.core.conditional import public_page
+from m50.core.formats import long_date
 from m50.membership import exports, rules, selectors, services
 from m50.membership.exports import STATUS_LABELS
 from m50.membership.forms import (
@@ -175,7 +176,7 @@ def _history_value(name: str, value) -> str:
         return str(CHOICE_LABELS[name].get(value, value))
     if name in DATE_FIELDS:
         try:
-            return formats.date_format(datetime.date.fromisoformat(str(value)), "j F Y")
+            return long_date(datetime.date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
     if name == "corrects":
@@ -415,14 +416,14 @@ def _bound(request):
 def _describe(decision: Decision) -> str:
     return _("%(kind)s van %(date)s") % {
         "kind": decision.get_kind_display(),
-        "date": formats.date_format(decision.decided_on, "j F Y"),
+        "date": long_date(decision.decided_on),
     }
 
 
 def _describe_proposal(proposal: DecisionProposal) -> str:
     return _("%(kind)s van %(date)s") % {
         "kind": proposal.get_kind_display(),
-        "date": formats.date_format(proposal.decided_on, "j F Y"),
+        "date": long_date(proposal.decided_on),
     }
 
 

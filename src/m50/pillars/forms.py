@@ -7,9 +7,9 @@ A refused write (a Dutch ValidationError from a service) is put on the form by
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from m50.core import forms as core_forms
 from m50.municipalities import selectors as registry
 from m50.pillars.models import Pillar, Role, TopicStatus
 
@@ -23,20 +23,11 @@ CHOICE_ERRORS = {
 }
 
 
-class RefusalMixin:
-    """Shows a refused write as form errors, next to the field it is about where there is one."""
+class RefusalMixin(core_forms.RefusalMixin):
+    """A refusal next to the field it is about, tied to it for assistive technology."""
 
     # The id of a field's error message in the template that shows it.
     error_id_suffix = "_error"
-
-    def add_refusal(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-            return
-        for message in error.messages:
-            self.add_error(None, message)
 
     def full_clean(self):
         super().full_clean()

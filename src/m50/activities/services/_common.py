@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from m50.core.formats import long_date
+
 #: The fields whose change a calendar entry must take over (a new SEQUENCE, an e-mail).
 CALENDAR_FIELDS = (
     "title",
@@ -45,10 +47,6 @@ def local_moment(day: datetime.date, at: datetime.time) -> datetime.datetime:
 
 def long_moment(value: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(value, local_zone()), "j F Y H:i")
-
-
-def long_date(value: datetime.date) -> str:
-    return formats.date_format(value, "j F Y")
 
 
 def values(obj, fields) -> dict:

@@ -25,6 +25,7 @@ from m50.activities import rules, selectors
 from m50.activities.models import Activity, Kind
 from m50.activities.services._common import local_zone
 from m50.core.access import rule_required
+from m50.core.formats import long_date
 from m50.pillars import selectors as pillars
 from m50.pillars.models import Pillar
 
@@ -54,10 +55,6 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment, local_zone())
 
 
-def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "j F Y")
-
-
 def days_of(activity: Activity) -> tuple[datetime.date, datetime.date]:
     """The first and last day (in Amsterdam) the activity runs on; an end at midnight belongs
     to the day before (an all-day activity ends at midnight after its last day)."""
@@ -74,12 +71,12 @@ def when_text(activity: Activity) -> str:
     first, last = days_of(activity)
     if activity.all_day:
         if first == last:
-            return _("%(date)s, hele dag") % {"date": _date(first)}
-        return _("%(first)s t/m %(last)s") % {"first": _date(first), "last": _date(last)}
+            return _("%(date)s, hele dag") % {"date": long_date(first)}
+        return _("%(first)s t/m %(last)s") % {"first": long_date(first), "last": long_date(last)}
     start, end = _local(activity.starts_at), _local(activity.ends_at)
     if first == last:
-        return f"{_date(first)}, {start:%H:%M}–{end:%H:%M}"
-    return f"{_date(first)}, {start:%H:%M} – {_date(end.date())}, {end:%H:%M}"
+        return f"{long_date(first)}, {start:%H:%M}–{end:%H:%M}"
+    return f"{long_date(first)}, {start:%H:%M} – {long_date(end.date())}, {end:%H:%M}"
 
 
 def organiser_of(activity: Activity) -> dict:

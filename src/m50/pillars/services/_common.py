@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from m50.pillars.models import Pillar
@@ -17,10 +14,6 @@ SLUG_MAX_LENGTH = Pillar._meta.get_field("slug").max_length
 RESERVED_SLUGS = frozenset(
     {"nieuw", "matrix", "deelnames", "onderwerpen", "themagroepen", "deelname", "aanmeldingen"}
 )
-
-
-def _long_date(value: datetime.date) -> str:
-    return formats.date_format(value, "j F Y")
 
 
 def _values(obj, fields) -> dict:

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
+from m50.core.formats import long_date
 from m50.pillars import reference
 from m50.pillars.models import (
     Participation,
@@ -24,7 +25,6 @@ from m50.pillars.services._common import (
     SLUG_MAX_LENGTH,
     _body_kind,
     _body_phrase,
-    _long_date,
     _strip,
     _values,
 )
@@ -49,7 +49,7 @@ def _check_body_dates(started_on, ended_on) -> None:
         raise ValidationError(
             {
                 "ended_on": _("De einddatum (%(end)s) ligt vóór de begindatum (%(start)s).")
-                % {"end": _long_date(ended_on), "start": _long_date(started_on)}
+                % {"end": long_date(ended_on), "start": long_date(started_on)}
             }
         )
 

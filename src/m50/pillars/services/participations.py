@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from m50.contacts.models import Person, Position
 from m50.core.audit import audit_record, diff
+from m50.core.formats import long_date
 from m50.membership import selectors as membership
 from m50.pillars import notifications, rules
 from m50.pillars.models import (
@@ -25,7 +26,6 @@ from m50.pillars.services._common import (
     PARTICIPATION_FIELDS,
     _body_kind,
     _body_phrase,
-    _long_date,
     _values,
 )
 
@@ -43,8 +43,8 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
 
 def _period(start: datetime.date, end: datetime.date | None) -> str:
     return _("%(start)s tot en met %(end)s") % {
-        "start": _long_date(start),
-        "end": _long_date(end) if end else _("heden"),
+        "start": long_date(start),
+        "end": long_date(end) if end else _("heden"),
     }
 
 
@@ -55,7 +55,7 @@ def _check_participation_dates(start_date, end_date) -> None:
         raise ValidationError(
             {
                 "end_date": _("De einddatum (%(end)s) ligt vóór de begindatum (%(start)s).")
-                % {"end": _long_date(end_date), "start": _long_date(start_date)}
+                % {"end": long_date(end_date), "start": long_date(start_date)}
             }
         )
 
@@ -70,7 +70,7 @@ def _check_within_position(position: Position, start_date, end_date) -> None:
                 )
                 % {
                     "person": position.person.full_name,
-                    "date": _long_date(position.start_date),
+                    "date": long_date(position.start_date),
                     "function": position.get_function_display(),
                 }
             }
@@ -83,7 +83,7 @@ def _check_within_position(position: Position, start_date, end_date) -> None:
                         "De functie van %(person)s is op %(date)s beëindigd; een deelname kan "
                         "daarna niet beginnen."
                     )
-                    % {"person": position.person.full_name, "date": _long_date(position.end_date)}
+                    % {"person": position.person.full_name, "date": long_date(position.end_date)}
                 }
             )
         raise ValidationError(
@@ -92,7 +92,7 @@ def _check_within_position(position: Position, start_date, end_date) -> None:
                     "De functie van %(person)s eindigt op %(date)s; de deelname kan niet "
                     "langer lopen."
                 )
-                % {"person": position.person.full_name, "date": _long_date(position.end_date)}
+                % {"person": position.person.full_name, "date": long_date(position.end_date)}
             }
         )
 
@@ -255,7 +255,7 @@ def _participation_checked(
                     "%(organisation)s is op %(date)s geen lid of aspirant-lid van het M50; "
                     "alleen functionarissen van (aspirant-)leden nemen deel."
                 )
-                % {"organisation": position.organisation.name, "date": _long_date(start_date)}
+                % {"organisation": position.organisation.name, "date": long_date(start_date)}
             }
         )
     expected = rules.category_for(position.function)
@@ -287,7 +287,7 @@ def _participation_checked(
     if not body.is_running(start_date):
         raise ValidationError(
             _("De %(body)s loopt op %(date)s niet en neemt geen nieuwe deelnemers aan.")
-            % {"body": _body_phrase(body), "date": _long_date(start_date)},
+            % {"body": _body_phrase(body), "date": long_date(start_date)},
             code="body_ended",
         )
     # Without an end date, a participation ends when its position or its pillar or group is
@@ -304,7 +304,7 @@ def _participation_checked(
                     "end_date": _(
                         "De %(body)s eindigt op %(date)s; de deelname kan niet langer lopen."
                     )
-                    % {"body": _body_phrase(body), "date": _long_date(body.ended_on)}
+                    % {"body": _body_phrase(body), "date": long_date(body.ended_on)}
                 }
             )
     _check_within_position(position, start_date, end_date)
@@ -422,7 +422,7 @@ def participation_role_change(
                 "De deelname loopt op %(date)s niet; alleen een lopende deelname krijgt een "
                 "andere rol."
             )
-            % {"date": _long_date(on)}
+            % {"date": long_date(on)}
         )
     body = participation.body
     _lock_body(body)

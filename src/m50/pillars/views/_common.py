@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from m50.core.formats import long_date
 from m50.pillars import selectors
 from m50.pillars.models import (
     Category,
@@ -87,7 +87,7 @@ def _end_text(body) -> str:
         return ""
     if body.ended_on is None:
         return _("beëindigd, datum onbekend")
-    return _("beëindigd op %(date)s") % {"date": formats.date_format(body.ended_on, "j F Y")}
+    return _("beëindigd op %(date)s") % {"date": long_date(body.ended_on)}
 
 
 def _chair_key(body) -> tuple[str, int]:
