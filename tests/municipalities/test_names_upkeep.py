@@ -4,7 +4,9 @@ or removed, by the refresh; a bad alias file refused; the name search's query co
 from __future__ import annotations
 
 import html
+import importlib
 import shutil
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -137,3 +139,43 @@ def test_a_name_search_costs_the_same_queries_for_10_as_for_1000_municipalities(
     assert counts() == small
     page = html.unescape(client.get(LIST, {"zoek": "gem"}).text)
     assert "1.000 gemeenten gevonden" in page  # all "Gemeente NNNN", not 's-Gravenhage
+
+
+# --- The migration and the index -----------------------------------------------------------
+
+
+def test_the_migration_fills_the_search_forms_of_existing_municipalities():
+    from django.apps import apps
+
+    migration = importlib.import_module("m50.municipalities.migrations.0002_names")
+    province = ProvinceFactory()
+    bulk_municipalities(2, 1000, province)
+    Municipality.objects.bulk_create(
+        [Municipality(name="Súdwest-Fryslân", code="GM1900", province=province)]
+    )
+    assert found("Sudwest") == []
+    # The function reads only the connection of its schema editor.
+    migration.fill_search_forms(apps, SimpleNamespace(connection=connection))
+    assert Municipality.objects.get(code="GM1900").search_name == "sudwest fryslan"
+    assert found("Sudwest") == ["Súdwest-Fryslân"]
+    assert found("gemeente 1001") == ["Gemeente 1001"]
+
+
+def test_the_name_lookup_is_an_index_search():
+    """Each typed word is looked up in the index on the search terms, on both databases."""
+    MunicipalityFactory(name="'s-Hertogenbosch", code="GM0796")
+    sql, params = selectors.municipality_list(search="den bosch").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert (
+                plan.count("USING INDEX municipalities_search_term_nocase (term>? AND term<?)") == 2
+            )
+        else:
+            # The tables are tiny: without this the planner rightly scans them.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "municipalitysearchterm_term_" in plan and "_like" in plan
+            assert "~>=~ 'den'" in plan
