@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -179,3 +180,25 @@ def test_the_name_lookup_is_an_index_search():
             plan = " ".join(row[0] for row in cursor.fetchall())
             assert "municipalitysearchterm_term_" in plan and "_like" in plan
             assert "~>=~ 'den'" in plan
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("!!!", "Een naam heeft ten minste één letter of cijfer."),
+        ("'s Gravenhage", "Dit is de officiële naam van de gemeente al."),
+        ("den-haag", "Deze gemeente heeft deze naam al."),
+    ],
+)
+def test_an_alias_that_adds_nothing_is_refused_in_dutch(name, message):
+    haag = MunicipalityFactory(name="'s-Gravenhage", code="GM0518")
+    MunicipalityAlias.objects.create(
+        municipality=haag, name="Den Haag", kind=MunicipalityAlias.Kind.REGISTER, source="Logius"
+    )
+    alias = MunicipalityAlias(
+        municipality=haag, name=name, kind=MunicipalityAlias.Kind.COMMON, source="gebruik"
+    )
+    with pytest.raises(ValidationError) as caught:
+        alias.full_clean(exclude=["search_name"])  # as the admin's form does
+    assert caught.value.message_dict == {"name": [message]}
+    assert MunicipalityAlias.objects.count() == 1

@@ -1,5 +1,6 @@
 """The municipality registry: CBS municipalities, their population, mergers and networks."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -264,6 +265,23 @@ class MunicipalityAlias(models.Model):
 
         municipality_names_refresh(municipality_ids=[self.municipality_id])
         return result
+
+    def clean(self):
+        # The form leaves out the derived search form, so its uniqueness is checked here.
+        self.search_name = search_form(self.name)
+        if not self.search_name:
+            raise ValidationError({"name": _("Een naam heeft ten minste één letter of cijfer.")})
+        if self.municipality_id is None:
+            return
+        if Municipality.objects.filter(
+            pk=self.municipality_id, search_name=self.search_name
+        ).exists():
+            raise ValidationError({"name": _("Dit is de officiële naam van de gemeente al.")})
+        others = MunicipalityAlias.objects.filter(
+            municipality_id=self.municipality_id, search_name=self.search_name
+        ).exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError({"name": _("Deze gemeente heeft deze naam al.")})
 
 
 class MunicipalitySearchTerm(models.Model):
