@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 import importlib
 import shutil
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -202,3 +204,14 @@ def test_an_alias_that_adds_nothing_is_refused_in_dutch(name, message):
         alias.full_clean(exclude=["search_name"])  # as the admin's form does
     assert caught.value.message_dict == {"name": [message]}
     assert MunicipalityAlias.objects.count() == 1
+
+
+def test_load_reference_data_on_a_fresh_database_makes_the_names_searchable():
+    """What ``make run`` does on a new database: migrate (the test database is), then load."""
+    out = StringIO()
+    call_command("load-reference-data", stdout=out)
+    assert "Andere namen van gemeenten: 21 nieuw, 0 bijgewerkt, 0 ongewijzigd" in out.getvalue()
+    assert found("Den Haag") == ["'s-Gravenhage"]
+    assert found("Sudwest-Fryslan") == ["Súdwest-Fryslân"]
+    assert not Municipality.objects.filter(search_name="").exists()
+    assert MunicipalitySearchTerm.objects.filter(municipality__code="GM0518").count() == 6
