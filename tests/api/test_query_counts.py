@@ -14,6 +14,7 @@ from m50.municipalities.models import (
     PopulationCount,
     Province,
 )
+from m50.municipalities.services import municipality_names_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,8 @@ def _municipalities(count: int) -> None:
         )
         for municipality in municipalities[::2]
     )
+    # Written in bulk, past Municipality.save: their names become searchable here.
+    municipality_names_refresh()
 
 
 def _organisations(count: int) -> None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from m50.core.versions import REGISTRY, data_version_bump
 from m50.municipalities import models
+from m50.municipalities.services import municipality_names_refresh
 
 
 class RegistryAdmin(admin.ModelAdmin):
@@ -26,6 +27,22 @@ class MunicipalityAdmin(RegistryAdmin):
     list_display = ("code", "name", "province", "established_on", "dissolved_on")
     list_filter = ("province",)
     search_fields = ("name", "code")
+
+
+@admin.register(models.MunicipalityAlias)
+class MunicipalityAliasAdmin(RegistryAdmin):
+    """The names people use; saving or deleting one refreshes its municipality's search terms
+    (the model does, see MunicipalityAlias.save)."""
+
+    list_display = ("name", "municipality", "kind", "source")
+    list_filter = ("kind",)
+    search_fields = ("name", "municipality__name")
+    autocomplete_fields = ("municipality",)
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("municipality_id", flat=True))
+        super().delete_queryset(request, queryset)
+        municipality_names_refresh(municipality_ids=ids)
 
 
 @admin.register(models.Network)

@@ -45,7 +45,11 @@ class MunicipalityFilterSerializer(serializers.Serializer):
         source="search",
         required=False,
         max_length=100,
-        help_text=gettext_lazy("Zoek op (een deel van) de naam, of op de CBS-code."),
+        help_text=gettext_lazy(
+            "Zoek op de naam of een gangbare andere naam (Den Haag, Den Bosch), of op het begin "
+            "van woorden ervan; hoofdletters, accenten en leestekens tellen niet. Of op de "
+            "CBS-code (GM0384 of 0384)."
+        ),
     )
     provincie = serializers.CharField(
         source="province",

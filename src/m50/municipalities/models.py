@@ -1,7 +1,18 @@
 """The municipality registry: CBS municipalities, their population, mergers and networks."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from m50.core.text import words
+
+NAME_MAX_LENGTH = 100
+
+
+def search_form(name: str) -> str:
+    """The form in which a name is stored for search and compared with what is typed: folded
+    words separated by one space (``"'s-Hertogenbosch"`` → ``"s hertogenbosch"``)."""
+    return " ".join(words(name))[:NAME_MAX_LENGTH]
 
 
 class Province(models.Model):
@@ -19,7 +30,15 @@ class Province(models.Model):
 
 class Municipality(models.Model):
     code = models.CharField(_("CBS-code"), max_length=6, unique=True)  # GM0384
-    name = models.CharField(_("naam"), max_length=100, db_index=True)
+    name = models.CharField(_("naam"), max_length=NAME_MAX_LENGTH, db_index=True)
+    # Derived from ``name`` on every save (and by the reference loader, which saves in bulk).
+    search_name = models.CharField(
+        _("zoekvorm van de naam"),
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
     province = models.ForeignKey(
         Province,
         on_delete=models.PROTECT,
@@ -42,6 +61,28 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Whatever creates or renames a municipality (the loader aside, which writes in bulk and
+        # refreshes the names itself; the admin; test factories) keeps its search form and
+        # search terms in step here, so a renamed municipality is found by its new name.
+        renamed = self._state.adding or getattr(self, "_stored_name", None) != self.name
+        self.search_name = search_form(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+        if renamed:
+            from m50.municipalities.services import municipality_names_refresh
+
+            municipality_names_refresh(municipality_ids=[self.pk])
+            self._stored_name = self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_name = instance.__dict__.get("name")
+        return instance
 
     @property
     def is_active(self) -> bool:
@@ -166,3 +207,101 @@ class NetworkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} in {self.network}"
+
+
+class MunicipalityAlias(models.Model):
+    """A name people use for a municipality besides its official CBS name ("Den Haag" for
+    's-Gravenhage), with where that usage is documented."""
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", _("naam in een overheidsregister")
+        FORMER = "former", _("eerdere officiële naam")
+        COMMON = "common", _("algemeen gebruik")
+        FRISIAN = "frisian", _("Friese naam")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("gemeente"),
+    )
+    name = models.CharField(_("naam"), max_length=NAME_MAX_LENGTH)
+    search_name = models.CharField(
+        _("zoekvorm van de naam"), max_length=NAME_MAX_LENGTH, editable=False, db_index=True
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    source = models.CharField(_("bron"), max_length=500)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "search_name"], name="municipality_alias_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(search_name=""), name="municipality_alias_has_letters"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=""), name="municipality_alias_source"
+            ),
+        ]
+        verbose_name = _("andere naam van een gemeente")
+        verbose_name_plural = _("andere namen van gemeenten")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})"
+
+    def save(self, *args, **kwargs):
+        # As Municipality.save: whatever adds or changes a name keeps the search terms in step.
+        self.search_name = search_form(self.name)
+        super().save(*args, **kwargs)
+        from m50.municipalities.services import municipality_names_refresh
+
+        municipality_names_refresh(municipality_ids=[self.municipality_id])
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from m50.municipalities.services import municipality_names_refresh
+
+        municipality_names_refresh(municipality_ids=[self.municipality_id])
+        return result
+
+    def clean(self):
+        # The form leaves out the derived search form, so its uniqueness is checked here.
+        self.search_name = search_form(self.name)
+        if not self.search_name:
+            raise ValidationError({"name": _("Een naam heeft ten minste één letter of cijfer.")})
+        if self.municipality_id is None:
+            return
+        if Municipality.objects.filter(
+            pk=self.municipality_id, search_name=self.search_name
+        ).exists():
+            raise ValidationError({"name": _("Dit is de officiële naam van de gemeente al.")})
+        others = MunicipalityAlias.objects.filter(
+            municipality_id=self.municipality_id, search_name=self.search_name
+        ).exclude(pk=self.pk)
+        if others.exists():
+            raise ValidationError({"name": _("Deze gemeente heeft deze naam al.")})
+
+
+class MunicipalitySearchTerm(models.Model):
+    """One folded word (or a multi-word name run together) of a municipality's official name
+    or of one of its other names. Derived data, rebuilt by
+    ``services.municipality_names_refresh``; the name search is an indexed prefix match on it."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="search_terms"
+    )
+    # db_index: on PostgreSQL Django adds a pattern-ops index for LIKE 'x%' with it; SQLite
+    # gets a NOCASE index in the migration (what its LIKE optimisation needs).
+    term = models.CharField(max_length=NAME_MAX_LENGTH, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "term"], name="municipality_search_term_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.term

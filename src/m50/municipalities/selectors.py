@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
+from m50.core.text import fold, words
 from m50.core.versions import REGISTRY, VersionedFigures
 from m50.municipalities.eligibility import (
     BandLimits,
@@ -18,10 +31,13 @@ from m50.municipalities.eligibility import (
 from m50.municipalities.models import (
     BoundaryChange,
     Municipality,
+    MunicipalityAlias,
+    MunicipalitySearchTerm,
     Network,
     NetworkMembership,
     PopulationCount,
     Province,
+    search_form,
 )
 
 M50_NETWORK_CODE = "M50"
@@ -70,6 +86,84 @@ def municipality_queryset() -> QuerySet[Municipality]:
     )
 
 
+# "GM0384", "gm 384", "0384", "384": a CBS municipality code, with or without its prefix.
+_CODE = re.compile(r"(?:gm)?\s*(\d{1,4})")
+# More words than any municipality name has; the rest of a longer text is ignored.
+MAX_NAME_WORDS = 8
+
+
+def municipality_code_of(text: str) -> str | None:
+    """The CBS code ``text`` stands for ("0384" → "GM0384"), or None if it is no code."""
+    match = _CODE.fullmatch(fold(text).strip())
+    return f"GM{int(match.group(1)):04d}" if match else None
+
+
+def municipality_name_q(text: str) -> Q:
+    """The condition "is the municipality ``text`` names", as people type it.
+
+    Matches the code ("GM0384", "0384"), and every municipality whose names together have,
+    for each typed word, a word beginning with it: its official name and the names in use
+    (``MunicipalityAlias``: "Den Haag", "Den Bosch"), with case, accents and punctuation
+    ignored ("sudwest fryslan", "s hertogenbosch", "Fryslan", "Noardeast"), and a name of
+    several words also typed as one ("denhaag"). Letters inside a word are not searched
+    ("dam" does not find Rotterdam). An indexed prefix match on ``MunicipalitySearchTerm``
+    per word, as subqueries of the caller's query: no extra query, whatever the registry's
+    size. A text without letters or digits matches nothing.
+    """
+    condition = Q(pk__in=[])
+    code = municipality_code_of(text)
+    if code:
+        condition |= Q(code=code)
+    typed = list(dict.fromkeys(words(text)))[:MAX_NAME_WORDS]
+    if typed:
+        every_word = Q()
+        for word in typed:
+            every_word &= Q(
+                pk__in=MunicipalitySearchTerm.objects.filter(term__startswith=word).values(
+                    "municipality_id"
+                )
+            )
+        condition |= every_word
+    return condition
+
+
+def municipality_named_q(text: str) -> Q:
+    """The condition "``text`` is exactly one of the municipality's names or its code",
+    folded as :func:`municipality_name_q` folds (so "den haag" = "Den Haag")."""
+    condition = Q(pk__in=[])
+    code = municipality_code_of(text)
+    if code:
+        condition |= Q(code=code)
+    form = search_form(text)
+    if form:
+        condition |= Q(search_name=form) | Q(
+            pk__in=MunicipalityAlias.objects.filter(search_name=form).values("municipality_id")
+        )
+    return condition
+
+
+def municipalities_by_typed_name(
+    *, text: str, status: str = Status.ACTIVE
+) -> QuerySet[Municipality]:
+    """Municipalities matching ``text`` as :func:`municipality_name_q` does, those it names
+    exactly first (then by name): for type-ahead and for recognising a municipality in a
+    search. ``status`` is a :class:`Status` value."""
+    qs = Municipality.objects.select_related("province").filter(municipality_name_q(text))
+    if status == Status.ACTIVE:
+        qs = qs.filter(dissolved_on__isnull=True)
+    elif status == Status.DISSOLVED:
+        qs = qs.filter(dissolved_on__isnull=False)
+    exact = Case(When(municipality_named_q(text), then=Value(0)), default=Value(1))
+    return qs.annotate(name_match=exact).order_by("name_match", "name", "code")
+
+
+def municipalities_named(*, text: str) -> QuerySet[Municipality]:
+    """The municipalities (current and dissolved) that ``text`` names exactly: by official
+    name, a name in use, or code. Usually one; "Bergen" alone names none (two are called
+    "Bergen (L.)" and "Bergen (NH.)"), and a name can belong to a dissolved one as well."""
+    return Municipality.objects.filter(municipality_named_q(text)).order_by("name", "code")
+
+
 def municipality_list(
     *,
     search: str = "",
@@ -86,7 +180,7 @@ def municipality_list(
     elif status == Status.DISSOLVED:
         qs = qs.filter(dissolved_on__isnull=False)
     if search:
-        qs = qs.filter(Q(name__icontains=search.strip()) | Q(code__iexact=search.strip()))
+        qs = qs.filter(municipality_name_q(search))
     if province:
         qs = qs.filter(province__code=province)
     limits = BandLimits.from_settings()

@@ -26,14 +26,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from m50.core.audit import audit_record_of
+from m50.core.text import words
 from m50.core.versions import REGISTRY, data_version_bump
 from m50.municipalities.models import (
+    NAME_MAX_LENGTH,
     BoundaryChange,
     Municipality,
+    MunicipalityAlias,
+    MunicipalitySearchTerm,
     Network,
     NetworkMembership,
     PopulationCount,
     Province,
+    search_form,
 )
 
 # Sent, inside the writing transaction, with the ids of the municipalities whose end date
@@ -46,6 +51,14 @@ DIVISION_FILE = Path("gemeenten/gemeenten_indeling_2023_2025_bevolking.csv")
 BOUNDARY_CHANGES_FILE = Path("gemeenten/herindelingen_2019_2023.csv")
 IDENTIFIERS_FILE = Path("gemeenten/gemeenten_identificatie.csv")
 NETWORKS_FILE = Path("networks/gemeentelijke_netwerken_leden.csv")
+ALIASES_FILE = Path("namen/gemeentenamen_in_gebruik.csv")
+
+ALIAS_KINDS = {
+    "register": MunicipalityAlias.Kind.REGISTER,
+    "eerdere officiële naam": MunicipalityAlias.Kind.FORMER,
+    "algemeen gebruik": MunicipalityAlias.Kind.COMMON,
+    "Friese naam": MunicipalityAlias.Kind.FRISIAN,
+}
 
 BOUNDARY_CHANGE_KINDS = {
     "samenvoeging (nieuwe code)": BoundaryChange.Kind.MERGER_NEW_CODE,
@@ -110,6 +123,7 @@ def _kind_labels() -> dict[str, str]:
         "networks": _("Netwerken"),
         "network_memberships": _("Netwerklidmaatschappen"),
         "organisations": _("Organisaties"),
+        "aliases": _("Andere namen van gemeenten"),
     }
 
 
@@ -302,6 +316,7 @@ class _MunicipalityData:
 
 MUNICIPALITY_FIELDS = (
     "name",
+    "search_name",
     "province_id",
     "established_on",
     "dissolved_on",
@@ -485,6 +500,7 @@ def reference_data_load(*, data_dir: Path) -> LoadReport:
             code: {
                 "code": code,
                 "name": item.name,
+                "search_name": search_form(item.name),
                 "province_id": province_ids[item.province_code],
                 "established_on": item.established_on,
                 "dissolved_on": item.dissolved_on,
@@ -586,10 +602,113 @@ def reference_data_load(*, data_dir: Path) -> LoadReport:
         ["as_of", "status", "name_in_source", "source_url", "remarks"],
     )
 
+    report.counts["aliases"] = _aliases_load(
+        _read_reference_csv(data_dir / ALIASES_FILE), municipality_ids
+    )
+    municipality_names_refresh()
+
     report.counts["organisations"] = reference_organisations_load()
     if report.changed:
         data_version_bump(names=[REGISTRY])
     return report
+
+
+def _aliases_load(rows: list[dict[str, str]], municipality_ids: dict[str, int]) -> Counts:
+    """The shipped names in use; a name no longer in the file is left alone, as other rows."""
+    problems: list[Problem] = []
+    wanted: dict[tuple[int, str], dict[str, Any]] = {}
+    for line, row in enumerate(rows, start=2):
+        municipality_id = municipality_ids.get(row["gm_code"])
+        kind = ALIAS_KINDS.get(row["soort"])
+        name_form = search_form(row["naam"])
+        if municipality_id is None:
+            problems.append(
+                Problem(line, _("onbekende gemeentecode %(code)s") % {"code": row["gm_code"]})
+            )
+        if kind is None:
+            problems.append(
+                Problem(line, _("onbekende soort naam %(kind)r") % {"kind": row["soort"]})
+            )
+        if not name_form or len(row["naam"]) > NAME_MAX_LENGTH:
+            problems.append(Problem(line, _("ongeldige naam %(name)r") % {"name": row["naam"]}))
+        if not row["bron"]:
+            problems.append(Problem(line, _("bron ontbreekt")))
+        if municipality_id is None or kind is None or not name_form or not row["bron"]:
+            continue
+        wanted[(municipality_id, name_form)] = {
+            "municipality_id": municipality_id,
+            "name": row["naam"],
+            "search_name": name_form,
+            "kind": kind,
+            "source": row["bron"],
+        }
+    if problems:
+        raise ReferenceDataError(problems)
+    return _sync(
+        MunicipalityAlias,
+        {(a.municipality_id, a.search_name): a for a in MunicipalityAlias.objects.all()},
+        wanted,
+        ["name", "kind", "source"],
+    )
+
+
+# --- Names and search terms -----------------------------------------------------------------
+
+
+def search_terms(names: Iterable[str]) -> set[str]:
+    """The search terms of a municipality with these names: every folded word, and every
+    name of more than one word run together ("shertogenbosch", "denhaag"), so that a name
+    is found whether it is typed with or without its spaces and hyphens."""
+    terms: set[str] = set()
+    for name in names:
+        parts = words(name)
+        terms.update(parts)
+        if len(parts) > 1:
+            terms.add("".join(parts))
+    return {term[:NAME_MAX_LENGTH] for term in terms}
+
+
+def municipality_names_refresh(*, municipality_ids: Iterable[int] | None = None) -> Counts:
+    """Bring the search form and search terms of these municipalities (all when None) in step
+    with their names and other names. Writes only the difference: on current data it reads
+    three times and writes nothing. Not audited: it derives, and what it derives from is."""
+    municipalities = Municipality.objects.all()
+    aliases = MunicipalityAlias.objects.all()
+    stored_terms = MunicipalitySearchTerm.objects.all()
+    if municipality_ids is not None:
+        ids = list(municipality_ids)
+        municipalities = municipalities.filter(pk__in=ids)
+        aliases = aliases.filter(municipality_id__in=ids)
+        stored_terms = stored_terms.filter(municipality_id__in=ids)
+    names: dict[int, list[str]] = {}
+    renamed = []
+    for pk, name, stored_form in municipalities.values_list("pk", "name", "search_name"):
+        names[pk] = [name]
+        if stored_form != search_form(name):
+            renamed.append(Municipality(pk=pk, search_name=search_form(name)))
+    for municipality_id, name in aliases.values_list("municipality_id", "name"):
+        names[municipality_id].append(name)
+    wanted = {(pk, term) for pk, items in names.items() for term in search_terms(items)}
+    existing = {
+        (m, t): pk for pk, m, t in stored_terms.values_list("pk", "municipality_id", "term")
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    missing = [
+        MunicipalitySearchTerm(municipality_id=m, term=t)
+        for m, t in wanted
+        if (m, t) not in existing
+    ]
+    if renamed:
+        Municipality.objects.bulk_update(renamed, ["search_name"], batch_size=BATCH_SIZE)
+    if stale:
+        MunicipalitySearchTerm.objects.filter(pk__in=stale).delete()
+    if missing:
+        MunicipalitySearchTerm.objects.bulk_create(missing, batch_size=BATCH_SIZE)
+    return Counts(
+        created=len(missing),
+        updated=len(stale) + len(renamed),
+        unchanged=len(wanted) - len(missing),
+    )
 
 
 def _population_load(rows: list[dict[str, str]], municipality_ids: dict[str, int]) -> Counts:
