@@ -104,6 +104,19 @@ def test_an_inactive_theme_is_refused(people, media):
         note(people["bureau"], themes=[old])
 
 
+def test_a_theme_no_longer_in_use_stays_on_an_item_that_has_it(people, media):
+    wonen, mobiliteit = (Theme.objects.get(slug=slug) for slug in ("wonen", "mobiliteit"))
+    item = note(people["bureau"], themes=[wonen])
+    Theme.objects.filter(pk=wonen.pk).update(active=False)
+    wonen.refresh_from_db()
+    item = services.item_update(actor=people["bureau"], item=item, themes=[wonen], title="Nieuw")
+    assert list(item.themes.all()) == [wonen]
+    mobiliteit.active = False
+    mobiliteit.save()
+    with refused(media, "Mobiliteit is niet meer in gebruik"):
+        services.item_update(actor=people["bureau"], item=item, themes=[wonen, mobiliteit])
+
+
 def test_a_topic_sets_the_pillar_and_must_belong_to_it(people, media, sociaal, financieel):
     from m50.pillars.models import Topic
 

@@ -126,6 +126,20 @@ def test_the_text_of_a_pdf_docx_or_odt_is_read(
     assert (media / document.file.name).read_bytes() == content
 
 
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ('C:\\Users\\an\\Beleid "wonen".pdf', "Beleid wonen.pdf"),
+        ("../../etc/passwd", "passwd.pdf"),
+        ("rapport.html", "rapport.pdf"),
+        ("...", "document.pdf"),
+    ],
+)
+def test_the_download_name_is_the_uploaded_one_made_harmless(people, name, stored):
+    item = add_document(people["bureau"], upload(name, pdf_bytes("Tekst")))
+    assert KnowledgeDocument.objects.get(item=item).filename == stored
+
+
 def test_the_text_kept_is_capped(people, monkeypatch):
     monkeypatch.setattr(extraction, "TEXT_MAX_CHARS", 20)
     item = add_document(

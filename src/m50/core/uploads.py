@@ -11,6 +11,8 @@ Each app says which of these types it accepts (activities: all; knowledge: PDF, 
 from __future__ import annotations
 
 import codecs
+import posixpath
+import unicodedata
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -132,3 +134,17 @@ def check_upload(
     if found is None or found[0] not in accepted:
         raise ValidationError({"file": refusal})
     return CheckedFile(content_type=found[0], extension=found[1], size=size)
+
+
+def clean_filename(name: str, extension: str) -> str:
+    """The uploaded name without folders, control characters or quotes, ending in the
+    extension of the type found (a PDF named ``.html`` is downloaded as ``.pdf``)."""
+    name = posixpath.basename((name or "").replace("\\", "/"))
+    name = "".join(
+        c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C"
+    )
+    name = name.replace('"', "").strip(" .") or _("document")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem = ext
+    return f"{stem[:200]}.{extension}"

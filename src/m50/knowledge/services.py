@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import posixpath
 import secrets
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -155,14 +153,15 @@ def _clean(item: KnowledgeItem) -> None:
         raise ValidationError(errors)
 
 
-def _set_themes(item: KnowledgeItem, themes) -> None:
+def _checked_themes(themes, *, kept=frozenset()) -> list:
+    """``themes`` as a list; one no longer in use is refused unless the item has it already."""
     themes = list(themes)
-    inactive = [theme for theme in themes if not theme.active]
+    inactive = [theme for theme in themes if not theme.active and theme.pk not in kept]
     if inactive:
         raise ValidationError(
             {"themes": _("Het thema %(theme)s is niet meer in gebruik.") % {"theme": inactive[0]}}
         )
-    item.themes.set(themes)
+    return themes
 
 
 def _theme_names(item: KnowledgeItem) -> str:
@@ -181,20 +180,6 @@ class PreparedFile:
     filename: str
     sha256: str
     extracted: extraction.Extracted
-
-
-def _clean_filename(name: str, extension: str) -> str:
-    """The uploaded name without folders, control characters or quotes, ending in the
-    extension of the type found (a PDF named ``.html`` is downloaded as ``.pdf``)."""
-    name = posixpath.basename((name or "").replace("\\", "/"))
-    name = "".join(
-        c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C"
-    )
-    name = name.replace('"', "").strip(" .") or _("document")
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem = ext
-    return f"{stem[:200]}.{extension}"
 
 
 def _prepare(uploaded) -> PreparedFile:
@@ -232,7 +217,7 @@ def _prepare(uploaded) -> PreparedFile:
     return PreparedFile(
         uploaded=uploaded,
         checked=checked,
-        filename=_clean_filename(uploaded.name, checked.extension),
+        filename=uploads.clean_filename(uploaded.name, checked.extension),
         sha256=hashlib.sha256(data).hexdigest(),
         extracted=extracted,
     )
@@ -342,6 +327,7 @@ def item_create(
         **_body_fields(body),
     )
     _clean(item)
+    themes = _checked_themes(themes)
     if actor is not None and not rules.may_create(
         actor, body=item.body, kind=item.kind, municipality_id=item.municipality_id
     ):
@@ -371,7 +357,7 @@ def item_create(
 @changes(KNOWLEDGE)
 def _item_record(*, item, themes, prepared, stored_name, actor, origin):
     item.save()
-    _set_themes(item, themes)
+    item.themes.set(themes)
     _audit("item_create", item, actor, origin, {}, themes=_theme_names(item))
     if prepared is not None:
         _document_record(
@@ -430,10 +416,12 @@ def item_update(
         )
     ):
         raise ValidationError(_("U mag dit kennisitem zo niet opslaan."))
+    if themes is not None:
+        themes = _checked_themes(themes, kept=set(item.themes.values_list("pk", flat=True)))
     item.updated_at = timezone.now()
     item.save()
     if themes is not None:
-        _set_themes(item, themes)
+        item.themes.set(themes)
     _audit("item_update", item, actor, origin, before, themes=_theme_names(item))
     return item
 
