@@ -214,6 +214,27 @@ def test_a_zip_whose_directory_lies_about_sizes_is_stored_inert(people, media):
     )
 
 
+def test_a_part_larger_than_the_cap_is_not_read(people, monkeypatch):
+    monkeypatch.setattr(extraction, "XML_MAX_BYTES", 1000)
+    item = add_document(people["bureau"], upload("lang.docx", docx_bytes("woningbouw " * 500)))
+    document = KnowledgeDocument.objects.get(item=item)
+    assert (document.text_status, document.text_reason) == (
+        TextStatus.UNREADABLE,
+        TextReason.TOO_BIG,
+    )
+
+
+def test_the_reading_process_is_held_to_its_memory_limit(people, monkeypatch):
+    # Too little memory to even load the PDF reader: the child fails, the upload is kept.
+    monkeypatch.setattr(extraction, "MEMORY_BYTES", 16 * 1024 * 1024)
+    item = add_document(people["bureau"], upload("klein.pdf", pdf_bytes("Woningbouw")))
+    document = KnowledgeDocument.objects.get(item=item)
+    assert (document.text_status, document.text_reason) == (
+        TextStatus.UNREADABLE,
+        TextReason.TOO_BIG,
+    )
+
+
 def test_too_many_members_is_refused(people, media, monkeypatch):
     monkeypatch.setattr(extraction, "ZIP_MAX_MEMBERS", 3)
     many = zipped(

@@ -98,7 +98,7 @@ def extract_text(data: bytes, content_type: str, *, seconds: float) -> Extracted
     )
     try:
         done = subprocess.run(  # noqa: S603 - our own module, the file on stdin
-            [sys.executable, "-m", "m50.knowledge.extraction", kind],
+            [sys.executable, "-m", "m50.knowledge.extraction", kind, *_limits()],
             input=data,
             capture_output=True,
             timeout=seconds,
@@ -118,6 +118,23 @@ def extract_text(data: bytes, content_type: str, *, seconds: float) -> Extracted
     except (ValueError, KeyError, TypeError):
         return Extracted("", DAMAGED)
     return _result(text, reason)
+
+
+# The limits the child applies, passed on its command line (so they are this module's, as
+# configured in the parent).
+LIMIT_NAMES = (
+    "MEMORY_BYTES",
+    "CPU_SECONDS",
+    "TEXT_MAX_CHARS",
+    "XML_MAX_BYTES",
+    "ZIP_MAX_MEMBERS",
+    "ZIP_MAX_TOTAL_BYTES",
+    "ZIP_MAX_RATIO",
+)
+
+
+def _limits() -> list[str]:
+    return [str(int(globals()[name])) for name in LIMIT_NAMES]
 
 
 def _result(text: str, reason: str) -> Extracted:
@@ -255,8 +272,10 @@ def read(kind: str, data: bytes) -> tuple[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    kind, *limits = argv[1:]
+    for name, value in zip(LIMIT_NAMES, limits, strict=False):
+        globals()[name] = int(value)
     _limit_self()
-    kind = argv[1] if len(argv) > 1 else ""
     data = sys.stdin.buffer.read()
     text, reason = read(kind, data)
     sys.stdout.write(json.dumps({"text": text, "reason": reason}))
