@@ -13,13 +13,15 @@ from m50.knowledge.models import Access, KnowledgeDocument, KnowledgeItem, Statu
 #: The kind under which items go into the search index.
 SEARCH_KIND = "kennisitem"
 #: The search index's access level (m50.core.search.access.Access, by name) of a published
-#: item's access; an item that is not published is RESTRICTED: only who may see it through
-#: ``rules.visible_q`` (pass ``visible_ids(user=...)`` as the restricted subquery).
+#: item's access. Anything else is RESTRICTED, found only by who may see it through
+#: ``rules.visible_q`` (pass ``visible_ids(user=...)`` as the restricted subquery): an item not
+#: published, and one for the bureau only (the chair of its pillar or group, who manages it,
+#: sees it too, which the index's BUREAU level would not allow). A published item for a pillar
+#: or group is BODY: its participants (the chair among them), public affairs and the bureau.
 SEARCH_ACCESS = {
     Access.PUBLIC: "PUBLIC",
     Access.NETWORK: "NETWORK",
     Access.BODY: "BODY",
-    Access.BUREAU: "BUREAU",
 }
 
 
@@ -148,7 +150,9 @@ def search_entry_data(item: KnowledgeItem) -> dict:
         "summary": item.summary,
         "body": body,
         "url": item.get_absolute_url(),
-        "access": SEARCH_ACCESS[item.access] if item.is_published else "RESTRICTED",
+        "access": SEARCH_ACCESS.get(item.access, "RESTRICTED")
+        if item.is_published
+        else "RESTRICTED",
         "pillar_id": item.pillar_id,
         "group_id": item.theme_group_id,
         "date": item.date,
