@@ -157,3 +157,22 @@ def test_the_list_costs_the_same_queries_for_10_as_for_100_items(
     make(90)
     with django_assert_num_queries(2):
         assert len(listed()) == 100
+
+
+def test_related_items_share_a_theme_or_the_pillar_and_are_visible(people, sociaal, financieel):
+    from m50.core.models import Theme
+
+    wonen, jeugdzorg = (Theme.objects.get(slug=slug) for slug in ("wonen", "jeugdzorg"))
+    bureau, official = people["bureau"], people["official"]
+    item = published(bureau, title="Basis", themes=[wonen, jeugdzorg], body=sociaal)
+    both = published(bureau, title="Beide thema's", themes=[wonen, jeugdzorg])
+    one = published(bureau, title="Eén thema", themes=[wonen])
+    same_pillar = published(bureau, title="Zelfde pijler", body=sociaal)
+    published(bureau, title="Niets gedeeld", body=financieel)
+    published(bureau, title="Verborgen", themes=[wonen], access=Access.BUREAU)
+    note(bureau, title="Concept", themes=[wonen])
+    related = selectors.related_items(user=official, item=item)
+    assert related[0] == both
+    assert set(related) == {both, one, same_pillar}
+    assert len(selectors.related_items(user=bureau, item=item)) == 4
+    assert selectors.related_items(user=official, item=item, limit=1) == [both]

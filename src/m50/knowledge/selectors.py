@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from m50.knowledge import rules
 from m50.knowledge.models import Access, KnowledgeDocument, KnowledgeItem, Status
@@ -45,6 +45,8 @@ def item_list(
     pillar=None,
     theme_group=None,
     municipality=None,
+    topic=None,
+    activity=None,
     year: int | None = None,
 ) -> QuerySet[KnowledgeItem]:
     """The items ``user`` may see, newest first; published ones only unless ``status`` says
@@ -62,9 +64,36 @@ def item_list(
         queryset = queryset.filter(theme_group=theme_group)
     if municipality is not None:
         queryset = queryset.filter(municipality=municipality)
+    if topic is not None:
+        queryset = queryset.filter(topic=topic)
+    if activity is not None:
+        queryset = queryset.filter(activity=activity)
     if year is not None:
         queryset = queryset.filter(date__year=year)
     return queryset.order_by("-date", "-pk")
+
+
+def related_items(*, user, item: KnowledgeItem, limit: int = 5) -> list[KnowledgeItem]:
+    """Published items ``user`` may see that share a theme, the topic or the pillar or group of
+    ``item``: those sharing most first, then the newest. Three queries."""
+    theme_ids = list(item.themes.values_list("pk", flat=True))
+    shared = Q(themes__in=theme_ids) if theme_ids else Q(pk__in=[])
+    if item.topic_id:
+        shared |= Q(topic_id=item.topic_id)
+    if item.pillar_id:
+        shared |= Q(pillar_id=item.pillar_id)
+    if item.theme_group_id:
+        shared |= Q(theme_group_id=item.theme_group_id)
+    ids = list(
+        KnowledgeItem.objects.filter(rules.visible_q(user), shared, status=Status.PUBLISHED)
+        .exclude(pk=item.pk)
+        .values("pk")
+        .annotate(weight=Count("pk"), newest=Max("date"))
+        .order_by("-weight", "-newest", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    found = {found.pk: found for found in _items().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def visible_ids(*, user) -> QuerySet:
