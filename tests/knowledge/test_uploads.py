@@ -153,8 +153,8 @@ def test_the_text_kept_is_capped(people, monkeypatch):
 
 
 def test_a_pdf_bomb_is_stored_inert_with_a_notice(people, media):
-    # 0.3 MB that inflates to 300 MB: pypdf's cap and the child's memory limit stop it.
-    bomb = pdf_with_stream(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" + b" " * (300 * 1024 * 1024))
+    # 0.1 MB that inflates to 100 MB: pypdf's cap and the child's memory limit stop it.
+    bomb = pdf_with_stream(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" + b" " * (100 * 1024 * 1024))
     assert len(bomb) < 1024 * 1024
     item = add_document(people["bureau"], upload("rapport.pdf", bomb))
     document = KnowledgeDocument.objects.get(item=item)
@@ -174,7 +174,7 @@ def test_a_zip_bomb_disguised_as_docx_is_refused(people, media):
     bomb = zipped(
         [
             ("[Content_Types].xml", b"<Types/>"),
-            ("word/document.xml", b"<w:document>" + b" " * (300 * 1024 * 1024)),
+            ("word/document.xml", b"<w:document>" + b" " * (100 * 1024 * 1024)),
         ]
     )
     assert len(bomb) < 1024 * 1024
@@ -197,11 +197,11 @@ def lying_about(archive: bytes, name: bytes, size: int) -> bytes:
 
 def test_a_zip_whose_directory_lies_about_sizes_is_stored_inert(people, media):
     # The directory says 1 kB, so it passes the check; the reading stops there (and finds the
-    # checksum wrong) instead of inflating 300 MB.
+    # checksum wrong) instead of inflating 100 MB.
     honest = zipped(
         [
             ("[Content_Types].xml", b"<Types/>"),
-            ("word/document.xml", b"<w:document>" + b" " * (300 * 1024 * 1024)),
+            ("word/document.xml", b"<w:document>" + b" " * (100 * 1024 * 1024)),
         ]
     )
     item = add_document(
