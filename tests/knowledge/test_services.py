@@ -347,3 +347,29 @@ def test_a_document_without_a_file_cannot_be_published(people, media):
     KnowledgeDocument.objects.filter(item=item).delete()  # as if its file never arrived
     with refused(media, "Voeg eerst het bestand"):
         services.item_accept(actor=people["bureau"], item=item)
+
+
+def test_a_member_contact_submits_an_example_of_their_municipality(people, houten):
+    contact = people["member_contact"]
+    item = note(contact, municipality=houten.municipality, access=Access.PUBLIC)
+    item = services.item_submit(actor=contact, item=item)
+    assert rules.may_accept(people["bureau"], item)
+    assert not rules.may_accept(people["sociaal_chair"], item)  # it belongs to no pillar
+    item = services.item_accept(actor=people["bureau"], item=item)
+    assert selectors.item_list(user=people["anonymous"]).get() == item
+
+
+def test_a_withdrawn_document_gets_no_new_version(people, media):
+    bureau = people["bureau"]
+    item = services.item_create(
+        actor=bureau,
+        form=Form.DOCUMENT,
+        kind=Kind.GUIDE,
+        title="Handreiking",
+        uploaded_file=upload("v1.pdf", pdf_bytes("Een")),
+    )
+    item = services.item_withdraw(actor=bureau, item=item, reason="Vervallen")
+    with refused(media, "geen nieuwe versie"):
+        services.document_version_add(
+            actor=bureau, item=item, uploaded_file=upload("v2.pdf", pdf_bytes("Twee"))
+        )
