@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db.models import Max
 from django.utils import timezone
@@ -175,7 +176,7 @@ def _theme_names(item: KnowledgeItem) -> str:
 class PreparedFile:
     """A checked upload and its text, read before anything is written."""
 
-    uploaded: object
+    data: bytes
     checked: uploads.CheckedFile
     filename: str
     sha256: str
@@ -215,7 +216,7 @@ def _prepare(uploaded) -> PreparedFile:
         data, checked.content_type, seconds=settings.M50_KNOWLEDGE_EXTRACT_SECONDS
     )
     return PreparedFile(
-        uploaded=uploaded,
+        data=data,
         checked=checked,
         filename=uploads.clean_filename(uploaded.name, checked.extension),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -227,8 +228,8 @@ def _store(prepared: PreparedFile) -> str:
     field = KnowledgeDocument._meta.get_field("file")
     # A random name: nothing of the uploader's name reaches the disk or the address.
     target = field.generate_filename(None, f"{secrets.token_hex(16)}.{prepared.checked.extension}")
-    prepared.uploaded.seek(0)
-    return field.storage.save(target, prepared.uploaded, max_length=field.max_length)
+    # The bytes that were hashed and read are the bytes stored.
+    return field.storage.save(target, ContentFile(prepared.data), max_length=field.max_length)
 
 
 def _discard(stored_name: str) -> None:
