@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -100,7 +101,9 @@ def extract_text(data: bytes, content_type: str, *, seconds: float) -> Extracted
         done = subprocess.run(  # noqa: S603 - our own module, the file on stdin
             [sys.executable, "-m", "m50.knowledge.extraction", kind, *_limits()],
             input=data,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            # pypdf's warnings about a damaged file: not kept, however many a file causes.
+            stderr=subprocess.DEVNULL,
             timeout=seconds,
             env=environment,
             check=False,
@@ -276,6 +279,7 @@ def main(argv: list[str]) -> int:
     for name, value in zip(LIMIT_NAMES, limits, strict=False):
         globals()[name] = int(value)
     _limit_self()
+    logging.disable(logging.CRITICAL)
     data = sys.stdin.buffer.read()
     text, reason = read(kind, data)
     sys.stdout.write(json.dumps({"text": text, "reason": reason}))
