@@ -292,6 +292,34 @@ def test_a_file_whose_text_cannot_be_read_is_stored_with_its_reason(people, cont
     assert document.notice.startswith("De tekst van dit bestand is niet doorzoekbaar: ")
 
 
+def encrypted_pdf(text: str, *, password: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(text))))
+    writer.encrypt(user_password=password, owner_password="eigenaar", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_locked_with_a_password_is_stored_as_encrypted(people):
+    item = add_document(
+        people["bureau"], upload("geheim.pdf", encrypted_pdf("Geheim", password="x"))
+    )
+    document = KnowledgeDocument.objects.get(item=item)
+    assert (document.text_status, document.text_reason) == (
+        TextStatus.UNREADABLE,
+        TextReason.ENCRYPTED,
+    )
+    assert (
+        document.notice
+        == "De tekst van dit bestand is niet doorzoekbaar: het bestand is versleuteld."
+    )
+    # Encrypted without a password to open it (only to change it): its text is read.
+    item = add_document(people["bureau"], upload("open.pdf", encrypted_pdf("Open", password="")))
+    assert KnowledgeDocument.objects.get(item=item).text == "Open"
+
+
 def test_a_reading_that_takes_too_long_is_stopped(people, settings):
     settings.M50_KNOWLEDGE_EXTRACT_SECONDS = 0.001
     item = add_document(people["bureau"], upload("traag.pdf", pdf_bytes("Woningbouw")))
