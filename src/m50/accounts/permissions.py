@@ -86,6 +86,17 @@ RULES: Final[dict[str, frozenset]] = {
     "activities.calendar_feed": EVERYONE,
     # One's own subscription page: its secret URLs, and renewing them.
     "activities.subscribe": ALL_ROLES,
+    # Knowledge: each published item shows to its readers (knowledge.rules.visible_q). The bureau
+    # sees every item in every status; public affairs reads every published item but the
+    # bureau's own; every logged-in user those for all users of members.
+    "knowledge.view_all": frozenset({Role.BUREAU}),
+    "knowledge.view_bodies": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
+    "knowledge.view_network": ALL_ROLES,
+    "knowledge.manage": frozenset({Role.BUREAU}),
+    # A chair manages the items of the pillar or group they chair (checked per object).
+    "knowledge.manage_own": ALL_ROLES,
+    # A member's official submits a good example of their own municipality (checked per object).
+    "knowledge.submit": frozenset({Role.MEMBER_CONTACT, Role.PARTICIPANT}),
 }
 
 

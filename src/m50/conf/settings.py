@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "m50.finance",
     "m50.pillars",
     "m50.activities",
+    "m50.knowledge",
     "m50.reports",
     "m50.api",
 ]
@@ -375,6 +376,10 @@ M50_CAMT_MAX_UPLOAD_BYTES = env_int("M50_CAMT_MAX_UPLOAD_BYTES", 64 * 1024 * 102
 # get a reminder (`m50 send-activity-reminders`, run hourly).
 M50_ACTIVITY_DOCUMENT_MAX_BYTES = env_int("M50_ACTIVITY_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 M50_ACTIVITY_REMINDER_DAYS = [int(d) for d in env_list("M50_ACTIVITY_REMINDER_DAYS", "7,1")]
+# Knowledge library: the largest document accepted (PDF, DOCX, ODT), and how long (seconds) the
+# reading of its text may take before the file is kept as not searchable.
+M50_KNOWLEDGE_DOCUMENT_MAX_BYTES = env_int("M50_KNOWLEDGE_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+M50_KNOWLEDGE_EXTRACT_SECONDS = env_int("M50_KNOWLEDGE_EXTRACT_SECONDS", 20)
 # Demo accounts are created, and can log in, only in a development install (the embedded one or
 # DEBUG), never in a production install with a configured key; the setting can only switch
 # them off.

@@ -32,6 +32,8 @@ MEMBERS = "members"
 FINANCE = "finance"
 #: Activities, their registrations, attendance and documents.
 ACTIVITIES = "activities"
+#: Knowledge items of the library, their documents and their status.
+KNOWLEDGE = "knowledge"
 
 #: The per-process caches of what is kept per data version: rendered public pages
 #: (:mod:`m50.core.conditional`) and figures (:class:`VersionedFigures`).

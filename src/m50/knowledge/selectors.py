@@ -1,0 +1,215 @@
+"""Reads of the knowledge library, already scoped to who asks (DESIGN.md §3), and what the
+search index takes of an item (:func:`search_entry_data`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+
+from m50.knowledge import rules
+from m50.knowledge.models import Access, KnowledgeDocument, KnowledgeItem, Status
+
+#: The kind under which items go into the search index.
+SEARCH_KIND = "kennisitem"
+#: The search index's access level (m50.core.search.access.Access, by name) of a published
+#: item's access. Anything else is RESTRICTED, found only by who may see it through
+#: ``rules.visible_q`` (pass ``visible_ids(user=...)`` as the restricted subquery): an item not
+#: published, and one for the bureau only (the chair of its pillar or group, who manages it,
+#: sees it too, which the index's BUREAU level would not allow). A published item for a pillar
+#: or group is BODY: its participants (the chair among them), public affairs and the bureau.
+SEARCH_ACCESS = {
+    Access.PUBLIC: "PUBLIC",
+    Access.NETWORK: "NETWORK",
+    Access.BODY: "BODY",
+}
+
+
+def _items() -> QuerySet[KnowledgeItem]:
+    return KnowledgeItem.objects.select_related(
+        "pillar",
+        "theme_group",
+        "topic",
+        "activity",
+        "municipality",
+        "source_organisation",
+    )
+
+
+def item_list(
+    *,
+    user,
+    status: str | None = Status.PUBLISHED,
+    kind: str = "",
+    theme=None,
+    pillar=None,
+    theme_group=None,
+    municipality=None,
+    topic=None,
+    activity=None,
+    year: int | None = None,
+) -> QuerySet[KnowledgeItem]:
+    """The items ``user`` may see, newest first; published ones only unless ``status`` says
+    otherwise (None: every status the user may see). A pillar includes its theme groups'."""
+    queryset = _items().filter(rules.visible_q(user)).prefetch_related("themes")
+    if status:
+        queryset = queryset.filter(status=status)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if theme is not None:
+        queryset = queryset.filter(themes=theme)
+    if pillar is not None:
+        queryset = queryset.filter(Q(pillar=pillar) | Q(theme_group__pillar=pillar))
+    if theme_group is not None:
+        queryset = queryset.filter(theme_group=theme_group)
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    if topic is not None:
+        queryset = queryset.filter(topic=topic)
+    if activity is not None:
+        queryset = queryset.filter(activity=activity)
+    if year is not None:
+        queryset = queryset.filter(date__year=year)
+    return queryset.order_by("-date", "-pk")
+
+
+def related_items(*, user, item: KnowledgeItem, limit: int = 5) -> list[KnowledgeItem]:
+    """Published items ``user`` may see that share a theme, the topic or the pillar or group of
+    ``item``: those sharing most first, then the newest. Three queries."""
+    theme_ids = list(item.themes.values_list("pk", flat=True))
+    shared = Q(themes__in=theme_ids) if theme_ids else Q(pk__in=[])
+    if item.topic_id:
+        shared |= Q(topic_id=item.topic_id)
+    if item.pillar_id:
+        shared |= Q(pillar_id=item.pillar_id)
+    if item.theme_group_id:
+        shared |= Q(theme_group_id=item.theme_group_id)
+    ids = list(
+        KnowledgeItem.objects.filter(rules.visible_q(user), shared, status=Status.PUBLISHED)
+        .exclude(pk=item.pk)
+        .values("pk")
+        .annotate(weight=Count("pk"), newest=Max("date"))
+        .order_by("-weight", "-newest", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    found = {found.pk: found for found in _items().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def visible_ids(*, user) -> QuerySet:
+    """The ids of the items ``user`` may see: a subquery (for the search index's RESTRICTED
+    entries), no query of its own."""
+    return KnowledgeItem.objects.filter(rules.visible_q(user)).values("pk")
+
+
+def item_detail(*, user, pk: int) -> KnowledgeItem:
+    """The item, if ``user`` may see it; KnowledgeItem.DoesNotExist otherwise (a page answers
+    404: an item one may not see does not exist for them)."""
+    return _items().prefetch_related("themes").filter(rules.visible_q(user)).get(pk=pk)
+
+
+def submissions_to_review(*, user) -> QuerySet[KnowledgeItem]:
+    """The submitted items ``user`` may accept or reject, oldest first."""
+    return (
+        _items()
+        .filter(rules.managed_q(user), status=Status.SUBMITTED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def document_versions(*, item: KnowledgeItem) -> QuerySet[KnowledgeDocument]:
+    """Every version of the item's file, the current (highest) one first; without the text."""
+    return item.documents.defer("text").order_by("-version")
+
+
+def document_current(*, item: KnowledgeItem) -> KnowledgeDocument | None:
+    return document_versions(item=item).first()
+
+
+def document_detail(*, user, item_pk: int, version: int | None = None) -> KnowledgeDocument:
+    """A version (None: the current one) of the file of an item ``user`` may see;
+    KnowledgeDocument.DoesNotExist otherwise."""
+    documents = KnowledgeDocument.objects.defer("text").filter(
+        item__in=KnowledgeItem.objects.filter(rules.visible_q(user), pk=item_pk)
+    )
+    if version is None:
+        found = documents.order_by("-version").first()
+        if found is None:
+            raise KnowledgeDocument.DoesNotExist
+        return found
+    return documents.get(version=version)
+
+
+# --- The search index -------------------------------------------------------------------------
+
+
+def _current_text(item: KnowledgeItem) -> str:
+    prefetched = getattr(item, "current_documents", None)
+    if prefetched is not None:
+        return prefetched[0].text if prefetched else ""
+    current = item.documents.order_by("-version").only("text").first()
+    return current.text if current else ""
+
+
+def search_entry_data(item: KnowledgeItem) -> dict:
+    """What the search index takes of ``item`` (the fields of ``index.entry_put`` besides
+    ``kind`` and ``object_id``): the body is the summary, the note's text and the current
+    document's text; the access is the name of the index's level (see SEARCH_ACCESS)."""
+    note = "\n".join(
+        part
+        for part in (
+            item.note_what,
+            item.note_cost,
+            item.note_contact_text,
+            str(item.note_contact_person) if item.note_contact_person_id else "",
+        )
+        if part
+    )
+    body = "\n\n".join(part for part in (item.summary, note, _current_text(item)) if part)
+    pillar = item.pillar or (item.theme_group.pillar if item.theme_group_id else None)
+    facets = {
+        "kind": [item.kind],
+        "theme": sorted(theme.slug for theme in item.themes.all()),
+        "pillar": [pillar.slug] if pillar else [],
+        "year": [str(item.date.year)] if item.date else [],
+        "municipality": [item.municipality.code] if item.municipality_id else [],
+    }
+    return {
+        "title": item.title,
+        "summary": item.summary,
+        "body": body,
+        "url": item.get_absolute_url(),
+        "access": SEARCH_ACCESS.get(item.access, "RESTRICTED")
+        if item.is_published
+        else "RESTRICTED",
+        "pillar_id": item.pillar_id,
+        "group_id": item.theme_group_id,
+        "date": item.date,
+        "facets": facets,
+    }
+
+
+def search_entries() -> Iterator[dict]:
+    """``search_entry_data`` of every item with its ``kind`` and ``object_id``, in a fixed
+    number of queries (for rebuilding the index)."""
+    items = (
+        _items()
+        .select_related("theme_group__pillar", "note_contact_person")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "documents",
+                queryset=KnowledgeDocument.objects.filter(
+                    ~Exists(
+                        KnowledgeDocument.objects.filter(
+                            item=OuterRef("item"), version__gt=OuterRef("version")
+                        )
+                    )
+                ).only("item_id", "version", "text"),
+                to_attr="current_documents",
+            ),
+        )
+        .order_by("pk")
+    )
+    for item in items.iterator(chunk_size=500):
+        yield {"kind": SEARCH_KIND, "object_id": item.pk, **search_entry_data(item)}
