@@ -4,9 +4,7 @@ the download."""
 
 from __future__ import annotations
 
-import posixpath
 import secrets
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,21 +14,8 @@ from m50.activities import rules
 from m50.activities.documents import check_upload
 from m50.activities.models import Activity, ActivityDocument, DocumentKind
 from m50.core.audit import audit_record, diff
+from m50.core.uploads import clean_filename
 from m50.core.versions import ACTIVITIES, changes
-
-
-def _clean_filename(name: str, extension: str) -> str:
-    """The uploaded name without folders, control characters or quotes, ending in the
-    extension of the type found (a PDF named ``.html`` is downloaded as ``.pdf``)."""
-    name = posixpath.basename((name or "").replace("\\", "/"))
-    name = "".join(
-        c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C"
-    )
-    name = name.replace('"', "").strip(" .") or _("document")
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem = ext
-    return f"{stem[:200]}.{extension}"
 
 
 @changes(ACTIVITIES)
@@ -79,7 +64,7 @@ def document_add(
     if errors:
         raise ValidationError(errors)
     checked = check_upload(uploaded_file)
-    filename = _clean_filename(uploaded_file.name, checked.extension)
+    filename = clean_filename(uploaded_file.name, checked.extension)
     field = ActivityDocument._meta.get_field("file")
     # A random name: nothing of the uploader's name reaches the disk or the address.
     target = field.generate_filename(None, f"{secrets.token_hex(16)}.{checked.extension}")
