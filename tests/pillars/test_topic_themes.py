@@ -1,0 +1,86 @@
+"""Topics carry themes of the shared list (DESIGN.md §5), set and changed through the
+services, audited; a theme no longer in use cannot be newly chosen."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from m50.core.models import AuditEvent, Theme
+from m50.pillars import services
+from m50.pillars.models import Topic
+from tests.pillars.conftest import START, official
+
+pytestmark = pytest.mark.django_db
+
+
+def theme(slug: str) -> Theme:
+    return Theme.objects.get(slug=slug)
+
+
+@pytest.fixture
+def member(diemen, sociaal):
+    position = official(diemen)
+    services.participation_register(position=position, pillar=sociaal, start_date=START)
+    return position.person
+
+
+def test_a_topic_is_proposed_with_themes_in_the_lists_order_and_audited(member, sociaal):
+    topic = services.topic_propose(
+        pillar=sociaal,
+        title="Wachtlijsten",
+        owner=member,
+        themes=[theme("jeugdzorg"), theme("wonen"), theme("jeugdzorg")],
+    )
+    assert [t.slug for t in topic.themes.all()] == ["wonen", "jeugdzorg"]
+    changes = AuditEvent.objects.get(action="topic.propose").changes
+    assert changes["themes"] == {"old": [], "new": ["Wonen", "Jeugdzorg"]}
+
+
+def test_a_topic_without_themes_records_none(member, sociaal):
+    topic = services.topic_propose(pillar=sociaal, title="Armoede", owner=member)
+    assert not topic.themes.exists()
+    assert "themes" not in AuditEvent.objects.get(action="topic.propose").changes
+
+
+def test_an_inactive_theme_is_refused_and_nothing_is_written(member, sociaal):
+    Theme.objects.filter(slug="economie").update(active=False)
+    with pytest.raises(ValidationError) as info:
+        services.topic_propose(
+            pillar=sociaal, title="Bedrijven", owner=member, themes=[theme("economie")]
+        )
+    assert info.value.message_dict["themes"] == [
+        "Het thema Economie is niet meer in gebruik; kies een ander."
+    ]
+    assert not Topic.objects.exists()
+    assert not AuditEvent.objects.filter(action="topic.propose").exists()
+
+
+def test_changing_the_themes_is_audited_with_old_and_new(member, sociaal):
+    topic = services.topic_propose(
+        pillar=sociaal, title="Wonen", owner=member, themes=[theme("wonen")]
+    )
+    services.topic_update(topic=topic, themes=[theme("mobiliteit"), theme("wonen")])
+    assert {t.slug for t in topic.themes.all()} == {"wonen", "mobiliteit"}
+    event = AuditEvent.objects.get(action="topic.update")
+    assert event.changes == {"themes": {"old": ["Wonen"], "new": ["Wonen", "Mobiliteit"]}}
+    # The same themes again (in another order) are no change: no second audit event.
+    services.topic_update(topic=topic, themes=[theme("wonen"), theme("mobiliteit")])
+    assert AuditEvent.objects.filter(action="topic.update").count() == 1
+    # None leaves the themes as they are.
+    services.topic_update(topic=topic, title="Wonen en verkeer")
+    assert topic.themes.count() == 2
+
+
+def test_a_retired_theme_stays_on_a_topic_that_has_it_but_is_not_newly_chosen(member, sociaal):
+    topic = services.topic_propose(
+        pillar=sociaal, title="Wonen", owner=member, themes=[theme("wonen")]
+    )
+    Theme.objects.filter(slug__in=["wonen", "economie"]).update(active=False)
+    services.topic_update(topic=topic, themes=[theme("wonen"), theme("mobiliteit")])
+    assert {t.slug for t in topic.themes.all()} == {"wonen", "mobiliteit"}
+    with pytest.raises(ValidationError, match="Economie is niet meer in gebruik"):
+        services.topic_update(topic=topic, title="Iets anders", themes=[theme("economie")])
+    topic.refresh_from_db()
+    assert topic.title == "Wonen"
+    assert {t.slug for t in topic.themes.all()} == {"wonen", "mobiliteit"}
+    services.topic_update(topic=topic, themes=[])
+    assert not topic.themes.exists()
