@@ -3,11 +3,14 @@ services, audited; a theme no longer in use cannot be newly chosen."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from m50.core.models import AuditEvent, Theme
 from m50.pillars import services
 from m50.pillars.models import Topic
-from tests.pillars.conftest import START, official
+from tests.pillars.conftest import START, official, user_of
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +87,68 @@ def test_a_retired_theme_stays_on_a_topic_that_has_it_but_is_not_newly_chosen(me
     assert {t.slug for t in topic.themes.all()} == {"wonen", "mobiliteit"}
     services.topic_update(topic=topic, themes=[])
     assert not topic.themes.exists()
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def member_user(member):
+    return user_of(member.positions.get())
+
+
+def propose_url() -> str:
+    return reverse("pillars:topic_propose", args=["sociaal"])
+
+
+def test_the_propose_form_offers_the_themes_in_use_as_checkboxes(client, member_user):
+    Theme.objects.filter(slug="economie").update(active=False)
+    client.force_login(member_user)
+    page = client.get(reverse("pillars:detail", args=["sociaal"])).content.decode()
+    assert 'type="checkbox" name="themes" value="wonen"' in page
+    assert 'value="jeugdzorg"' in page
+    assert 'value="economie"' not in page
+
+
+def test_a_topic_proposed_on_the_page_gets_its_themes_and_shows_them(client, member_user):
+    client.force_login(member_user)
+    response = client.post(
+        propose_url(), {"title": "Armoede", "themes": ["werk-en-inkomen", "wonen"]}
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(title="Armoede")
+    assert [t.slug for t in topic.themes.all()] == ["wonen", "werk-en-inkomen"]
+    page = client.get(reverse("pillars:detail", args=["sociaal"])).content.decode()
+    assert "thema's: Wonen, Werk en inkomen" in page
+
+
+@pytest.mark.parametrize("slug", ["bestaat-niet", "economie"])
+def test_an_unknown_or_retired_theme_is_a_form_error_that_writes_nothing(client, member_user, slug):
+    Theme.objects.filter(slug="economie").update(active=False)
+    client.force_login(member_user)
+    response = client.post(propose_url(), {"title": "Armoede", "themes": ["wonen", slug]})
+    assert response.status_code == 400
+    assert f"Kies thema&#x27;s uit de lijst; {slug} bestaat niet." in response.content.decode()
+    assert not Topic.objects.exists()
+
+
+def test_the_pillar_page_costs_the_same_for_1_and_60_topics_with_themes(
+    client, member, member_user, sociaal
+):
+    themes = list(Theme.objects.all())
+
+    def add(count):
+        for n in range(count):
+            topic = Topic.objects.create(pillar=sociaal, title=f"Onderwerp {n}", owner=member)
+            topic.themes.set(themes[n % 4 : n % 4 + 3])
+
+    client.force_login(member_user)
+    url = reverse("pillars:detail", args=["sociaal"])
+    add(1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add(59)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url).content.decode()
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert page.count("thema's:") == 60
