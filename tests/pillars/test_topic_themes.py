@@ -7,9 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from m50.accounts.models import Role
 from m50.core.models import AuditEvent, Theme
 from m50.pillars import services
 from m50.pillars.models import Topic
+from tests.factories import UserFactory
 from tests.pillars.conftest import START, official, user_of
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +154,12 @@ def test_the_pillar_page_costs_the_same_for_1_and_60_topics_with_themes(
         page = client.get(url).content.decode()
     assert len(large.captured_queries) == len(small.captured_queries)
     assert page.count("thema's:") == 60
+
+
+def test_the_bureau_finds_topics_by_theme_in_the_admin(client, member, sociaal):
+    services.topic_propose(pillar=sociaal, title="Huizen", owner=member, themes=[theme("wonen")])
+    services.topic_propose(pillar=sociaal, title="Bussen", owner=member)
+    client.force_login(UserFactory(role=Role.BUREAU, is_staff=True, is_superuser=True))
+    response = client.get("/beheer/pillars/topic/", {"themes__id__exact": theme("wonen").pk})
+    assert response.status_code == 200
+    assert "Huizen" in response.text and "Bussen" not in response.text
