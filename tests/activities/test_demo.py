@@ -43,6 +43,11 @@ def test_demo_activities_are_planned_once(diemen, capsys):
     }
     series = ActivitySeries.objects.get()
     assert series.activities.count() == 4
+    # Each carries themes of the shared list, the series each of its dates.
+    assert all(a.themes.exists() for a in Activity.objects.all())
+    assert [t.slug for t in Activity.objects.get(kind=Kind.WEBINAR).themes.all()] == [
+        "ruimte-en-omgeving"
+    ]
     participant = User.objects.get(username="deelnemer")
     mine = dict(
         Registration.objects.filter(person=participant.person).values_list(

@@ -691,8 +691,9 @@ def test_activity_list_query_count_does_not_grow(world, who, params):
         assert body["results"], "nothing listed proves nothing"
         counts.append(count)
     assert counts[0] == counts[1], counts
-    # A count and a page; for logged-in users the topics of the page; the pillar's look-up.
-    assert counts[0] == 2 + (who is not None) + ("pijler" in params)
+    # A count, a page and its themes; for logged-in users the topics of the page; the
+    # pillar's look-up.
+    assert counts[0] == 3 + (who is not None) + ("pijler" in params)
 
 
 def _registrations(activity, count: int) -> None:

@@ -205,7 +205,14 @@ def test_list_parameters_are_documented(schema):
         "page",
         "pageSize",
     }
-    assert set(parameters("/onderwerpen")) == {"pijler", "themagroep", "status", "page", "pageSize"}
+    assert set(parameters("/onderwerpen")) == {
+        "pijler",
+        "themagroep",
+        "status",
+        "thema",
+        "page",
+        "pageSize",
+    }
     assert set(parameters("/themagroepen")) == {"pijler", "page", "pageSize"}
     assert parameters("/onderwerpen")["status"]["schema"]["enum"] == [
         "voorgesteld",
@@ -321,6 +328,7 @@ def test_activity_operations_are_documented_with_their_refusals(schema):
         "van",
         "tot",
         "status",
+        "thema",
         "page",
         "pageSize",
     }

@@ -20,6 +20,7 @@ from m50.activities.models import Activity, ActivitySeries, Audience, Cadence, K
 from m50.activities.services._common import local_moment
 from m50.contacts.models import Person
 from m50.contacts.services import person_create
+from m50.pillars import selectors as pillars
 from m50.pillars.models import Pillar
 
 GENERAL_MEETING = "Algemene ledenvergadering M50"
@@ -52,6 +53,11 @@ def _seat_holders() -> list[Person]:
     return people
 
 
+def _themes(*slugs: str) -> list:
+    """The shipped themes of these slugs that are in use (one the bureau retired is left out)."""
+    return list(pillars.theme_list(active_only=True).filter(slug__in=slugs))
+
+
 def demo_activities_create(*, participant, chair=None, municipality=None) -> list[str]:
     """Plans the demo activities that do not exist yet and registers the demo participant;
     lines saying what was done, or why not (a refusal is reported, never raised). Written
@@ -82,6 +88,7 @@ def demo_activities_create(*, participant, chair=None, municipality=None) -> lis
             registration_closes_at=_at(18, 12),
             capacity=120,
             municipality_limit=4,
+            themes=_themes("bestuur-en-dienstverlening", "gemeentefinancien"),
             origin="demo",
         )
         register(activity, person)
@@ -99,6 +106,7 @@ def demo_activities_create(*, participant, chair=None, municipality=None) -> lis
             audience=Audience.BODY,
             audience_body=sociaal,
             capacity=2,
+            themes=_themes("werk-en-inkomen", "zorg-en-welzijn"),
             origin="demo",
         )
         for holder in _seat_holders():
@@ -115,6 +123,7 @@ def demo_activities_create(*, participant, chair=None, municipality=None) -> lis
             ends_at=_at(14, 16),
             online_url="https://webinar.m50.example/omgevingswet",
             audience=Audience.PUBLIC,
+            themes=_themes("ruimte-en-omgeving"),
             origin="demo",
         )
         register(activity, person)
@@ -131,6 +140,7 @@ def demo_activities_create(*, participant, chair=None, municipality=None) -> lis
             ends_at=_at(45, 12),
             address="Ministerie van Justitie en Veiligheid, Turfmarkt 147, Den Haag",
             audience=Audience.ADMINISTRATORS,
+            themes=_themes("openbare-orde-en-veiligheid"),
             origin="demo",
         )
 
@@ -145,6 +155,7 @@ def demo_activities_create(*, participant, chair=None, municipality=None) -> lis
             host_municipality=municipality,
             audience=Audience.BODY,
             audience_body=sociaal,
+            themes=_themes("jeugdzorg"),
             origin="demo",
         )
         # Registering closed long ago: who came is recorded as present without registering.

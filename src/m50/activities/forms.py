@@ -24,8 +24,10 @@ from m50.pillars.forms import (
     TEXTAREA,
     TEXTBOX,
     RefusalMixin,
+    ThemesMixin,
     body_key,
     body_label,
+    themes_field,
 )
 
 BUREAU = "bureau"
@@ -127,7 +129,7 @@ def _local(value: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(value, local_zone())
 
 
-class ActivityForm(ServiceRefusalMixin, forms.Form):
+class ActivityForm(ThemesMixin, ServiceRefusalMixin, forms.Form):
     """An activity's own fields; the organiser only when planning (it does not change)."""
 
     field_of_service = {
@@ -177,6 +179,9 @@ class ActivityForm(ServiceRefusalMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": CHECKBOX}),
         error_messages={"invalid_choice": _("Kies onderwerpen uit de lijst.")},
     )
+    themes = themes_field(
+        _("Waar de activiteit over gaat, in de thema's die het hele netwerk gebruikt.")
+    )
     registration_opens_date = _date(_("Aanmelden kan vanaf"), help_text=_("Leeg: meteen."))
     registration_closes_date = _date(
         _("Aanmelden kan tot en met"), help_text=_("Leeg: tot de activiteit begint.")
@@ -185,10 +190,19 @@ class ActivityForm(ServiceRefusalMixin, forms.Form):
     municipality_limit = _number(_("Plaatsen per gemeente"), help_text=_("Leeg: geen grens."))
 
     def __init__(
-        self, *args, organisers=(), municipalities=(), bodies=(), topics=(), activity=None, **kw
+        self,
+        *args,
+        organisers=(),
+        municipalities=(),
+        bodies=(),
+        topics=(),
+        themes=(),
+        activity=None,
+        **kw,
     ):
         """``organisers``: None for the bureau, pillars and groups; ``topics``: those of the
-        organisers; ``activity``: the one being changed (no organiser to choose)."""
+        organisers; ``themes``: those to offer; ``activity``: the one being changed (no
+        organiser to choose)."""
         if activity is not None and not kw.get("initial"):
             kw["initial"] = self.initial_of(activity)
         super().__init__(*args, **kw)
@@ -213,6 +227,7 @@ class ActivityForm(ServiceRefusalMixin, forms.Form):
             (key, f"{t.theme_group or t.pillar}: {t.title}")
             for key, t in self.topic_objects.items()
         ]
+        self.offer_themes(themes)
 
     @staticmethod
     def initial_of(activity) -> dict:
@@ -233,6 +248,7 @@ class ActivityForm(ServiceRefusalMixin, forms.Form):
             "audience": activity.audience,
             "audience_body": body_key(activity.audience_body) if activity.audience_body else "",
             "topics": [str(pk) for pk in activity.topics.values_list("pk", flat=True)],
+            "themes": [theme.slug for theme in activity.themes.all()],
             "capacity": activity.capacity,
             "municipality_limit": activity.municipality_limit,
         }

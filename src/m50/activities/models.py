@@ -138,6 +138,9 @@ class Activity(models.Model):
     topics = models.ManyToManyField(
         "pillars.Topic", blank=True, related_name="activities", verbose_name=_("onderwerpen")
     )
+    themes = models.ManyToManyField(
+        "core.Theme", blank=True, related_name="activities", verbose_name=_("thema's")
+    )
     # Registration: open from (empty: from the start) until (empty: until the activity begins).
     registration_opens_at = models.DateTimeField(_("aanmelden kan vanaf"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("aanmelden kan tot"), null=True, blank=True)

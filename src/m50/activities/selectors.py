@@ -48,12 +48,13 @@ def activity_list(
     pillar=None,
     theme_group=None,
     municipality=None,
+    theme=None,
     month: datetime.date | None = None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Activity]:
     """The activities ``user`` may see: ``when`` "upcoming" (not ended, soonest first), "past"
-    (ended, latest first) or "all"; ``month`` (its first day) those running in that month.
-    A pillar includes what its theme groups organise."""
+    (ended, latest first) or "all"; ``month`` (its first day) those running in that month;
+    ``theme`` those with that theme. A pillar includes what its theme groups organise."""
     now = now or timezone.now()
     queryset = _activities().filter(rules.visible_q(user))
     if month is not None:
@@ -81,6 +82,9 @@ def activity_list(
         )
     if municipality is not None:
         queryset = queryset.filter(host_municipality=municipality)
+    if theme is not None:
+        # One row per activity: an activity has a theme at most once.
+        queryset = queryset.filter(themes=theme)
     return queryset
 
 

@@ -77,7 +77,7 @@ class StatusChangeInline(ReadOnly, admin.TabularInline):
 @admin.register(models.Topic)
 class TopicAdmin(ReadOnlyAdmin):
     list_display = ("title", "pillar", "theme_group", "owner", "status", "created_at")
-    list_filter = ("status", "pillar", "theme_group")
+    list_filter = ("status", "pillar", "theme_group", "themes")
     list_select_related = ("pillar", "theme_group", "owner")
     search_fields = ("title",)
     inlines = [StatusChangeInline]

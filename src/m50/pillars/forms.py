@@ -78,7 +78,38 @@ class BodyEditForm(RefusalMixin, forms.Form):
     purpose = _textarea(_("Doel en omschrijving"), rows=5)
 
 
-class TopicProposeForm(RefusalMixin, forms.Form):
+def themes_field(help_text=""):
+    """Checkboxes of the shared themes (DESIGN.md §5); the choices come from
+    :meth:`ThemesMixin.offer_themes`."""
+    return forms.MultipleChoiceField(
+        label=_("Thema's"),
+        required=False,
+        help_text=help_text,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": CHECKBOX}),
+        error_messages={"invalid_choice": _("Kies thema's uit de lijst; %(value)s bestaat niet.")},
+    )
+
+
+class ThemesMixin:
+    """A form with a ``themes`` field of checkboxes, by slug."""
+
+    def offer_themes(self, themes) -> None:
+        self.theme_objects = {theme.slug: theme for theme in themes}
+        self.fields["themes"].choices = [
+            (
+                theme.slug,
+                theme.name
+                if theme.active
+                else str(_("%(name)s (niet meer in gebruik)") % {"name": theme.name}),
+            )
+            for theme in themes
+        ]
+
+    def chosen_themes(self) -> list:
+        return [self.theme_objects[slug] for slug in self.cleaned_data.get("themes") or ()]
+
+
+class TopicProposeForm(ThemesMixin, RefusalMixin, forms.Form):
     title = forms.CharField(
         label=_("Titel"),
         max_length=200,
@@ -89,6 +120,13 @@ class TopicProposeForm(RefusalMixin, forms.Form):
         },
     )
     description = _textarea(_("Korte omschrijving"))
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"] = themes_field(
+            _("Waar het onderwerp over gaat, in de thema's die het hele netwerk gebruikt.")
+        )
+        self.offer_themes(themes)
 
 
 class TopicStatusForm(RefusalMixin, forms.Form):

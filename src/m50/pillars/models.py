@@ -290,6 +290,11 @@ class Topic(models.Model):
         db_index=True,
     )
     created_at = models.DateTimeField(_("voorgesteld op"), default=timezone.now)
+    # The network's shared vocabulary (DESIGN.md §5): the same themes as activities and
+    # knowledge, so a theme finds what the network does on it.
+    themes = models.ManyToManyField(
+        "core.Theme", blank=True, related_name="topics", verbose_name=_("thema's")
+    )
 
     class Meta:
         ordering = ["title", "pk"]

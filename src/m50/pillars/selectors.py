@@ -15,7 +15,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from m50.core.models import AuditEvent
+from m50.core.models import AuditEvent, Theme
 from m50.membership import selectors as membership
 from m50.municipalities import selectors as registry
 from m50.pillars.models import (
@@ -352,25 +352,45 @@ def participation_request_list(
 # --- Topics -----------------------------------------------------------------------------------
 
 
+def theme_list(*, active_only: bool = False) -> QuerySet[Theme]:
+    """The shared list of themes (DESIGN.md §5) in its order; ``active_only``: those that may
+    be newly chosen."""
+    themes = Theme.objects.order_by("position", "name", "pk")
+    return themes.filter(active=True) if active_only else themes
+
+
+def theme_choices(*, current=()) -> list[Theme]:
+    """The themes a form offers: those in use, and of ``current`` (what the object has) also
+    those no longer in use, so that keeping them is no refusal. One query."""
+    current_ids = [theme.pk for theme in current]
+    return list(theme_list().filter(Q(active=True) | Q(pk__in=current_ids)))
+
+
 def topic_list(
     *,
     pillar: Pillar | None = None,
     theme_group: ThemeGroup | None = None,
     status: str = "",
+    theme: Theme | None = None,
 ) -> QuerySet[Topic]:
-    topics = Topic.objects.select_related("owner", "pillar", "theme_group")
+    """Topics by title, with their themes (one query more, whatever their number)."""
+    topics = Topic.objects.select_related("owner", "pillar", "theme_group").prefetch_related(
+        Prefetch("themes", queryset=theme_list())
+    )
     if pillar is not None:
         topics = topics.filter(pillar=pillar)
     if theme_group is not None:
         topics = topics.filter(theme_group=theme_group)
     if status:
         topics = topics.filter(status=status)
+    if theme is not None:
+        topics = topics.filter(themes=theme)
     return topics.order_by("title", "pk")
 
 
 def topics_by_status(*, body: Pillar | ThemeGroup) -> dict[str, list[Topic]]:
     """The topics of ``body`` per status, in the order proposed, adopted, parked, closed
-    (every status present, possibly empty): one query."""
+    (every status present, possibly empty), with their themes: two queries."""
     result: dict[str, list[Topic]] = {status: [] for status in TopicStatus.values}
     for topic in topic_list(**_body_filter(body)):
         result[topic.status].append(topic)
@@ -378,10 +398,10 @@ def topics_by_status(*, body: Pillar | ThemeGroup) -> dict[str, list[Topic]]:
 
 
 def topic_detail(*, pk: int) -> Topic:
-    """A topic with its history (``status_changes.all()``, oldest first): two queries."""
+    """A topic with its history (``status_changes.all()``, oldest first) and its themes."""
     return (
         Topic.objects.select_related("owner", "pillar", "theme_group")
-        .prefetch_related("status_changes__changed_by")
+        .prefetch_related("status_changes__changed_by", Prefetch("themes", queryset=theme_list()))
         .get(pk=pk)
     )
 

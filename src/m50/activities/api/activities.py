@@ -37,12 +37,16 @@ from m50.api.viewsets import ApiViewSet
 from m50.membership.api import MunicipalityCodeField
 from m50.municipalities import selectors as registry
 from m50.municipalities.api import MunicipalityReferenceSerializer
+from m50.pillars import selectors as pillars
 from m50.pillars.api.common import (
     PEOPLE_RULE,
     BodyReferenceSerializer,
     PillarDateField,
     PillarSlugField,
     ThemeGroupSlugField,
+    ThemeSlugField,
+    ThemeSlugsField,
+    ThemeSlugsReadField,
     created,
     id_from_path,
     id_parameter,
@@ -98,6 +102,11 @@ class ActivityFilterSerializer(serializers.Serializer):
         STATUS_VALUES,
         required=False,
         help_text=gettext_lazy("Alleen geplande of alleen geannuleerde activiteiten."),
+    )
+    thema = ThemeSlugField(
+        source="theme",
+        required=False,
+        help_text=gettext_lazy("Alleen activiteiten met het thema met deze slug (zoals wonen)."),
     )
 
     def validate_gemeente(self, code: str):
@@ -197,6 +206,12 @@ class ActivitySerializer(serializers.Serializer):
         help_text=gettext_lazy(
             "De onderwerpen waaraan de activiteit bijdraagt; null voor wie niet is ingelogd."
         )
+    )
+    themes = ThemeSlugsReadField(
+        help_text=gettext_lazy(
+            "De thema's van de activiteit (slugs, zoals wonen), uit de lijst die het hele"
+            " netwerk gebruikt."
+        ),
     )
     registrationOpensAt = serializers.DateTimeField(
         source="registration_opens_at",
@@ -385,6 +400,14 @@ class ActivityChangeSerializer(StrictSerializer):
             " organiserende pijler of themagroep."
         ),
     )
+    themes = ThemeSlugsField(
+        required=False,
+        help_text=gettext_lazy(
+            "De thema's van de activiteit (slugs, zoals wonen), uit de lijst die het hele"
+            " netwerk gebruikt; alleen thema's die in gebruik zijn (een thema dat niet meer in"
+            " gebruik is, mag blijven staan)."
+        ),
+    )
     registrationOpensAt = _optional_moment(
         gettext_lazy("Aanmelden kan vanaf; null: meteen."), source="registration_opens_at"
     )
@@ -512,6 +535,7 @@ CREATE_EXAMPLE = OpenApiExample(
         "hostMunicipality": "GM0384",
         "audience": "pijler-of-groep",
         "audiencePillar": "sociaal",
+        "themes": ["zorg-en-welzijn"],
         "capacity": 30,
     },
 )
@@ -531,8 +555,11 @@ ACTIVITY_ID = id_parameter(gettext_lazy("Het nummer van de activiteit."))
 
 
 def with_page_data(queryset, *, sees_topics: bool):
-    """The counts of registrations, and the topics for whoever sees them (one query more)."""
-    queryset = with_registration_counts(queryset)
+    """The counts of registrations, the themes (one query more), and the topics for whoever
+    sees them (one query more)."""
+    queryset = with_registration_counts(queryset).prefetch_related(
+        Prefetch("themes", queryset=pillars.theme_list())
+    )
     if sees_topics:
         queryset = queryset.prefetch_related(
             Prefetch("topics", queryset=Topic.objects.order_by("title", "pk"))
@@ -578,6 +605,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
             pillar=filters.get("pillar"),
             theme_group=filters.get("theme_group"),
             municipality=filters.get("municipality"),
+            theme=filters.get("theme"),
         )
         if filters.get("since"):
             queryset = queryset.filter(ends_at__gt=day_start(filters["since"]))
@@ -625,7 +653,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         description=gettext_lazy(
             "Vergaderingen, bijeenkomsten, overleggen, webinars en werkbezoeken, op begintijd,"
             " met de stand van de aanmeldingen; te filteren op soort, pijler, themagroep,"
-            " gastgemeente, periode (van, tot) en status. Zonder inloggen de openbare"
+            " gastgemeente, periode (van, tot), status en thema. Zonder inloggen de openbare"
             " activiteiten; ingelogd ook die voor alle deelnemers van leden, uw pijlers en"
             " themagroepen, bestuurders (als u dat bent) en waarvoor u bent uitgenodigd."
         ),

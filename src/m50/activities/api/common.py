@@ -43,6 +43,7 @@ ACTIVITY_FIELDS = {
     "capacity": "capacity",
     "municipality_limit": "municipalityLimit",
     "topics": "topicIds",
+    "themes": "themes",
     "reason": "reason",
 }
 REGISTRATION_FIELDS = {"person": "personId", "note": "note", "municipality": "nonFieldErrors"}

@@ -32,6 +32,7 @@ from m50.activities.services._common import (
 from m50.core.audit import audit_record, diff
 from m50.core.versions import ACTIVITIES, changes
 from m50.pillars.models import Pillar, ThemeGroup
+from m50.pillars.services import theme_names, themes_clean
 
 #: The most occurrences one series plans at once (ten years of a monthly meeting).
 SERIES_MAX = 120
@@ -136,6 +137,7 @@ def activity_create(
     audience: str = Audience.MEMBERS,
     audience_body: Pillar | ThemeGroup | None = None,
     topics=(),
+    themes=(),
     registration_opens_at: datetime.datetime | None = None,
     registration_closes_at: datetime.datetime | None = None,
     capacity: int | None = None,
@@ -144,10 +146,12 @@ def activity_create(
     origin: str = "",
 ) -> Activity:
     """Plans an activity. ``actor`` must be allowed to organise it (the bureau; the chair of the
-    organising pillar or group; public affairs for the bureau's visits and consultations)."""
+    organising pillar or group; public affairs for the bureau's visits and consultations).
+    ``themes``: active themes of the shared list."""
     if actor is not None and not rules.may_organise(actor, organiser=organiser, kind=kind):
         raise ValidationError(_("U mag deze activiteit niet organiseren."))
     _check_organiser_running(organiser)
+    themes = themes_clean(themes=themes)
     activity = Activity(
         kind=kind,
         title=title,
@@ -172,12 +176,16 @@ def activity_create(
     _clean(activity)
     activity.save()
     _set_topics(activity, topics)
+    activity.themes.set(themes)
+    changed = diff({}, values(activity, ACTIVITY_FIELDS))
+    if themes:
+        changed["themes"] = {"old": [], "new": theme_names(themes)}
     audit_record(
         action="activities.activity_create",
         obj=activity,
         actor=actor,
         origin=origin,
-        changes=diff({}, values(activity, ACTIVITY_FIELDS)),
+        changes=changed,
     )
     return activity
 
@@ -203,9 +211,12 @@ def _set_topics(activity: Activity, topics) -> None:
 
 
 @changes(ACTIVITIES)
-def activity_update(*, activity: Activity, actor, origin: str = "", topics=None, **fields):
+def activity_update(
+    *, activity: Activity, actor, origin: str = "", topics=None, themes=None, **fields
+):
     """Changes an activity. A change a calendar must take over raises its SEQUENCE and tells
-    everyone registered; more places move the waiting list up."""
+    everyone registered; more places move the waiting list up. ``topics``, ``themes``: None
+    leaves them; a theme no longer in use stays if the activity had it."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if actor is not None and not rules.may_manage(actor, activity):
         raise ValidationError(_("U mag deze activiteit niet wijzigen."))
@@ -216,6 +227,9 @@ def activity_update(*, activity: Activity, actor, origin: str = "", topics=None,
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     before = values(activity, ACTIVITY_FIELDS)
     topics_before = sorted(t.title for t in activity.topics.all()) if topics is not None else None
+    if themes is not None:
+        themes_before = list(activity.themes.all())
+        themes = themes_clean(themes=themes, current=themes_before)
     if "audience_body" in fields:
         body = fields.pop("audience_body")
         activity.audience_pillar = body if isinstance(body, Pillar) else None
@@ -246,6 +260,11 @@ def activity_update(*, activity: Activity, actor, origin: str = "", topics=None,
         topics_after = sorted(t.title for t in activity.topics.all())
         if topics_after != topics_before:
             changed["topics"] = {"old": topics_before, "new": topics_after}
+    if themes is not None:
+        names_before, names_after = theme_names(themes_before), theme_names(themes)
+        if names_before != names_after:
+            activity.themes.set(themes)
+            changed["themes"] = {"old": names_before, "new": names_after}
     if changed:
         audit_record(
             action="activities.activity_update",
@@ -351,6 +370,8 @@ def series_plan(
     opens = activity_fields.pop("registration_opens_at", None)
     closes = activity_fields.pop("registration_closes_at", None)
     activity_fields.setdefault("title", series.title)
+    # Each activity of the series takes the same themes (given once, used ``count`` times).
+    activity_fields["themes"] = list(activity_fields.get("themes", ()))
     for step in range(count):
         starts_at, ends_at = _shift_span(first_start, first_end, cadence, step)
         activity_create(

@@ -173,6 +173,14 @@ class AgendaFilterForm(forms.Form):
         },
         widget=forms.Select(attrs=SELECT),
     )
+    thema = forms.ChoiceField(
+        label=gettext_lazy("Thema"),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy("Kies een thema uit de lijst; %(value)s bestaat niet.")
+        },
+        widget=forms.Select(attrs=SELECT),
+    )
     gemeente = forms.ChoiceField(
         label=gettext_lazy("Gastgemeente"),
         required=False,
@@ -197,10 +205,11 @@ class AgendaFilterForm(forms.Form):
         ),
     )
 
-    def __init__(self, data, *, pillar_list, group_list, hosts):
+    def __init__(self, data, *, pillar_list, group_list, hosts, theme_list=()):
         super().__init__(data)
         self.pillars = {p.slug: p for p in pillar_list}
         self.groups = {g.slug: g for g in group_list}
+        self.themes = {t.slug: t for t in theme_list}
         self.hosts = dict(hosts)
         self.fields["soort"].choices = [("", _("Alle soorten")), *Kind.choices]
         self.fields["pijler"].choices = [
@@ -210,6 +219,11 @@ class AgendaFilterForm(forms.Form):
         self.fields["themagroep"].choices = [
             ("", _("Alle themagroepen")),
             *((g.slug, g.name) for g in group_list),
+        ]
+        # Also themes no longer in use: earlier activities have them.
+        self.fields["thema"].choices = [
+            ("", _("Alle thema's")),
+            *((t.slug, t.name) for t in theme_list),
         ]
         self.fields["gemeente"].choices = [("", _("Alle gemeenten")), *self.hosts.items()]
 
@@ -231,6 +245,8 @@ class AgendaFilterForm(forms.Form):
             result["pillar"] = self.pillars[data["pijler"]]
         if data.get("themagroep"):
             result["theme_group"] = self.groups[data["themagroep"]]
+        if data.get("thema"):
+            result["theme"] = self.themes[data["thema"]]
         if data.get("gemeente"):
             result["municipality"] = self.hosts_by_code[data["gemeente"]]
         if data.get("maand"):
@@ -256,6 +272,7 @@ def filter_form(request) -> AgendaFilterForm:
         pillar_list=list(pillars.pillar_list()),
         group_list=list(pillars.theme_group_list()),
         hosts=[(code, name) for _pk, code, name in hosts],
+        theme_list=list(pillars.theme_list()),
     )
     # The selector filters on the municipality's id: no query to load it.
     form.hosts_by_code = {code: pk for pk, code, _name in hosts}

@@ -113,6 +113,7 @@ def detail_context(request, activity: Activity, *, form=None, refusal: str = "")
         "organiser": organiser_of(activity),
         "audience": _audience_text(activity),
         "topics": list(activity.topics.all()),
+        "themes": list(activity.themes.all()),
         "summary": summary,
         "own": own,
         "own_confirmed": own is not None and own.state == RegistrationState.CONFIRMED,

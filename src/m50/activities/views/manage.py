@@ -116,6 +116,8 @@ def _form_context(user, activity=None) -> dict:
         "bodies": pillars.matrix_bodies(on=today),
         "municipalities": _municipality_choices(),
         "topics": topics,
+        # A theme no longer in use is offered only to the activity that has it (to keep).
+        "themes": pillars.theme_choices(current=activity.themes.all() if activity else ()),
     }
 
 
@@ -137,6 +139,7 @@ def _plan(request, form_class, template: str, title: str):
                     count=form.cleaned_data["count"],
                     organiser=organiser,
                     topics=form.chosen_topics(),
+                    themes=form.chosen_themes(),
                     origin=ORIGIN,
                     **fields,
                 )
@@ -151,6 +154,7 @@ def _plan(request, form_class, template: str, title: str):
                 actor=request.user,
                 organiser=organiser,
                 topics=form.chosen_topics(),
+                themes=form.chosen_themes(),
                 origin=ORIGIN,
                 **fields,
             )
@@ -192,6 +196,7 @@ def activity_edit(request, pk: int):
                 activity=activity,
                 actor=request.user,
                 topics=form.chosen_topics(),
+                themes=form.chosen_themes(),
                 origin=ORIGIN,
                 **form.service_fields(),
             )

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    extend_schema_field,
 )
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from m50.accounts.permissions import has_rule
 from m50.api.problems import validation_error_from_django
 from m50.contacts.models import Position
+from m50.core.models import Theme
 from m50.membership.api import MAX_ID
 from m50.pillars.models import (
     Category,
@@ -70,7 +72,10 @@ TOPIC_FIELDS = {
     "status": "status",
     "pillar": "pillar",
     "theme_group": "themeGroup",
+    "themes": "themes",
 }
+#: The most themes one topic or activity names (the shared list has eleven).
+MAX_THEMES = 30
 
 
 def sees_people(context) -> bool:
@@ -128,6 +133,47 @@ class PillarSlugField(serializers.RegexField):
 class ThemeGroupSlugField(PillarSlugField):
     model = ThemeGroup
     unknown = gettext_lazy("Er is geen themagroep %(slug)s.")
+
+
+class ThemeSlugField(PillarSlugField):
+    """The slug of a theme of the shared list (also one no longer in use), given back as the
+    theme itself."""
+
+    model = Theme
+    unknown = gettext_lazy("Er is geen thema %(slug)s.")
+
+
+class ThemeSlugsField(serializers.ListField):
+    """Slugs of themes of the shared list (wonen, mobiliteit, jeugdzorg, ...), given back as the
+    themes, in one query; an unknown slug is named in the refusal."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_THEMES)
+        super().__init__(
+            child=serializers.RegexField(f"^{SLUG}$", max_length=60), allow_empty=True, **kwargs
+        )
+
+    def to_internal_value(self, data):
+        slugs = list(dict.fromkeys(super().to_internal_value(data)))
+        themes = {theme.slug: theme for theme in Theme.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in themes]
+        if unknown:
+            raise serializers.ValidationError(
+                _("Er is geen thema %(slug)s.") % {"slug": unknown[0]}, code="unknown"
+            )
+        return [themes[slug] for slug in slugs]
+
+
+@extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+class ThemeSlugsReadField(serializers.Field):
+    """The slugs of an object's themes (prefetched: no query per row), in the list's order."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, themes) -> list[str]:
+        return [theme.slug for theme in themes.all()]
 
 
 def one_body(attrs: dict) -> dict:

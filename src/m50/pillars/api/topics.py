@@ -27,6 +27,9 @@ from m50.pillars.api.common import (
     PersonReferenceSerializer,
     PillarSlugField,
     ThemeGroupSlugField,
+    ThemeSlugField,
+    ThemeSlugsField,
+    ThemeSlugsReadField,
     created,
     id_from_path,
     id_parameter,
@@ -56,6 +59,11 @@ class TopicFilterSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Alleen onderwerpen met deze status."),
     )
+    thema = ThemeSlugField(
+        source="theme",
+        required=False,
+        help_text=gettext_lazy("Alleen de onderwerpen met het thema met deze slug (zoals wonen)."),
+    )
 
 
 class TopicSerializer(serializers.Serializer):
@@ -83,6 +91,12 @@ class TopicSerializer(serializers.Serializer):
     )
     proposedAt = serializers.DateTimeField(
         source="created_at", help_text=gettext_lazy("Voorgesteld op.")
+    )
+    themes = ThemeSlugsReadField(
+        help_text=gettext_lazy(
+            "De thema's van het onderwerp (slugs, zoals wonen), uit de lijst die het hele"
+            " netwerk gebruikt."
+        ),
     )
 
 
@@ -151,6 +165,13 @@ class TopicProposeSerializer(StrictSerializer):
             " ander als eigenaar noemen mogen het bureau en de voorzitter."
         ),
     )
+    themes = ThemeSlugsField(
+        required=False,
+        help_text=gettext_lazy(
+            "De thema's van het onderwerp (slugs, zoals wonen), uit de lijst die het hele"
+            " netwerk gebruikt; alleen thema's die in gebruik zijn."
+        ),
+    )
     note = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -200,6 +221,7 @@ PROPOSE_EXAMPLE = OpenApiExample(
         "pillar": "sociaal",
         "title": "Wachtlijsten jeugdzorg",
         "description": "Wat middelgrote gemeenten samen kunnen doen aan de wachtlijsten.",
+        "themes": ["jeugdzorg"],
     },
 )
 STATUS_EXAMPLE = OpenApiExample(
@@ -248,8 +270,8 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         operation_id="listTopics",
         summary=gettext_lazy("Onderwerpen van de pijlers en themagroepen"),
         description=gettext_lazy(
-            "Onderwerpen op titel, te filteren op pijler, themagroep en status. Alleen voor"
-            " gebruikers van het platform."
+            "Onderwerpen op titel, te filteren op pijler, themagroep, status en thema. Alleen"
+            " voor gebruikers van het platform."
         ),
         parameters=[TopicFilterSerializer],
     )
@@ -274,8 +296,9 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         description=gettext_lazy(
             "Stelt een onderwerp voor aan een lopende pijler of themagroep, met status"
             " voorgesteld. Mag: wie er vandaag aan deelneemt, en het bureau; anderen krijgen"
-            " 403. De eigenaar neemt er vandaag aan deel. Een geweigerd voorstel geeft 400;"
-            " er wordt dan niets vastgelegd."
+            " 403. De eigenaar neemt er vandaag aan deel. Een geweigerd voorstel (ook een"
+            " onbekend thema of een thema dat niet meer in gebruik is) geeft 400; er wordt dan"
+            " niets vastgelegd."
         ),
         request=TopicProposeSerializer,
         responses={201: TopicDetailSerializer},
@@ -315,6 +338,7 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
                 theme_group=values.get("theme_group"),
                 title=values["title"],
                 description=values.get("description", ""),
+                themes=values.get("themes", ()),
                 note=values.get("note", ""),
                 actor=request.user,
                 origin=ORIGIN,

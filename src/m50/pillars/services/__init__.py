@@ -3,6 +3,7 @@
 Dutch that changes nothing. Who may call which write is checked by the caller (the view or
 API) through :mod:`m50.pillars.rules`."""
 
+from m50.pillars.services._common import theme_names, themes_clean
 from m50.pillars.services.bodies import (
     pillar_create,
     pillar_end,
@@ -50,6 +51,8 @@ __all__ = [
     "theme_group_create",
     "theme_group_end",
     "theme_group_update",
+    "theme_names",
+    "themes_clean",
     "topic_propose",
     "topic_status_change",
     "topic_update",

@@ -24,6 +24,8 @@ from m50.pillars.services._common import (
     _body_phrase,
     _strip,
     _values,
+    theme_names,
+    themes_clean,
 )
 
 # --- Topics -----------------------------------------------------------------------------------
@@ -49,11 +51,13 @@ def topic_propose(
     pillar: Pillar | None = None,
     theme_group: ThemeGroup | None = None,
     description: str = "",
+    themes=(),
     note: str = "",
     actor=None,
     origin: str = "",
 ) -> Topic:
-    """A topic proposed for a running pillar or group; its owner takes part there today."""
+    """A topic proposed for a running pillar or group; its owner takes part there today.
+    ``themes``: active themes of the shared list."""
     if (pillar is None) == (theme_group is None):
         raise ValidationError(_("Een onderwerp hoort bij één pijler of bij één themagroep."))
     body = pillar or theme_group
@@ -68,6 +72,7 @@ def topic_propose(
             code="body_ended",
         )
     _check_owner(owner, body, today)
+    themes = themes_clean(themes=themes)
     topic = Topic(
         pillar=pillar,
         theme_group=theme_group,
@@ -78,14 +83,12 @@ def topic_propose(
     )
     topic.full_clean()
     topic.save()
+    topic.themes.set(themes)
     _record_status(topic, from_status="", note=note, actor=actor, origin=origin)
-    audit_record(
-        action="topic.propose",
-        obj=topic,
-        actor=actor,
-        origin=origin,
-        changes=diff({}, {**_values(topic, TOPIC_FIELDS), "status": topic.status}),
-    )
+    changes = diff({}, {**_values(topic, TOPIC_FIELDS), "status": topic.status})
+    if themes:
+        changes["themes"] = {"old": [], "new": theme_names(themes)}
+    audit_record(action="topic.propose", obj=topic, actor=actor, origin=origin, changes=changes)
     return topic
 
 
@@ -104,8 +107,9 @@ def _check_owner(owner: Person | None, body, on: datetime.date) -> None:
 
 
 @transaction.atomic
-def topic_update(*, topic: Topic, actor=None, origin: str = "", **changes) -> Topic:
-    """Change a topic's title, description or owner (who takes part there today)."""
+def topic_update(*, topic: Topic, actor=None, origin: str = "", themes=None, **changes) -> Topic:
+    """Change a topic's title, description, owner (who takes part there today) or themes
+    (``None``: unchanged; a theme no longer in use stays if the topic had it)."""
     unknown = set(changes) - set(TOPIC_FIELDS)
     if unknown:
         raise TypeError(f"unknown topic fields: {sorted(unknown)}")
@@ -114,6 +118,9 @@ def topic_update(*, topic: Topic, actor=None, origin: str = "", **changes) -> To
         raise ValidationError({"title": _("Vul een titel in.")})
     if "owner" in changes and changes["owner"] != topic.owner:
         _check_owner(changes["owner"], topic.body, timezone.localdate())
+    if themes is not None:
+        themes_before = list(topic.themes.all())
+        themes = themes_clean(themes=themes, current=themes_before)
     old = _values(topic, TOPIC_FIELDS)
     for name, value in changes.items():
         setattr(topic, name, value)
@@ -121,6 +128,12 @@ def topic_update(*, topic: Topic, actor=None, origin: str = "", **changes) -> To
     changed = diff(old, _values(topic, TOPIC_FIELDS))
     if changed:
         topic.save(update_fields=list(changed))
+    if themes is not None:
+        before, after = theme_names(themes_before), theme_names(themes)
+        if before != after:
+            topic.themes.set(themes)
+            changed["themes"] = {"old": before, "new": after}
+    if changed:
         audit_record(action="topic.update", obj=topic, actor=actor, origin=origin, changes=changed)
     return topic
 

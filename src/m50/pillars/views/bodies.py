@@ -221,7 +221,9 @@ def body_context(request, body, *, forms: dict | None = None) -> dict:
         history=_history(selectors.recent_changes(body=body)),
     )
     if context["can_propose"]:
-        context["propose_form"] = forms.get("propose") or TopicProposeForm(auto_id="voorstel-%s")
+        context["propose_form"] = forms.get("propose") or TopicProposeForm(
+            auto_id="voorstel-%s", themes=selectors.theme_choices()
+        )
     positions = _own_positions(user, body, taking_part) if context["running"] else []
     if positions:
         # Their own latest request: waiting for an answer (no second one), or refused (why).
@@ -282,7 +284,7 @@ def topic_propose(request, pillar: str | None = None, group: str | None = None):
     _require(rules.may_propose_topic(request.user, body))
     if request.method != "POST":
         return redirect(body_url(body) + "#onderwerp-voorstellen")
-    form = TopicProposeForm(request.POST, auto_id="voorstel-%s")
+    form = TopicProposeForm(request.POST, auto_id="voorstel-%s", themes=selectors.theme_choices())
     if form.is_valid():
         target = {"pillar": body} if _is_pillar(body) else {"theme_group": body}
         owner = getattr(request.user, "person", None)
@@ -295,6 +297,7 @@ def topic_propose(request, pillar: str | None = None, group: str | None = None):
                 **target,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
+                themes=form.chosen_themes(),
                 owner=owner,
                 actor=request.user,
                 origin=ORIGIN,
