@@ -97,17 +97,19 @@ class SearchEntry(models.Model):
     column with a GIN index on PostgreSQL (migration core.0006); neither is a model field.
     """
 
+    # The small columns first: SQLite reads a row's columns in order, and the access check of
+    # every match should not have to step over a long body.
     kind = models.CharField(_("soort"), max_length=40)
     object_id = models.BigIntegerField(_("object-id"))
-    title = models.CharField(_("titel"), max_length=500)
-    summary = models.TextField(_("samenvatting"), blank=True)
-    body = models.TextField(_("tekst"), blank=True)
-    url = models.CharField(_("adres"), max_length=500)
     access = models.CharField(_("toegang"), max_length=20, choices=Access.choices)
     # Plain ids: the core knows no pillars; BODY access compares them with the viewer's.
     pillar_id = models.BigIntegerField(_("pijler"), null=True, blank=True)
     group_id = models.BigIntegerField(_("themagroep"), null=True, blank=True)
     date = models.DateField(_("datum"), null=True, blank=True)
+    url = models.CharField(_("adres"), max_length=500)
+    title = models.CharField(_("titel"), max_length=500)
+    summary = models.TextField(_("samenvatting"), blank=True)
+    body = models.TextField(_("tekst"), blank=True)
 
     class Meta:
         constraints = [
@@ -124,22 +126,38 @@ class SearchEntry(models.Model):
 
 
 class SearchFacet(models.Model):
-    """One value of a facet of an entry ("theme" = "wonen", "year" = "2024"), as its provider
-    gave it; counted over the visible matches of a search."""
+    """A facet value entries can have ("theme" = "wonen", "year" = "2024"), as providers give
+    them; one row per value, so counting the visible matches per value groups integers."""
 
-    entry = models.ForeignKey(
-        SearchEntry, on_delete=models.CASCADE, related_name="facets", db_index=False
-    )
     name = models.CharField(_("naam"), max_length=40)
     value = models.CharField(_("waarde"), max_length=200)
 
     class Meta:
         constraints = [
-            # Also the index of the facet counts' join and of a filter's EXISTS.
-            models.UniqueConstraint(fields=["entry", "name", "value"], name="search_facet_unique"),
+            models.UniqueConstraint(fields=["name", "value"], name="search_facet_unique"),
         ]
         verbose_name = _("zoekfacet")
         verbose_name_plural = _("zoekfacetten")
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class SearchEntryFacet(models.Model):
+    """That an entry has a facet value."""
+
+    entry = models.ForeignKey(
+        SearchEntry, on_delete=models.CASCADE, related_name="facets", db_index=False
+    )
+    facet = models.ForeignKey(SearchFacet, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            # Also the index of the facet counts' join and of a filter's EXISTS.
+            models.UniqueConstraint(fields=["entry", "facet"], name="search_entry_facet_unique"),
+        ]
+        verbose_name = _("facet van een zoekindexregel")
+        verbose_name_plural = _("facetten van zoekindexregels")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.facet_id}"

@@ -2,9 +2,10 @@
 
 The full-text index is no model field, so it is made here per database:
 - SQLite: an FTS5 table ``core_searchentry_fts`` (title, summary, body as normalised tokens;
-  rowid = the entry's id) and a trigger that deletes its row with the entry (also when Django
-  flushes or cascades). A later migration that makes Django rebuild ``core_searchentry`` on
-  SQLite drops that trigger and must create it again.
+  rowid = the entry's id), a trigger that deletes its row with the entry (also when Django
+  flushes or cascades), and a narrow index of what the access check reads. A later migration
+  that makes Django rebuild ``core_searchentry`` on SQLite drops that trigger and that index
+  and must create them again.
 - PostgreSQL: a ``document`` tsvector column (weights A/B/C for title/summary/body) with a GIN
   index.
 """
@@ -16,11 +17,16 @@ SQLITE_CREATE = [
     # unicode61 without diacritics removal: the tokens are folded and stemmed in Python already.
     "CREATE VIRTUAL TABLE core_searchentry_fts USING fts5("
     "title, summary, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')",
+    # What the access check and the order of every match read, narrow, so a search over many
+    # matches does not read their long texts (the search names it: INDEXED BY).
+    "CREATE INDEX core_searchentry_match ON core_searchentry "
+    "(id, access, kind, object_id, pillar_id, group_id, date)",
     "CREATE TRIGGER core_searchentry_fts_delete AFTER DELETE ON core_searchentry BEGIN "
     "DELETE FROM core_searchentry_fts WHERE rowid = old.id; END",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS core_searchentry_fts_delete",
+    "DROP INDEX IF EXISTS core_searchentry_match",
     "DROP TABLE IF EXISTS core_searchentry_fts",
 ]
 POSTGRES_CREATE = [
@@ -65,10 +71,6 @@ class Migration(migrations.Migration):
                 ),
                 ("kind", models.CharField(max_length=40, verbose_name="soort")),
                 ("object_id", models.BigIntegerField(verbose_name="object-id")),
-                ("title", models.CharField(max_length=500, verbose_name="titel")),
-                ("summary", models.TextField(blank=True, verbose_name="samenvatting")),
-                ("body", models.TextField(blank=True, verbose_name="tekst")),
-                ("url", models.CharField(max_length=500, verbose_name="adres")),
                 (
                     "access",
                     models.CharField(
@@ -90,6 +92,10 @@ class Migration(migrations.Migration):
                     models.BigIntegerField(blank=True, null=True, verbose_name="themagroep"),
                 ),
                 ("date", models.DateField(blank=True, null=True, verbose_name="datum")),
+                ("url", models.CharField(max_length=500, verbose_name="adres")),
+                ("title", models.CharField(max_length=500, verbose_name="titel")),
+                ("summary", models.TextField(blank=True, verbose_name="samenvatting")),
+                ("body", models.TextField(blank=True, verbose_name="tekst")),
             ],
             options={
                 "verbose_name": "zoekindexregel",
@@ -128,6 +134,24 @@ class Migration(migrations.Migration):
                 ),
                 ("name", models.CharField(max_length=40, verbose_name="naam")),
                 ("value", models.CharField(max_length=200, verbose_name="waarde")),
+            ],
+            options={
+                "verbose_name": "zoekfacet",
+                "verbose_name_plural": "zoekfacetten",
+                "constraints": [
+                    models.UniqueConstraint(fields=("name", "value"), name="search_facet_unique")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="SearchEntryFacet",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 (
                     "entry",
                     models.ForeignKey(
@@ -137,13 +161,21 @@ class Migration(migrations.Migration):
                         to="core.searchentry",
                     ),
                 ),
+                (
+                    "facet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.searchfacet",
+                    ),
+                ),
             ],
             options={
-                "verbose_name": "zoekfacet",
-                "verbose_name_plural": "zoekfacetten",
+                "verbose_name": "facet van een zoekindexregel",
+                "verbose_name_plural": "facetten van zoekindexregels",
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("entry", "name", "value"), name="search_facet_unique"
+                        fields=("entry", "facet"), name="search_entry_facet_unique"
                     )
                 ],
             },

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from m50.core.models import SearchEntry, SearchFacet
+from m50.core.models import SearchEntry, SearchEntryFacet, SearchFacet
 from m50.core.search import backends
 from m50.core.search.access import Access
 from m50.core.search.normalise import normalise
@@ -95,6 +96,24 @@ def _clean(data: EntryData) -> tuple[SearchEntry, list[tuple[str, str]]]:
     return entry, sorted(facets)
 
 
+def _facet_ids(pairs: Iterable[tuple[str, str]], known: dict[tuple[str, str], int]) -> None:
+    """Add the ids of the facet values ``pairs`` to ``known``, creating the new ones."""
+    missing = sorted(set(pairs) - known.keys())
+    if not missing:
+        return
+    SearchFacet.objects.bulk_create(
+        [SearchFacet(name=name, value=value) for name, value in missing], ignore_conflicts=True
+    )
+    for start in range(0, len(missing), 200):
+        wanted = Q()
+        for name, value in missing[start : start + 200]:
+            wanted |= Q(name=name, value=value)
+        for pk, name, value in SearchFacet.objects.filter(wanted).values_list(
+            "pk", "name", "value"
+        ):
+            known[(name, value)] = pk
+
+
 def _document(entry: SearchEntry) -> tuple[int, str, str, str]:
     return (entry.pk, normalise(entry.title), normalise(entry.summary), normalise(entry.body))
 
@@ -135,9 +154,11 @@ def entry_put(
         kind=entry.kind, object_id=entry.object_id, defaults=fields
     )
     if not created:
-        SearchFacet.objects.filter(entry=stored).delete()
-    SearchFacet.objects.bulk_create(
-        SearchFacet(entry=stored, name=name, value=value) for name, value in pairs
+        SearchEntryFacet.objects.filter(entry=stored).delete()
+    known: dict[tuple[str, str], int] = {}
+    _facet_ids(pairs, known)
+    SearchEntryFacet.objects.bulk_create(
+        SearchEntryFacet(entry=stored, facet_id=known[pair]) for pair in pairs
     )
     backends.documents_write([_document(stored)])
 
@@ -180,9 +201,9 @@ class KindReport:
 def _stored_facets(kind: str) -> dict[int, list[tuple[str, str]]]:
     found: dict[int, list[tuple[str, str]]] = {}
     rows = (
-        SearchFacet.objects.filter(entry__kind=kind)
-        .order_by("entry_id", "name", "value")
-        .values_list("entry__object_id", "name", "value")
+        SearchEntryFacet.objects.filter(entry__kind=kind)
+        .order_by("entry_id", "facet__name", "facet__value")
+        .values_list("entry__object_id", "facet__name", "facet__value")
     )
     for object_id, name, value in rows.iterator(chunk_size=BATCH):
         found.setdefault(object_id, []).append((name, value))
@@ -230,16 +251,23 @@ def index_rebuild() -> list[KindReport]:
     Returns, per kind, how many entries were written and how the old index differed.
     """
     reports = index_check()
+    SearchEntryFacet.objects.all().delete()
     SearchEntry.objects.all().delete()
+    SearchFacet.objects.all().delete()
     backends.documents_clear()
     batch: list[tuple[SearchEntry, list[tuple[str, str]]]] = []
+    known: dict[tuple[str, str], int] = {}
 
     def flush() -> None:
         entries = SearchEntry.objects.bulk_create([entry for entry, _pairs in batch])
-        SearchFacet.objects.bulk_create(
-            SearchFacet(entry=entry, name=name, value=value)
-            for entry, (_unsaved, pairs) in zip(entries, batch, strict=True)
-            for name, value in pairs
+        _facet_ids((pair for _entry, pairs in batch for pair in pairs), known)
+        SearchEntryFacet.objects.bulk_create(
+            (
+                SearchEntryFacet(entry=entry, facet_id=known[pair])
+                for entry, (_unsaved, pairs) in zip(entries, batch, strict=True)
+                for pair in pairs
+            ),
+            batch_size=BATCH * 10,
         )
         backends.documents_write([_document(entry) for entry in entries])
         batch.clear()

@@ -1,7 +1,7 @@
 """Searching the index as one viewer: ranked hits with snippets, facet counts, pages.
 
-Three queries whatever the size of the index: the count per kind (which is the total), the
-page of hits, and the facet counts, each one SQL statement with the match, the viewer's access
+Two queries whatever the size of the index: the counts (per kind, which make the total, and per
+facet value) and the page of hits, each one SQL statement with the match, the viewer's access
 condition and the filters together, so what the viewer may not see is counted nowhere.
 """
 
@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.safestring import SafeString
 
-from m50.core.models import SearchEntry, SearchFacet
+from m50.core.models import SearchEntry, SearchEntryFacet
 from m50.core.search import backends
 from m50.core.search.access import Viewer, visible_q
 from m50.core.search.parser import ParsedQuery, parse
@@ -82,7 +82,11 @@ def _condition(
         entries = entries.filter(kind__in=sorted(kinds))
     for name, value in sorted((filters or {}).items()):
         entries = entries.filter(
-            Exists(SearchFacet.objects.filter(entry=OuterRef("pk"), name=name, value=value))
+            Exists(
+                SearchEntryFacet.objects.filter(
+                    entry=OuterRef("pk"), facet__name=name, facet__value=value
+                )
+            )
         )
     compiler = entries.query.get_compiler(connection=connection)
     try:
@@ -126,34 +130,44 @@ def search(
     params = [*found.params, *where_params]
     entry = backends.ENTRY
     with connection.cursor() as cursor:
+        # The matches are found once for both counts; facet names are never empty, so the
+        # rows of "" are the counts per kind.
         cursor.execute(
-            f"SELECT {entry}.kind, COUNT(*) {base} GROUP BY {entry}.kind",  # noqa: S608
+            f"WITH matched AS MATERIALIZED (SELECT {entry}.id AS id, {entry}.kind AS kind "  # noqa: S608
+            f"{base}) "
+            "SELECT '', kind, COUNT(*) FROM matched GROUP BY kind "
+            "UNION ALL "
+            "SELECT facet.name, facet.value, counted.n FROM (SELECT link.facet_id AS facet_id, "
+            "COUNT(*) AS n FROM matched JOIN core_searchentryfacet link "
+            "ON link.entry_id = matched.id GROUP BY link.facet_id) counted "
+            "JOIN core_searchfacet facet ON facet.id = counted.facet_id",
             params,
         )
-        kind_counts = sorted(cursor.fetchall(), key=lambda row: (-row[1], row[0]))
+        counts = cursor.fetchall()
+        kind_counts = sorted(
+            ((kind, count) for name, kind, count in counts if name == ""),
+            key=lambda row: (-row[1], row[0]),
+        )
         total = sum(count for _kind, count in kind_counts)
         if not total:
             return empty
         pages = max(1, math.ceil(total / per_page))
         page = max(1, min(int(page), pages))
+        # The page is chosen from the narrow columns; only its hits' texts are read.
         cursor.execute(
-            f"SELECT {entry}.kind, {entry}.object_id, {entry}.title, {entry}.summary, "  # noqa: S608
-            f"{entry}.body, {entry}.url, {entry}.date, {found.rank} AS rank {base} "
-            f"ORDER BY rank DESC, {entry}.date DESC NULLS LAST, {entry}.id "
-            "LIMIT %s OFFSET %s",
+            "SELECT hit.kind, hit.object_id, hit.title, hit.summary, hit.body, hit.url, "  # noqa: S608
+            f"hit.date, top.rank FROM (SELECT {entry}.id AS id, {entry}.date AS date, "
+            f"{found.rank} AS rank {base} "
+            f"ORDER BY rank DESC, {entry}.date DESC NULLS LAST, {entry}.id LIMIT %s OFFSET %s) top "
+            f"JOIN {entry} hit ON hit.id = top.id "
+            "ORDER BY top.rank DESC, top.date DESC NULLS LAST, top.id",
             [*found.rank_params, *params, per_page, (page - 1) * per_page],
         )
         rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT facet.name, facet.value, COUNT(*) "  # noqa: S608
-            f"FROM {found.source} JOIN core_searchfacet facet ON facet.entry_id = {entry}.id "
-            f"WHERE {found.condition} AND ({where}) GROUP BY facet.name, facet.value",
-            params,
-        )
-        facet_rows = cursor.fetchall()
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
-    for name, value, count in facet_rows:
-        facets.setdefault(name, []).append((value, count))
+    for name, value, count in counts:
+        if name:
+            facets.setdefault(name, []).append((value, count))
     for values in facets.values():
         values.sort(key=lambda pair: (-pair[1], pair[0]))
     matches = matcher(parsed)

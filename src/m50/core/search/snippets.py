@@ -7,6 +7,7 @@ same way on both databases, and only for the hits shown.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from collections.abc import Callable
@@ -26,17 +27,17 @@ SHORT = 240  # characters of a text shown whole
 Matcher = Callable[[str], bool]
 
 
+@functools.lru_cache(maxsize=65_536)
+def _tokens(word: str) -> tuple[str, ...]:
+    """The index tokens of one word of text (a word may fold into several: "ﬁ" → "fi")."""
+    return tuple(stem(folded) for folded in words(word) if folded not in STOP_WORDS)
+
+
 def matcher(query: ParsedQuery) -> Matcher:
     stems, prefixes = query.stems(), query.prefixes()
 
     def matches(word: str) -> bool:
-        for folded in words(word):
-            if folded in STOP_WORDS:
-                continue
-            token = stem(folded)
-            if token in stems or token.startswith(prefixes):
-                return True
-        return False
+        return any(token in stems or token.startswith(prefixes) for token in _tokens(word))
 
     return matches
 
