@@ -244,3 +244,10 @@ def test_public_affairs_reads_confidential_but_not_the_bureaus_own(corpus):
     assert found("kamerleden", viewer=PUBLIC_AFFAIRS) == {5}
     assert found("begroting", viewer=PUBLIC_AFFAIRS) == set()
     assert found("begroting", viewer=BUREAU) == {4}
+
+
+def test_snippets_mark_prefix_and_phrase_matches(corpus):
+    hit = query.search(text="flexwon*", viewer=ANONYMOUS).hits[0]
+    assert "<mark>flexwoningen</mark>" in hit.snippet_html
+    hit = query.search(text='"huis van de toekomst"', viewer=ANONYMOUS).hits[0]
+    assert hit.title_html == "Het <mark>huis</mark> van de <mark>toekomst</mark>"

@@ -17,9 +17,9 @@ How text is matched (for the README)
 - Every word must occur (AND); ``"een zin tussen aanhalingstekens"`` finds those words in that
   order; ``woning*`` finds every word starting with "woning". In the search box as you type, the
   last word is treated as such a prefix.
-- Compound words are not split. "woningbouw" is found by "woningbouw" (and "woningbouw*" also
-  finds "woningbouwprojecten"), by "woning*" and by "woningbouwproject" only as a prefix
-  match on the stem; but "bouw" does not find "woningbouw", nor "zorg" "jeugdzorg". Search for
-  the whole word, or for its beginning with ``*``.
+- Compound words are not split. "woningbouw" is found by "woningbouw", and "woningbouw*" or
+  "woning*" also find "woningbouwprojecten"; but "bouw" does not find "woningbouw", nor "zorg"
+  "jeugdzorg", nor "woningbouw" "woningbouwproject" without the ``*``. Search for the whole
+  word, or for its beginning with ``*``.
 - A hyphenated word is searched as a phrase: "COVID-19" finds "covid 19" and "covid-19".
 """

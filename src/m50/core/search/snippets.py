@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import deque
-from collections.abc import Callable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from m50.core.search.normalise import STOP_WORDS, stem
 from m50.core.search.parser import ParsedQuery
-from m50.core.text import words
+from m50.core.text import fold, words
 
 _WORD = re.compile(r"[^\W_]+")
 BEFORE = 8  # words shown before the first match
 LENGTH = 30  # words in a snippet
 SHORT = 240  # characters of a text shown whole
-
-Matcher = Callable[[str], bool]
+# The stemmer changes only the end of a word (after its first three letters), so a matching
+# word starts as its token does: a cheap scan finds the candidates, the stemmer decides.
+STEM_KEEPS = 3
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -33,13 +32,35 @@ def _tokens(word: str) -> tuple[str, ...]:
     return tuple(stem(folded) for folded in words(word) if folded not in STOP_WORDS)
 
 
-def matcher(query: ParsedQuery) -> Matcher:
-    stems, prefixes = query.stems(), query.prefixes()
+class Marker:
+    """Finds the words of a text that match a query."""
 
-    def matches(word: str) -> bool:
-        return any(token in stems or token.startswith(prefixes) for token in _tokens(word))
+    def __init__(self, query: ParsedQuery) -> None:
+        self.stems, self.prefixes = query.stems(), query.prefixes()
+        starts = {token[:STEM_KEEPS] for token in (*self.stems, *self.prefixes) if token}
+        alternatives = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
+        self.candidates = (
+            re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*") if alternatives else None
+        )
 
-    return matches
+    def matches(self, word: str) -> bool:
+        return any(
+            token in self.stems or token.startswith(self.prefixes) for token in _tokens(word)
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every matching word of ``text``."""
+        folded = text.lower() if text.isascii() else fold(text)
+        if self.candidates is not None and len(folded) == len(text):
+            # Folding kept every character in its place: scan the folded text for candidates.
+            found = (m.span() for m in self.candidates.finditer(folded))
+        else:
+            found = (m.span() for m in _WORD.finditer(text))
+        return [(left, right) for left, right in found if self.matches(text[left:right])]
+
+
+def matcher(query: ParsedQuery) -> Marker:
+    return Marker(query)
 
 
 def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
@@ -52,50 +73,38 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
     return "".join(out)
 
 
-def highlight(text: str, matches: Matcher) -> SafeString:
+def highlight(text: str, marker: Marker) -> SafeString:
     """All of ``text``, escaped, with the matching words in ``<mark>``."""
-    spans = [m.span() for m in _WORD.finditer(text) if matches(m.group())]
-    return mark_safe(_render(text, spans, 0, len(text)))  # noqa: S308 - escaped in _render
+    return mark_safe(_render(text, marker.spans(text), 0, len(text)))  # noqa: S308 - escaped
 
 
-def _window(text: str, matches: Matcher) -> tuple[int, int, list[tuple[int, int]]] | None:
+def _window(text: str, marker: Marker) -> tuple[int, int, list[tuple[int, int]]] | None:
     """(start, end, marked spans) of the words around the first match, or None."""
-    before: deque[tuple[int, int]] = deque(maxlen=BEFORE)
-    taken: list[tuple[int, int]] = []
-    marked: list[tuple[int, int]] = []
-    for found in _WORD.finditer(text):
-        span = found.span()
-        if not taken:
-            if matches(found.group()):
-                taken = [*before, span]
-                marked.append(span)
-            else:
-                before.append(span)
-            continue
-        if len(taken) >= LENGTH:
-            break
-        taken.append(span)
-        if matches(found.group()):
-            marked.append(span)
-    if not taken:
+    marked = marker.spans(text)
+    if not marked:
         return None
     if len(text) <= SHORT:
-        return 0, len(text), [m.span() for m in _WORD.finditer(text) if matches(m.group())]
-    return taken[0][0], taken[-1][1], marked
+        return 0, len(text), marked
+    first = marked[0][0]
+    before = [m.start() for m in _WORD.finditer(text, max(0, first - 40 * BEFORE), first)]
+    start = before[-BEFORE:][0] if before else first
+    after = [m.end() for m in _WORD.finditer(text, first, first + 40 * LENGTH)]
+    end = after[: LENGTH - len(before[-BEFORE:])][-1]
+    return start, end, [span for span in marked if start <= span[0] and span[1] <= end]
 
 
-def snippet(texts: list[str], matches: Matcher) -> SafeString:
+def snippet(texts: list[str], marker: Marker) -> SafeString:
     """About :data:`LENGTH` words of the first of ``texts`` with a match, around it, escaped and
     marked; "…" where text is left out. Without a match: the start of the first non-empty text.
     """
     for text in texts:
-        window = _window(text, matches)
+        window = _window(text, marker)
         if window is not None:
             start, end, marked = window
             break
     else:
         text = next((t for t in texts if t.strip()), "")
-        spans = [m.span() for m in _WORD.finditer(text)][:LENGTH]
+        spans = [m.span() for m in _WORD.finditer(text, 0, 40 * LENGTH)][:LENGTH]
         start, end, marked = 0, (spans[-1][1] if spans else 0), []
     # Text up to the next space after the last word (its punctuation), but no further.
     while end < len(text) and not text[end].isspace() and end - start < 2_000:
