@@ -64,6 +64,20 @@ def documents_clear() -> None:
             cursor.execute(f"DELETE FROM {FTS}")  # noqa: S608
 
 
+def facet_links(matches: str) -> str:
+    """``FROM``-clause tail joining each row of ``matches`` (with an ``id``) to its facet links
+    as ``link``, from the matches outward: its cost grows with the matches, not the index.
+    SQLite keeps the order of a CROSS JOIN; PostgreSQL would hash the whole link table, so it
+    is given a LATERAL subquery, run per match on the (entry, facet) index (OFFSET 0 keeps it
+    from being flattened into that join)."""
+    if _vendor() == "sqlite":
+        return f"{matches} CROSS JOIN core_searchentryfacet link WHERE link.entry_id = {matches}.id"
+    return (
+        f"{matches} CROSS JOIN LATERAL (SELECT facet_id FROM core_searchentryfacet "  # noqa: S608
+        f"WHERE entry_id = {matches}.id OFFSET 0) link"
+    )
+
+
 def _fts5_string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 

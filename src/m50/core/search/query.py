@@ -138,10 +138,7 @@ def search(
             "SELECT '', kind, COUNT(*) FROM matched GROUP BY kind "
             "UNION ALL "
             "SELECT facet.name, facet.value, counted.n FROM (SELECT link.facet_id AS facet_id, "
-            # CROSS JOIN: SQLite then goes from the matches to their facets, not through every
-            # facet link of the index to find the matches (PostgreSQL plans it as a join).
-            "COUNT(*) AS n FROM matched CROSS JOIN core_searchentryfacet link "
-            "WHERE link.entry_id = matched.id GROUP BY link.facet_id) counted "
+            f"COUNT(*) AS n FROM {backends.facet_links('matched')} GROUP BY link.facet_id) counted "
             "JOIN core_searchfacet facet ON facet.id = counted.facet_id",
             params,
         )
