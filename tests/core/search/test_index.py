@@ -149,10 +149,23 @@ def test_check_notices_a_full_text_index_out_of_step(no_providers):
 def test_a_provider_may_yield_mappings(no_providers):
     index.provider_register(
         "knowledge",
-        lambda: [{"object_id": 5, "title": "Handreiking", "url": "/k/5", "access": "network"}],
+        lambda: [
+            {"object_id": 5, "title": "Handreiking", "url": "/k/5", "access": "network"},
+            # The level by its name, as the library gives it; empty facet lists are none.
+            {
+                "kind": "knowledge",
+                "object_id": 6,
+                "title": "Handreiking concept",
+                "url": "/k/6",
+                "access": "RESTRICTED",
+                "facets": {"pillar": [], "year": ["2024"]},
+            },
+        ],
     )
     run()
     assert found("handreiking") == [("knowledge", 5)]
+    assert SearchEntry.objects.get(object_id=6).access == Access.RESTRICTED
+    assert "De zoekindex is in orde." in run("--check")
 
 
 def _bulk(count: int) -> None:

@@ -59,13 +59,20 @@ def _text(value: str | None) -> str:
     return unicodedata.normalize("NFC", value or "")
 
 
+def _access(value: Access | str) -> Access:
+    """An access level by value ("public") or by name ("PUBLIC"), as providers give it."""
+    if isinstance(value, str) and value not in Access.values:
+        return Access[value.upper()]
+    return Access(value)
+
+
 def _clean(data: EntryData) -> tuple[SearchEntry, list[tuple[str, str]]]:
     """The entry row (unsaved) and its facet pairs; bad data raises ValidationError."""
     if not data.kind or len(data.kind) > 40:
         raise ValidationError(_("De soort van een zoekindexregel is leeg of te lang."))
     try:
-        access = Access(data.access)
-    except ValueError:
+        access = _access(data.access)
+    except (KeyError, ValueError):
         raise ValidationError(
             _("Onbekend toegangsniveau voor de zoekindex: %(access)s.") % {"access": data.access}
         ) from None
