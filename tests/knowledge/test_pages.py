@@ -327,3 +327,12 @@ def test_the_pages_cost_the_same_for_10_and_1000_items(
         with django_assert_num_queries(expected):
             response = client.get(url, params)
         assert response.status_code == 200
+
+
+def test_the_main_menu_links_the_library_for_everyone(client, people):
+    for who in ("anonymous", "official"):
+        log_in(client, people, who)
+        html = text_of(client.get(reverse("core:home")))
+        assert f'<a class="m50-nav__link" href="{LIST}">Kennis</a>' in html
+        html = text_of(client.get(LIST))
+        assert f'<a class="m50-nav__link" href="{LIST}" aria-current="page">Kennis</a>' in html
