@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,10 +86,10 @@ def item_create(request):
     user = request.user
     if not _may_start(user):
         raise PermissionDenied
-    initial = None
+    initial = {"date": timezone.localdate()}
     if not has_rule(user, "knowledge.manage"):
         # A member's official writes an example of their own municipality.
-        initial = {
+        initial |= {
             "form": Form.NOTE,
             "kind": Kind.EXAMPLE,
             "municipality": str(user.municipality_id or ""),
