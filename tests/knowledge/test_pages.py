@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from m50.core.models import Theme
 from m50.knowledge import services
 from m50.knowledge.models import Access, Form, Kind, KnowledgeItem, Status
+from m50.knowledge.views.library import items_section_context
 from tests.knowledge.conftest import note, pdf_bytes, published, upload
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +338,35 @@ def test_the_main_menu_links_the_library_for_everyone(client, people):
         assert f'<a class="m50-nav__link" href="{LIST}">Kennis</a>' in html
         html = text_of(client.get(LIST))
         assert f'<a class="m50-nav__link" href="{LIST}" aria-current="page">Kennis</a>' in html
+
+
+def test_the_section_for_other_pages_lists_what_the_visitor_may_see(rf, people, diemen, sociaal):
+    bureau = people["bureau"]
+    published(
+        bureau,
+        title="Openbaar van Diemen",
+        access=Access.PUBLIC,
+        body=sociaal,
+        municipality=diemen.municipality,
+    )
+    published(
+        bureau,
+        title="Netwerk van Diemen",
+        access=Access.NETWORK,
+        body=sociaal,
+        municipality=diemen.municipality,
+    )
+    published(bureau, title="Elders", access=Access.PUBLIC)
+    request = rf.get("/")
+    for who, titles in (
+        ("anonymous", ["Openbaar van Diemen"]),
+        ("official", ["Netwerk van Diemen", "Openbaar van Diemen"]),
+    ):
+        request.user = people[who]
+        for target in ({"pillar": sociaal}, {"municipality": diemen.municipality}):
+            context = items_section_context(request, **target)
+            rows = context["knowledge_items"]["rows"]
+            assert sorted(row["item"].title for row in rows) == sorted(titles)
+            html = render_to_string("knowledge/_items_section.html", context)
+            assert "Elders" not in html
+            assert context["knowledge_items"]["list_url"] in html

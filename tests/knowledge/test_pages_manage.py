@@ -272,3 +272,16 @@ def test_withdrawing_keeps_the_item_with_its_reason(client, people):
     assert "Dit kennisitem is al ingetrokken." in messages_of(again)
     client.logout()
     assert client.get(url("detail", item)).status_code == 404
+
+
+def test_the_link_to_add_shows_for_who_may_add(client, people):
+    for who, shown in (
+        ("bureau", True),
+        ("sociaal_chair", True),
+        ("sociaal_member", True),
+        ("public_affairs", False),
+    ):
+        client.force_login(people[who])
+        assert (CREATE in client.get(reverse("knowledge:list")).content.decode()) is shown, who
+    client.logout()
+    assert CREATE not in client.get(reverse("knowledge:list")).content.decode()

@@ -49,11 +49,18 @@ def filter_form(request) -> LibraryFilterForm:
     return form
 
 
-def may_write(user) -> bool:
-    """Whether the page offers to add an item (the services decide on each one)."""
-    return user.is_authenticated and (
-        has_rule(user, "knowledge.manage") or has_rule(user, "knowledge.submit")
-    )
+def may_start(user) -> bool:
+    """Whether ``user`` may add an item at all (the services decide on each one): the bureau,
+    a member's official (an example of their own municipality), a chair (for their pillar or
+    group). At most one query."""
+    if not user.is_authenticated:
+        return False
+    if has_rule(user, "knowledge.manage"):
+        return True
+    if has_rule(user, "knowledge.submit") and user.municipality_id:
+        return True
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id) and bool(pillars.chaired_by(person_id=person_id))
 
 
 @rule_required("knowledge.view")
@@ -74,7 +81,7 @@ def item_list(request):
                 page.number, on_each_side=2, on_ends=1
             ),
             "own": own,
-            "can_create": may_write(user),
+            "can_create": may_start(user),
             "logged_in": user.is_authenticated,
             "reviews": user.is_authenticated
             and has_rule(user, "knowledge.manage_own")
@@ -161,3 +168,30 @@ def download(request, pk: int, version: int | None = None):
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Sections of other pages ------------------------------------------------------------------
+
+#: How many items the page of a pillar, theme group, topic or municipality shows.
+SECTION_SIZE = 5
+
+
+def items_section_context(
+    request, *, pillar=None, theme_group=None, topic=None, municipality=None
+) -> dict:
+    """The newest published items the visitor may see of a pillar (with its groups'), theme
+    group, topic or municipality, for that page (include ``knowledge/_items_section.html``),
+    with a link to the library filtered on it where the library has that filter. Two queries."""
+    items = selectors.item_list(
+        user=request.user,
+        pillar=pillar,
+        theme_group=theme_group,
+        topic=topic,
+        municipality=municipality,
+    )[:SECTION_SIZE]
+    list_url = ""
+    if pillar is not None:
+        list_url = f"{reverse('knowledge:list')}?pijler={pillar.slug}"
+    elif municipality is not None:
+        list_url = f"{reverse('knowledge:list')}?gemeente={municipality.code}"
+    return {"knowledge_items": {"rows": [row(item) for item in items], "list_url": list_url}}

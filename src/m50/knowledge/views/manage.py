@@ -24,7 +24,13 @@ from m50.core.models import Theme
 from m50.knowledge import rules, selectors, services
 from m50.knowledge.forms import ItemForm, ReasonForm, VersionForm
 from m50.knowledge.models import Form, Kind, KnowledgeItem, Status
-from m50.knowledge.views.library import PAGE_PARAMETER, PAGE_SIZE, row, visible_item
+from m50.knowledge.views.library import (
+    PAGE_PARAMETER,
+    PAGE_SIZE,
+    may_start,
+    row,
+    visible_item,
+)
 from m50.municipalities import selectors as registry
 from m50.pillars import selectors as pillars
 
@@ -51,17 +57,6 @@ def _max_size() -> str:
     return filesizeformat(services.max_bytes())
 
 
-def _may_start(user) -> bool:
-    """Whether ``user`` may add an item at all: the bureau, a member's official (an example
-    of their own municipality), a chair (for their pillar or group)."""
-    if has_rule(user, "knowledge.manage"):
-        return True
-    if has_rule(user, "knowledge.submit") and user.municipality_id:
-        return True
-    person_id = getattr(user, "person_id", None)
-    return bool(person_id) and bool(pillars.chaired_by(person_id=person_id))
-
-
 def _item_form(request, *, item=None, initial=None) -> ItemForm:
     themes = Theme.objects.all() if item is not None else Theme.objects.filter(active=True)
     return ItemForm(
@@ -84,7 +79,7 @@ def _unreadable_notice(request, document) -> None:
 @rule_required("knowledge.write")
 def item_create(request):
     user = request.user
-    if not _may_start(user):
+    if not may_start(user):
         raise PermissionDenied
     initial = {"date": timezone.localdate()}
     if not has_rule(user, "knowledge.manage"):
