@@ -11,6 +11,7 @@ from m50.core.models import AuditEvent, Theme
 from m50.knowledge import services
 from m50.knowledge.models import Access, Form, Kind, KnowledgeDocument, KnowledgeItem, Status
 from m50.pillars.forms import body_key
+from m50.pillars.models import Topic
 from tests.knowledge.conftest import docx_bytes, note, pdf_bytes, published, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +286,23 @@ def test_the_link_to_add_shows_for_who_may_add(client, people):
         assert (CREATE in client.get(reverse("knowledge:list")).content.decode()) is shown, who
     client.logout()
     assert CREATE not in client.get(reverse("knowledge:list")).content.decode()
+
+
+def test_a_topic_and_a_source_are_chosen_and_shown(client, people, sociaal, diemen):
+    topic = Topic.objects.create(
+        pillar=sociaal, title="Wachtlijsten jeugdzorg", owner=people["sociaal_member"].person
+    )
+    client.force_login(people["bureau"])
+    response = client.post(
+        CREATE,
+        fields(topic=str(topic.pk), source_organisation=str(diemen.pk), title="Uit het onderwerp"),
+    )
+    assert response.status_code == 302
+    item = KnowledgeItem.objects.get()
+    # The topic puts the item with its pillar.
+    assert (item.topic, item.pillar, item.source_organisation) == (topic, sociaal, diemen)
+    page = client.get(url("detail", item)).content.decode()
+    assert "Wachtlijsten jeugdzorg" in page
+    assert "Gemeente Diemen" in page
+    edit = client.get(url("edit", item))
+    assert edit.context["form"].initial["topic"] == str(topic.pk)

@@ -207,7 +207,20 @@ class ItemForm(RefusalMixin, forms.Form):
             "De pijler of themagroep waar het vandaan komt; de voorzitter ervan beheert het."
         ),
     )
+    topic = _select(
+        gettext_lazy("Onderwerp"),
+        required=False,
+        help_text=gettext_lazy(
+            "Het onderwerp van een pijler of themagroep waar het vandaan komt; het hoort dan "
+            "bij die pijler of themagroep."
+        ),
+    )
     access = _select(gettext_lazy("Wie mag het lezen"), Access.choices)
+    source_organisation = _select(
+        gettext_lazy("Bron"),
+        required=False,
+        help_text=gettext_lazy("De organisatie die het heeft gemaakt of uitgegeven."),
+    )
     link_url = forms.URLField(
         label=gettext_lazy("Adres van de publicatie"),
         required=False,
@@ -256,7 +269,16 @@ class ItemForm(RefusalMixin, forms.Form):
     )
 
     def __init__(
-        self, *args, themes=(), bodies=(), municipalities=(), item=None, max_size="", **kwargs
+        self,
+        *args,
+        themes=(),
+        bodies=(),
+        municipalities=(),
+        topics=(),
+        organisations=(),
+        item=None,
+        max_size="",
+        **kwargs,
     ):
         """``bodies``: the pillars and groups to choose from; ``item``: the one being changed
         (no form to choose, no file)."""
@@ -266,6 +288,19 @@ class ItemForm(RefusalMixin, forms.Form):
         self.theme_objects = {str(theme.pk): theme for theme in themes}
         self.bodies = {body_key(body): body for body in bodies}
         self.municipality_objects = {str(m.pk): m for m in municipalities}
+        self.topic_objects = {str(t.pk): t for t in topics}
+        self.organisation_objects = {str(o.pk): o for o in organisations}
+        self.fields["topic"].choices = [
+            ("", _("Geen onderwerp")),
+            *(
+                (pk, f"{topic.title} ({topic.pillar or topic.theme_group})")
+                for pk, topic in self.topic_objects.items()
+            ),
+        ]
+        self.fields["source_organisation"].choices = [
+            ("", _("Geen bron")),
+            *((pk, o.name) for pk, o in self.organisation_objects.items()),
+        ]
         self.fields["themes"].choices = [(pk, t.name) for pk, t in self.theme_objects.items()]
         self.fields["body"].choices = [
             (BUREAU, _("Het bureau (geen pijler of themagroep)")),
@@ -289,6 +324,8 @@ class ItemForm(RefusalMixin, forms.Form):
         return {
             **{name: getattr(item, name) for name in ItemForm.plain_fields},
             "municipality": str(item.municipality_id or ""),
+            "topic": str(item.topic_id or ""),
+            "source_organisation": str(item.source_organisation_id or ""),
             "themes": [str(theme.pk) for theme in item.themes.all()],
             "body": body_key(body) if body is not None else BUREAU,
         }
@@ -298,6 +335,10 @@ class ItemForm(RefusalMixin, forms.Form):
         data = self.cleaned_data
         values = {name: data[name] for name in self.plain_fields}
         values["municipality"] = self.municipality_objects.get(data["municipality"] or "")
+        values["topic"] = self.topic_objects.get(data["topic"] or "")
+        values["source_organisation"] = self.organisation_objects.get(
+            data["source_organisation"] or ""
+        )
         values["themes"] = [self.theme_objects[pk] for pk in data["themes"]]
         values["body"] = self.bodies.get(data["body"]) if data["body"] != BUREAU else None
         return values

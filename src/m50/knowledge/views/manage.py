@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from m50.accounts.permissions import has_rule
+from m50.contacts import selectors as contacts
 from m50.core.access import rule_required
 from m50.core.models import Theme
 from m50.knowledge import rules, selectors, services
@@ -65,6 +66,8 @@ def _item_form(request, *, item=None, initial=None) -> ItemForm:
         themes=list(themes),
         bodies=[*pillars.pillar_list(running=True), *pillars.theme_group_list(running=True)],
         municipalities=list(registry.municipality_list().select_related(None).only("pk", "name")),
+        topics=list(pillars.topic_list().select_related("pillar", "theme_group")),
+        organisations=contacts.organisation_choices(),
         item=item,
         initial=initial,
         max_size=_max_size(),
