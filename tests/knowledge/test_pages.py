@@ -170,6 +170,7 @@ def test_the_item_page_shows_its_context(client, people, diemen, sociaal):
         reverse("pillars:detail", args=["sociaal"]),
         "€ 40.000 per jaar",
         "Beleidsadviseur jeugd",
+        "Alle gebruikers van leden",
     ):
         assert expected in text, expected
     assert [row["item"] for row in response.context["related"]] == [other]
@@ -202,6 +203,8 @@ def test_an_item_one_may_not_see_is_a_404_and_so_is_its_file(
     log_in(client, people, "bureau")
     for url in urls:
         assert client.get(url).status_code == 200
+    if body:
+        assert "De deelnemers van Pijler Sociaal" in text_of(client.get(detail_url(item)))
 
 
 def test_a_draft_is_a_404_for_readers_until_published(client, people):
@@ -319,6 +322,8 @@ def test_the_pages_cost_the_same_for_10_and_1000_items(
         urls.append((reverse("knowledge:review"), {}))
     if who == "bureau":
         urls += [(reverse("knowledge:edit", args=[item.pk]), {})]
+    if who in ("bureau", "sociaal_member"):
+        urls += [(reverse("knowledge:create"), {})]
     fields = {"bureau": bureau, "municipality": diemen.municipality, "pillar": sociaal}
     populate(10, body_pillar=sociaal, **fields)
     log_in(client, people, who)

@@ -12,15 +12,17 @@ from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from m50.accounts.permissions import has_rule
 from m50.core.access import rule_required
 from m50.core.models import Theme
 from m50.knowledge import rules, selectors
 from m50.knowledge.forms import LibraryFilterForm
-from m50.knowledge.models import KnowledgeDocument, KnowledgeItem, Status
+from m50.knowledge.models import Access, KnowledgeDocument, KnowledgeItem, Status
 from m50.knowledge.services import DOCUMENT_TYPES
 from m50.pillars import selectors as pillars
+from m50.pillars.forms import body_label
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
@@ -130,6 +132,7 @@ def item_detail(request, pk: int):
             "item": item,
             "themes": list(item.themes.all()),
             "pillar": pillar,
+            "access_text": _access_text(item),
             "current": versions[0] if versions else None,
             "older": versions[1:],
             "related": [row(related) for related in _related(user, item)],
@@ -138,6 +141,12 @@ def item_detail(request, pk: int):
             "published": item.status == Status.PUBLISHED,
         },
     )
+
+
+def _access_text(item: KnowledgeItem) -> str:
+    if item.access == Access.BODY and item.body is not None:
+        return _("de deelnemers van %(body)s") % {"body": body_label(item.body)}
+    return str(item.get_access_display())
 
 
 def _related(user, item):
