@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from m50.core.models import Theme
-from m50.knowledge import services
+from m50.knowledge import selectors, services
 from m50.knowledge.models import Access, Form, Kind, KnowledgeItem, Status
 from m50.knowledge.views.library import items_section_context
 from tests.knowledge.conftest import note, pdf_bytes, published, upload
@@ -375,3 +375,25 @@ def test_the_section_for_other_pages_lists_what_the_visitor_may_see(rf, people, 
             html = render_to_string("knowledge/_items_section.html", context)
             assert "Elders" not in html
             assert context["knowledge_items"]["list_url"] in html
+
+
+def test_the_selectors_of_the_filters_count_only_what_one_may_see(people, diemen, houten):
+    bureau = people["bureau"]
+    published(bureau, kind=Kind.GUIDE, date=D(2024, 1, 2), municipality=diemen.municipality)
+    published(bureau, kind=Kind.GUIDE, date=D(2025, 1, 2), access=Access.PUBLIC)
+    published(
+        bureau,
+        kind=Kind.MINUTES,
+        date=D(2025, 6, 1),
+        access=Access.BUREAU,
+        municipality=houten.municipality,
+    )
+    official = people["official"]
+    counts = selectors.filter_counts(items=selectors.item_list(user=official))
+    assert counts["kind"] == {"handreiking": 2}
+    assert counts["year"] == {2024: 1, 2025: 1}
+    assert selectors.item_municipalities(user=official) == [
+        (diemen.municipality.pk, diemen.municipality.code, "Diemen")
+    ]
+    assert len(selectors.item_municipalities(user=bureau)) == 2
+    assert not selectors.own_unpublished(user=people["anonymous"]).exists()
