@@ -210,6 +210,7 @@ def test_a_member_submits_an_example_and_the_chair_accepts_it(client, people, di
     client.force_login(chair)
     review = client.get(reverse("knowledge:review"))
     assert [row["item"] for row in review.context["page"].rows] == [item]
+    assert f"door {writer}" in review.content.decode()
     assert client.post(url("accept", item)).status_code == 302
     item.refresh_from_db()
     assert item.status == Status.PUBLISHED
