@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from m50.accounts.models import Role
 from m50.contacts.models import Position
+from m50.core.models import Theme
 from m50.knowledge import services
 from m50.knowledge.models import Access, Form, Kind, KnowledgeItem, Status
 from m50.pillars import services as pillar_services
@@ -140,3 +141,29 @@ def test_the_bureau_adds_a_version_and_withdraws_a_document(
     page.get_by_role("link", name="Platform31 over wonen").click()
     expect(page.get_by_role("link", name="https://www.platform31.nl/")).to_be_visible()
     check_page(page, axe_check, fits_narrow_screen)
+
+
+def test_a_visitor_filters_the_library_without_javascript(browser, live_server, reference_data):
+    bureau = UserFactory(role=Role.BUREAU)
+    wonen = Theme.objects.get(slug="wonen")
+    for title, themes in (("Betaalbaar wonen", [wonen]), ("Vervoer op maat", [])):
+        item = services.item_create(
+            actor=bureau,
+            form=Form.NOTE,
+            kind=Kind.EXAMPLE,
+            title=title,
+            note_what="Wat de gemeente deed.",
+            access=Access.PUBLIC,
+            themes=themes,
+        )
+        services.item_accept(actor=bureau, item=item)
+    context = browser.new_context(java_script_enabled=False, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/kennis/")
+    expect(page.get_by_text("2 kennisitems gevonden")).to_be_visible()
+    page.get_by_label("Thema", exact=True).select_option(label="Wonen (1)")
+    page.get_by_role("button", name="Toon kennisitems").click()
+    expect(page.get_by_text("1 kennisitem gevonden")).to_be_visible()
+    expect(page.get_by_role("link", name="Betaalbaar wonen")).to_be_visible()
+    expect(page.get_by_role("link", name="Vervoer op maat")).to_have_count(0)
+    context.close()
