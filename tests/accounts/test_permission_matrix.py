@@ -117,6 +117,7 @@ def sample(db):
         **_sample_activity_api(person),
         **_sample_calendar(),
         **_sample_public_activity(),
+        **_sample_knowledge(),
     }
 
 
@@ -261,6 +262,36 @@ def _sample_calendar():
     }
 
 
+def _sample_knowledge():
+    """A published item of the bureau for all users of members, a document with one version
+    (stored directly: no text extraction needed here). Only the bureau manages it."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from m50.knowledge.models import KnowledgeDocument, KnowledgeItem
+
+    item = KnowledgeItem.objects.create(
+        form="document",
+        kind="publicatie",
+        title="Publicatie",
+        access="netwerk",
+        status="gepubliceerd",
+        published_at=timezone.now(),
+    )
+    document = KnowledgeDocument(
+        item=item,
+        version=1,
+        filename="publicatie.pdf",
+        content_type="application/pdf",
+        size=15,
+        sha256="0" * 64,
+        text_status="gelezen",
+    )
+    document.file.save("publicatie.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    document.save()
+    return {"knowledge_pk": item.pk, "knowledge_version": document.version}
+
+
 def _sample_billing_change(municipality):
     """A change of Diemen's invoice details asked for by its contact, for the bureau."""
     from m50.reports.models import BillingChangeRequest
@@ -349,6 +380,11 @@ def _kwargs_for(name, pattern, sample):
         return {"token": sample["feed_token"], **({"slug": body[name]} if name in body else {})}
     if name.startswith("activities:") and "pk" in names:  # the sample's "pk" is a person's
         return {key: sample["activity_id"] if key == "pk" else sample[key] for key in names}
+    if name.startswith("knowledge:"):  # an item's own "pk", not the person's
+        return {
+            key: {"pk": sample["knowledge_pk"], "version": sample["knowledge_version"]}[key]
+            for key in names
+        }
     if name.startswith("api:activity-"):
         return {"pk": sample["api_activity_id"]} if "pk" in names else {}
     if name.startswith("api:registration-"):
@@ -555,6 +591,22 @@ EXPECTED = {
     ("activities:feed_pillar", "get"): PUBLIC,
     ("activities:feed_group", "get"): PUBLIC,
     ("activities:subscription", "get"): page(LOGGED_IN),
+    # The library: anyone browses; the sample is for all users of members, so a visitor finds
+    # neither its page nor its file (404). Adding an item: the bureau, and a member's official
+    # (an example of their own municipality); no role's user chairs a pillar here. Only the
+    # bureau manages the sample; submitting and publishing are posted (a GET: 405); the sample
+    # is no submission, so rejecting it sends the bureau back to its page.
+    ("knowledge:list", "get"): PUBLIC,
+    ("knowledge:detail", "get"): {**page(LOGGED_IN), A: 404},
+    ("knowledge:download", "get"): {**page(LOGGED_IN), A: 404},
+    ("knowledge:create", "get"): page({B, MC, P}),
+    ("knowledge:edit", "get"): page({B}),
+    ("knowledge:version_add", "get"): page({B}),
+    ("knowledge:submit", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("knowledge:accept", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("knowledge:reject", "get"): {**page(set()), B: LOGIN},
+    ("knowledge:withdraw", "get"): page({B}),
+    ("knowledge:review", "get"): page(LOGGED_IN),
 }
 
 

@@ -39,7 +39,7 @@ def test_a_published_note_of_a_member(people, diemen, sociaal):
         "summary": "Eén team per wijk.",
         "body": "Eén team per wijk.\n\nJeugdzorg en WMO samen in de wijk.\n€ 40.000 per jaar\n"
         f"Team Sociaal Domein\n{contact}",
-        "url": f"/kennis/{item.pk}",
+        "url": f"/kennis/{item.pk}/",
         "access": "BODY",
         "pillar_id": sociaal.pk,
         "group_id": None,

@@ -97,6 +97,12 @@ RULES: Final[dict[str, frozenset]] = {
     "knowledge.manage_own": ALL_ROLES,
     # A member's official submits a good example of their own municipality (checked per object).
     "knowledge.submit": frozenset({Role.MEMBER_CONTACT, Role.PARTICIPANT}),
+    # The library's pages: anyone; what each visitor sees is scoped by knowledge.rules.visible_q
+    # (an item one may not see is a 404).
+    "knowledge.view": EVERYONE,
+    # Writing items (the bureau, a chair for their pillar or group, a member's official an
+    # example of their own municipality), reviewing submissions: checked per object.
+    "knowledge.write": ALL_ROLES,
 }
 
 

@@ -14,7 +14,7 @@ NAVIGATION = [
     ("finance:overview", _("Financiën"), "finance.manage"),
     ("pillars:list", _("Pijlers"), "pillars.view"),
     ("activities:agenda", _("Activiteiten"), "core.view_public"),
-    (None, _("Kennis"), None),
+    ("knowledge:list", _("Kennis"), "knowledge.view"),
     (None, _("Public affairs"), None),
     ("admin:index", _("Beheer"), "accounts.manage"),
 ]

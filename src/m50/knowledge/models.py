@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -244,8 +245,7 @@ class KnowledgeItem(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        # The item page's address (its pages come with the library's views).
-        return f"/kennis/{self.pk}"
+        return reverse("knowledge:detail", args=[self.pk])
 
     @property
     def body(self):

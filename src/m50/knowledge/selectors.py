@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
 from m50.knowledge import rules
 from m50.knowledge.models import Access, KnowledgeDocument, KnowledgeItem, Status
@@ -213,3 +214,51 @@ def search_entries() -> Iterator[dict]:
     )
     for item in items.iterator(chunk_size=500):
         yield {"kind": SEARCH_KIND, "object_id": item.pk, **search_entry_data(item)}
+
+
+# --- The library's pages ----------------------------------------------------------------------
+
+
+def filter_counts(*, items: QuerySet[KnowledgeItem]) -> dict[str, dict]:
+    """How many of ``items`` (a list of :func:`item_list`) there are per kind, theme slug and
+    year, for the library's filters: three queries, whatever the number of items."""
+    plain = items.order_by().prefetch_related(None)
+    return {
+        "kind": dict(plain.values_list("kind").annotate(count=Count("pk", distinct=True))),
+        "theme": dict(
+            plain.filter(themes__isnull=False)
+            .values_list("themes__slug")
+            .annotate(count=Count("pk", distinct=True))
+        ),
+        "year": dict(
+            plain.annotate(year=ExtractYear("date"))
+            .values_list("year")
+            .annotate(count=Count("pk", distinct=True))
+        ),
+    }
+
+
+def item_municipalities(*, user) -> list[tuple[int, str, str]]:
+    """(id, code, name) of the municipalities with a published item ``user`` may see, by name:
+    one query."""
+    return list(
+        KnowledgeItem.objects.filter(
+            rules.visible_q(user), status=Status.PUBLISHED, municipality__isnull=False
+        )
+        .order_by("municipality__name", "municipality__code")
+        .values_list("municipality_id", "municipality__code", "municipality__name")
+        .distinct()
+    )
+
+
+def own_unpublished(*, user) -> QuerySet[KnowledgeItem]:
+    """The items ``user`` made or submitted that are not published (drafts, submissions,
+    rejected and withdrawn ones), newest change first."""
+    if not user.is_authenticated:
+        return KnowledgeItem.objects.none()
+    return (
+        _items()
+        .filter(Q(created_by=user.pk) | Q(submitted_by=user.pk))
+        .exclude(status=Status.PUBLISHED)
+        .order_by("-updated_at", "-pk")
+    )
