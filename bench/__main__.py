@@ -1,7 +1,8 @@
 """``python -m bench``: run every benchmark against a throw-away test database.
 
 ``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
-national, activities, agenda, calendar) with its own options, e.g.
+national, activities, agenda, calendar,
+search) with its own options, e.g.
 ``python -m bench national --quick``.
 """
 
@@ -17,6 +18,7 @@ from bench import (
     bench_import,
     bench_invoice,
     bench_national,
+    bench_search,
 )
 
 BENCHMARKS = {
@@ -29,6 +31,7 @@ BENCHMARKS = {
     "activities": bench_activities,
     "calendar": bench_calendar,
     "agenda": bench_agenda,
+    "search": bench_search,
 }
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from m50.core.search.access import Access
+
 
 class AuditEvent(models.Model):
     class Result(models.TextChoices):
@@ -84,3 +86,78 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchEntry(models.Model):
+    """One object in the search index (:mod:`m50.core.search`): its text as written (for
+    snippets), where it lives, and who may see it.
+
+    The full-text index of the normalised text is kept beside it by ``index.entry_put``: an
+    FTS5 table ``core_searchentry_fts`` (rowid = this id) on SQLite, a ``document`` tsvector
+    column with a GIN index on PostgreSQL (migration core.0006); neither is a model field.
+    """
+
+    # The small columns first: SQLite reads a row's columns in order, and the access check of
+    # every match should not have to step over a long body.
+    kind = models.CharField(_("soort"), max_length=40)
+    object_id = models.BigIntegerField(_("object-id"))
+    access = models.CharField(_("toegang"), max_length=20, choices=Access.choices)
+    # Plain ids: the core knows no pillars; BODY access compares them with the viewer's.
+    pillar_id = models.BigIntegerField(_("pijler"), null=True, blank=True)
+    group_id = models.BigIntegerField(_("themagroep"), null=True, blank=True)
+    date = models.DateField(_("datum"), null=True, blank=True)
+    url = models.CharField(_("adres"), max_length=500)
+    title = models.CharField(_("titel"), max_length=500)
+    summary = models.TextField(_("samenvatting"), blank=True)
+    body = models.TextField(_("tekst"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique"),
+            models.CheckConstraint(
+                condition=models.Q(access__in=Access.values), name="search_entry_access_valid"
+            ),
+        ]
+        verbose_name = _("zoekindexregel")
+        verbose_name_plural = _("zoekindex")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class SearchFacet(models.Model):
+    """A facet value entries can have ("theme" = "wonen", "year" = "2024"), as providers give
+    them; one row per value, so counting the visible matches per value groups integers."""
+
+    name = models.CharField(_("naam"), max_length=40)
+    value = models.CharField(_("waarde"), max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "value"], name="search_facet_unique"),
+        ]
+        verbose_name = _("zoekfacet")
+        verbose_name_plural = _("zoekfacetten")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class SearchEntryFacet(models.Model):
+    """That an entry has a facet value."""
+
+    entry = models.ForeignKey(
+        SearchEntry, on_delete=models.CASCADE, related_name="facets", db_index=False
+    )
+    facet = models.ForeignKey(SearchFacet, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            # Also the index of the facet counts' join and of a filter's EXISTS.
+            models.UniqueConstraint(fields=["entry", "facet"], name="search_entry_facet_unique"),
+        ]
+        verbose_name = _("facet van een zoekindexregel")
+        verbose_name_plural = _("facetten van zoekindexregels")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.facet_id}"

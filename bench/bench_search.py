@@ -1,0 +1,283 @@
+"""Benchmark of the Dutch search at 100,000 entries of generated Dutch text: a full search (the
+count per kind, the top 20 ranked with the viewer's access, their snippets, the facet counts)
+against the raw full-text query alone (the top 20 by rank, nothing else), p50/p95 of each.
+
+    python -m bench search                                                   # SQLite
+    python scripts/with_postgres.py .venv/bin/python -m bench search          # PostgreSQL
+    python -m bench search --quick                                           # 10,000 entries
+
+The text comes from a Dutch vocabulary of the network's work with Zipf-like word frequencies
+and the stop words running text has, in sentences; titles of 4-10 words, summaries of 15-40,
+bodies of 40-250. Access, pillars, themes, years and municipalities are spread over the entries
+as a library's would be. The index is built once through ``index_rebuild`` (the path of
+``m50 rebuild-search-index``; its time is printed, not part of the table). Randomness is seeded.
+Each measurement runs ``--rounds`` times after one warm-up; the query count is the warm-up's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import random
+import time
+
+from bench.bench_activities import timed
+from bench.harness import throwaway_database
+
+SEED = 20_261_206
+ENTRIES = 100_000
+PER_PAGE = 20
+
+STOP_TEXT = (
+    "de de de het het een een van van en en in in op voor met te dat die is aan bij door "
+    "om als naar over tot ook niet nog er zijn wordt worden deze hun kan meer uit"
+)
+STOP = STOP_TEXT.split()
+# Ordered from common to rare; phrases are kept together as running text has them.
+VOCABULARY_TEXT = """
+gemeente gemeenten netwerk inwoners wonen woningen beleid college raad wethouder burgemeester
+jeugdzorg kosten aanpak voorbeeld provincie rijk kabinet ministerie samenwerking pijler
+sociaal_domein ruimtelijke_ordening bijeenkomst verslag advies onderzoek uitvoering middelen
+financiering begroting gemeentefonds motie tweede_kamer kamerleden woningbouw mobiliteit
+bereikbaarheid openbaar_vervoer fiets station wijk wijken buurt dorp stad regio centrum
+energie warmtenet zonnepanelen isolatie klimaat duurzaamheid wateroverlast groen natuur
+ondernemers economie werkgelegenheid bijstand participatie schuldhulp armoede zorg welzijn
+ouderen mantelzorg huisarts wijkteam jongeren onderwijs school kinderopvang sport cultuur
+bibliotheek veiligheid politie ondermijning handhaving toezicht vergunning omgevingswet
+omgevingsplan bestemmingsplan grond locatie project projecten ontwikkeling plannen planning
+corporatie huurwoningen starters senioren statushouders opvang asielzoekers arbeidsmigranten
+flexwoningen doorstroming nieuwbouw transformatie kantoren bedrijventerrein landbouw stikstof
+water dijk haven verkeer parkeren snelweg mirt infrastructuur investering subsidie regeling
+rapport evaluatie monitor cijfers data dashboard inkoop aanbesteding contract aanbieder
+aanbieders tarieven tekort tekorten lasten baten reserve risico risico's bezuiniging
+herindeling fusie ambtenaren organisatie personeel werving digitalisering dienstverlening
+loket privacy informatiebeveiliging archief democratie inspraak participatietraject
+referendum verkiezingen fractie coalitie oppositie gesprek werkbezoek lobby position_paper
+kamerbrief inbreng consultatie wetsvoorstel amendement jeugdwet wmo participatiewet
+platform31 vng g40 p10 k80 rekenkamer accountant jaarrekening voorjaarsnota kadernota
+decentralisatie taken bevoegdheden autonomie interbestuurlijk medeoverheden provincies
+waterschappen veiligheidsregio ggd omgevingsdienst gemeenschappelijke_regeling samenwerkingsverband
+"""
+VOCABULARY = VOCABULARY_TEXT.split()
+
+KINDS = ["voorbeeld", "position paper", "kamerbrief", "verslag", "publicatie", "handreiking"]
+THEMES = [
+    "wonen",
+    "mobiliteit",
+    "jeugdzorg",
+    "gemeentefinancien",
+    "openbare-orde-en-veiligheid",
+    "zorg-en-welzijn",
+    "werk-en-inkomen",
+    "klimaat-en-energie",
+    "ruimte-en-omgeving",
+    "economie",
+    "bestuur-en-dienstverlening",
+]
+PILLARS = {1: "ruimtelijk", 2: "sociaal", 3: "financieel"}
+MUNICIPALITIES = [f"GM{n:04d}" for n in range(300, 360)]
+ACCESS = ["public"] * 8 + ["network"] * 6 + ["body"] * 4 + ["bureau", "confidential"]
+
+# (label, text, prefix): a rare word, a middle one, the commonest, two words, a phrase,
+# a prefix as typed, and a word not in the vocabulary.
+QUERIES = [
+    ("rare word", "rekenkamer", False),
+    ("rare compound", "woningfonds", False),
+    ("middle word", "mobiliteit", False),
+    ("common word", "gemeenten", False),
+    ("two words", "jeugdzorg kosten", False),
+    ("phrase", '"tweede kamer"', False),
+    ("type-ahead prefix", "woni", True),
+    ("no match", "ruimtevaart", False),
+]
+
+
+# Dutch compounds the vocabulary's tail is made of, as a library's rarer words are.
+PARTS = [
+    "woning",
+    "jeugd",
+    "zorg",
+    "wijk",
+    "water",
+    "energie",
+    "verkeer",
+    "school",
+    "fiets",
+    "grond",
+    "huur",
+    "plan",
+    "fonds",
+    "regeling",
+    "beleid",
+    "raad",
+    "team",
+    "netwerk",
+    "project",
+    "kosten",
+    "budget",
+    "toets",
+    "visie",
+    "agenda",
+    "plicht",
+    "recht",
+    "bouw",
+]
+
+
+def vocabulary() -> tuple[list[str], list[float]]:
+    """The words and their cumulative Zipf weights: the named words first, then compounds."""
+    compounds = [a + b for a in PARTS for b in PARTS if a != b]
+    random.Random(SEED).shuffle(compounds)
+    words = VOCABULARY + compounds
+    cumulative, total = [], 0.0
+    for rank in range(len(words)):
+        total += 1 / (rank + 1)
+        cumulative.append(total)
+    return words, cumulative
+
+
+def _texts(rng: random.Random):
+    vocabulary_words, cumulative = vocabulary()
+
+    def sentence(length: int) -> str:
+        content = rng.choices(vocabulary_words, cum_weights=cumulative, k=length)
+        out = [
+            rng.choice(STOP) if rng.random() < 0.4 else word.replace("_", " ") for word in content
+        ]
+        return " ".join(out).capitalize()
+
+    def text(low: int, high: int) -> str:
+        total, sentences = rng.randint(low, high), []
+        while total > 0:
+            length = min(total, rng.randint(6, 16))
+            sentences.append(sentence(length) + ".")
+            total -= length
+        return " ".join(sentences)
+
+    return sentence, text
+
+
+def entries(count: int):
+    """The entries, the same each time for the same count."""
+    from m50.core.search.index import EntryData
+
+    def generate():
+        rng = random.Random(SEED)
+        sentence, text = _texts(rng)
+        for n in range(count):
+            access = rng.choice(ACCESS)
+            pillar = rng.choice(list(PILLARS))
+            date = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randrange(11 * 365))
+            facets = {
+                "kind": [rng.choice(KINDS)],
+                "theme": sorted(set(rng.sample(THEMES, rng.randint(1, 2)))),
+                "pillar": [PILLARS[pillar]],
+                "year": [str(date.year)],
+            }
+            if rng.random() < 0.6:
+                facets["municipality"] = [rng.choice(MUNICIPALITIES)]
+            yield EntryData(
+                kind="knowledge",
+                object_id=n + 1,
+                title=sentence(rng.randint(4, 10)),
+                summary=text(15, 40),
+                body=text(40, 250),
+                url=f"/kennis/{n + 1}",
+                access=access,
+                pillar_id=pillar if access == "body" else None,
+                date=date,
+                facets=facets,
+            )
+
+    return generate
+
+
+def _raw(text: str, prefix: bool):
+    """The top 20 of the full-text match and its rank alone: no access, count, facets or text."""
+    from django.db import connection
+
+    from m50.core.search import backends
+    from m50.core.search.parser import parse
+
+    parsed = parse(text, prefix=prefix)
+    found = backends.match(parsed)
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT rowid, {found.rank} AS rank FROM {backends.FTS} WHERE {found.condition} "  # noqa: S608
+            "ORDER BY rank DESC LIMIT %s"
+        )
+    else:
+        sql = (
+            f"SELECT id, {found.rank} AS rank FROM {backends.ENTRY} WHERE {found.condition} "  # noqa: S608
+            "ORDER BY rank DESC LIMIT %s"
+        )
+    params = [*found.rank_params, *found.params, PER_PAGE]
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return len(cursor.fetchall())
+
+    return run
+
+
+def _full(text: str, prefix: bool, viewer):
+    from m50.core.search import query
+
+    def run():
+        results = query.search(text=text, viewer=viewer, per_page=PER_PAGE, prefix=prefix)
+        return results.total
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench search", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10,000 entries, 10 rounds")
+    parser.add_argument("--entries", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=None)
+    options = parser.parse_args(argv)
+    count = options.entries or (ENTRIES // 10 if options.quick else ENTRIES)
+    rounds = options.rounds or (10 if options.quick else 30)
+    with throwaway_database("m50-bench-search-"):
+        from django.db import connection
+
+        from m50.core.search import index
+        from m50.core.search.access import Viewer
+
+        index.provider_register("knowledge", entries(count))
+        started = time.perf_counter()
+        index.index_rebuild()
+        built = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"Indexed {count:,} entries in {built:.1f} s ({count / built:,.0f} entries/s)")
+        viewers = {
+            "participant": Viewer(
+                authenticated=True, role="participant", pillar_ids=frozenset({2})
+            ),
+            "bureau": Viewer(authenticated=True, role="bureau"),
+        }
+        print(
+            f"{'query':<20} {'viewer':<12} {'matches':>8} {'queries':>7} "
+            f"{'full p50':>9} {'full p95':>9} {'raw p50':>8} {'raw p95':>8} {'p95 ÷':>6}"
+        )
+        print("-" * 96)
+        for label, text, prefix in QUERIES:
+            raw = timed(_raw(text, prefix), rounds)
+            for name, viewer in viewers.items():
+                full_run = _full(text, prefix, viewer)
+                matches = full_run()
+                full = timed(full_run, rounds)
+                ratio = full.quantile(0.95) / raw.quantile(0.95) if raw.quantile(0.95) else 0
+                print(
+                    f"{label:<20} {name:<12} {matches:>8,} {full.queries:>7} "
+                    f"{full.quantile(0.5):>9.1f} {full.quantile(0.95):>9.1f} "
+                    f"{raw.quantile(0.5):>8.1f} {raw.quantile(0.95):>8.1f} {ratio:>6.2f}",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
