@@ -555,6 +555,8 @@ EXPECTED = {
     ("activities:feed_pillar", "get"): PUBLIC,
     ("activities:feed_group", "get"): PUBLIC,
     ("activities:subscription", "get"): page(LOGGED_IN),
+    # One search box for everyone; each finds only what they may see (tests/knowledge).
+    ("search:page", "get"): PUBLIC,
 }
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("financien/", include("m50.finance.urls")),
     path("pijlers/", include("m50.pillars.urls")),
     path("activiteiten/", include("m50.activities.urls")),
+    path("zoeken/", include("m50.knowledge.search_urls")),
     path("", include("m50.reports.urls")),
     path("api/v1/", include("m50.api.urls")),
     # Switching language is open to everyone, also before logging in.
