@@ -1,5 +1,5 @@
 """What the search index takes of an item (selectors.search_entry_data): title, summary, a body
-of the summary, the note and the current document's text, the access level by the index's name
+of the note and the current document's text, the access level by the index's name
 (an item that is not published only through the item's own rule), and the facets."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def test_a_published_note_of_a_member(people, diemen, sociaal):
     assert selectors.search_entry_data(item) == {
         "title": "Wijkteams in Diemen",
         "summary": "Eén team per wijk.",
-        "body": "Eén team per wijk.\n\nJeugdzorg en WMO samen in de wijk.\n€ 40.000 per jaar\n"
+        "body": "Jeugdzorg en WMO samen in de wijk.\n€ 40.000 per jaar\n"
         f"Team Sociaal Domein\n{contact}",
         "url": f"/kennis/{item.pk}/",
         "access": "BODY",
@@ -68,7 +68,7 @@ def test_the_body_holds_the_current_documents_text_only(people):
         actor=bureau, item=item, uploaded_file=upload("v2.docx", docx_bytes("Nieuwe tekst"))
     )
     data = selectors.search_entry_data(item)
-    assert data["body"] == "Over woningbouw.\n\nNieuwe tekst"
+    assert data["body"] == "Nieuwe tekst"
     assert data["facets"]["pillar"] == [] and data["facets"]["municipality"] == []
 
 

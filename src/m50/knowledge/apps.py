@@ -6,3 +6,9 @@ class KnowledgeConfig(AppConfig):
     name = "m50.knowledge"
     label = "knowledge"
     verbose_name = _("Kennis")
+
+    def ready(self):
+        from m50.core.search import index
+        from m50.knowledge import search, selectors
+
+        index.provider_register(selectors.SEARCH_KIND, search.entries)

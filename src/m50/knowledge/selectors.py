@@ -154,8 +154,8 @@ def _current_text(item: KnowledgeItem) -> str:
 
 def search_entry_data(item: KnowledgeItem) -> dict:
     """What the search index takes of ``item`` (the fields of ``index.entry_put`` besides
-    ``kind`` and ``object_id``): the body is the summary, the note's text and the current
-    document's text; the access is the name of the index's level (see SEARCH_ACCESS)."""
+    ``kind`` and ``object_id``): the body is the note's text and the current document's
+    text; the access is the name of the index's level (see SEARCH_ACCESS)."""
     note = "\n".join(
         part
         for part in (
@@ -166,7 +166,8 @@ def search_entry_data(item: KnowledgeItem) -> dict:
         )
         if part
     )
-    body = "\n\n".join(part for part in (item.summary, note, _current_text(item)) if part)
+    # The summary is a field of its own in the index (weighted above the body).
+    body = "\n\n".join(part for part in (note, _current_text(item)) if part)
     pillar = item.pillar or (item.theme_group.pillar if item.theme_group_id else None)
     facets = {
         "kind": [item.kind],

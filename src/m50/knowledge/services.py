@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from m50.core import uploads
 from m50.core.audit import audit_record, diff
 from m50.core.versions import KNOWLEDGE, changes
-from m50.knowledge import extraction, rules
+from m50.knowledge import extraction, rules, search
 from m50.knowledge.models import (
     Access,
     Form,
@@ -75,6 +75,8 @@ def _values(item: KnowledgeItem) -> dict:
 
 
 def _audit(action: str, item, actor, origin: str, before: dict, **extra) -> None:
+    """Audit a change of ``item`` and put it in the search index as it is now: every write of
+    an item ends here, inside its transaction."""
     after = _values(item) if isinstance(item, KnowledgeItem) else {}
     audit_record(
         action=f"knowledge.{action}",
@@ -83,6 +85,8 @@ def _audit(action: str, item, actor, origin: str, before: dict, **extra) -> None
         origin=origin,
         changes=diff(before, {**after, **extra}),
     )
+    if isinstance(item, KnowledgeItem):
+        search.item_index(item)
 
 
 # --- The fields of an item ------------------------------------------------------------------
@@ -359,11 +363,12 @@ def item_create(
 def _item_record(*, item, themes, prepared, stored_name, actor, origin):
     item.save()
     item.themes.set(themes)
-    _audit("item_create", item, actor, origin, {}, themes=_theme_names(item))
+    # The document first, so that the item goes into the index with its text.
     if prepared is not None:
         _document_record(
             item=item, prepared=prepared, stored_name=stored_name, actor=actor, origin=origin
         )
+    _audit("item_create", item, actor, origin, {}, themes=_theme_names(item))
     return item
 
 
@@ -536,6 +541,8 @@ def _version_record(*, item, prepared, stored_name, actor, origin):
         raise ValidationError(_("U mag geen nieuwe versie van dit document toevoegen."))
     item.updated_at = timezone.now()
     item.save(update_fields=["updated_at"])
-    return _document_record(
+    document = _document_record(
         item=item, prepared=prepared, stored_name=stored_name, actor=actor, origin=origin
     )
+    search.item_index(item)  # the new version's text replaces the old one's
+    return document

@@ -1,0 +1,75 @@
+"""The library in the platform's search index (:mod:`m50.core.search`): one entry per item,
+written by the services in the write's own transaction, all of them for
+``m50 rebuild-search-index``, and searching as a user."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+
+from m50.core.search import index, query
+from m50.core.search.access import Access, Viewer
+from m50.knowledge import selectors
+from m50.knowledge.models import KnowledgeItem
+from m50.pillars import selectors as pillars
+
+
+def _with_access(data: dict) -> dict:
+    # The selectors name the index's level ("PUBLIC"); the index takes the level itself.
+    return {**data, "access": Access[data["access"]]}
+
+
+def item_index(item: KnowledgeItem) -> None:
+    """Put ``item`` in the index as it is now (its access, text and facets)."""
+    index.entry_put(
+        kind=selectors.SEARCH_KIND,
+        object_id=item.pk,
+        **_with_access(selectors.search_entry_data(item)),
+    )
+
+
+def entries() -> Iterator[index.EntryData]:
+    for data in selectors.search_entries():
+        yield index.EntryData(**_with_access(data))
+
+
+def viewer_of(user) -> Viewer:
+    """The search index's view of ``user``: role, and the pillars and groups they take part in
+    today (one query)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Viewer.anonymous()
+    pillar_ids: set[int] = set()
+    group_ids: set[int] = set()
+    if user.person_id:
+        running = pillars.participations_of_person(person_id=user.person_id)
+        for pillar_id, group_id in running.values_list("pillar_id", "theme_group_id"):
+            (pillar_ids if pillar_id else group_ids).add(pillar_id or group_id)
+    return Viewer(
+        authenticated=True,
+        role=user.role,
+        pillar_ids=frozenset(pillar_ids),
+        group_ids=frozenset(group_ids),
+    )
+
+
+def search(
+    *,
+    user,
+    text: str,
+    filters: Mapping[str, str] | None = None,
+    kinds: Collection[str] | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    prefix: bool = False,
+) -> query.Results:
+    """What ``user`` may see that matches ``text``: the library's items by their own rule
+    (an item's entry that is not for a whole level is shown as the library shows it)."""
+    return query.search(
+        text=text,
+        viewer=viewer_of(user),
+        kinds=kinds,
+        filters=filters,
+        page=page,
+        per_page=per_page,
+        prefix=prefix,
+        restricted={selectors.SEARCH_KIND: selectors.visible_ids(user=user)},
+    )
