@@ -18,8 +18,9 @@ from m50.activities.views import municipality_activities_context
 from m50.contacts import selectors as contact_selectors
 from m50.core.access import rule_required
 from m50.core.conditional import public_page
-from m50.core.versions import ACTIVITIES, MEMBERS, REGISTRY
+from m50.core.versions import ACTIVITIES, KNOWLEDGE, MEMBERS, REGISTRY
 from m50.finance.views import municipality_invoices_context
+from m50.knowledge.views.library import items_section_context
 from m50.membership.views import dossier_context
 from m50.municipalities import selectors, services
 from m50.municipalities.charts import population_bar_chart
@@ -81,7 +82,7 @@ def _population_rows(counts) -> list[dict]:
 
 @rule_required("registry.view")
 # Logged in, the page shows people, invoices and proposals too: validators for anonymous only.
-@public_page(REGISTRY, MEMBERS, ACTIVITIES, logged_in=False)
+@public_page(REGISTRY, MEMBERS, ACTIVITIES, KNOWLEDGE, logged_in=False)
 def municipality_detail(request, code: str):
     try:
         municipality = selectors.municipality_detail(code=code)
@@ -113,6 +114,7 @@ def municipality_detail(request, code: str):
     context.update(municipality_invoices_context(request, municipality))
     context.update(municipality_pillars_context(request, municipality))
     context.update(municipality_activities_context(request, municipality))
+    context.update(items_section_context(request, municipality=municipality))
     return render(request, "municipalities/detail.html", context)
 
 

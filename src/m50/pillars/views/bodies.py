@@ -16,6 +16,7 @@ from m50.accounts.permissions import has_rule
 from m50.activities.views import body_activities_context
 from m50.contacts import selectors as contacts
 from m50.core.access import rule_required
+from m50.knowledge.views.library import items_section_context
 from m50.pillars import rules, selectors, services
 from m50.pillars.forms import (
     BodyEditForm,
@@ -155,6 +156,12 @@ def body_context(request, body, *, forms: dict | None = None) -> dict:
         ],
     }
     context.update(body_activities_context(request, body))
+    pillar = _is_pillar(body)
+    context.update(
+        items_section_context(
+            request, pillar=body if pillar else None, theme_group=None if pillar else body
+        )
+    )
     # Starting a group under this pillar (its chair, the bureau) and ending this pillar or
     # group (a pillar: the bureau; a group: also its pillar's chair).
     running = context["running"]
