@@ -50,6 +50,12 @@ def test_a_hit_links_to_the_item_with_the_words_marked(client, people):
     assert "1 resultaat voor “woning”" in text(html)
     assert "Wonen (1)" in text(html)
     assert "voorbeeld (1)" in text(html)
+    assert "Kennis (1)" in text(html)
+    # Narrowed to what is knowledge: the same hit, the kind's link now takes it off.
+    narrowed = page(client, zoek="woning", wat="kennisitem")
+    assert f'href="{item.get_absolute_url()}"' in narrowed
+    assert 'href="?zoek=woning" aria-current="true"' in narrowed
+    assert "0 resultaten" in text(page(client, zoek="woning", wat="activiteit"))
 
 
 def test_a_filter_narrows_and_choosing_it_again_takes_it_off(client, people):

@@ -11,4 +11,9 @@ class KnowledgeConfig(AppConfig):
         from m50.core.search import index
         from m50.knowledge import search, selectors
 
-        index.provider_register(selectors.SEARCH_KIND, search.entries)
+        index.provider_register(
+            selectors.SEARCH_KIND,
+            search.entries,
+            label=_("Kennis"),
+            visible=lambda user: selectors.visible_ids(user=user),
+        )

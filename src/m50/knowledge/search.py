@@ -61,8 +61,9 @@ def search(
     per_page: int = 20,
     prefix: bool = False,
 ) -> query.Results:
-    """What ``user`` may see that matches ``text``: the library's items by their own rule
-    (an item's entry that is not for a whole level is shown as the library shows it)."""
+    """What ``user`` may see that matches ``text``: entries of a whole level as the viewer's
+    role and bodies allow, the others by their own app's rule (the library's items as the
+    library shows them)."""
     return query.search(
         text=text,
         viewer=viewer_of(user),
@@ -71,5 +72,5 @@ def search(
         page=page,
         per_page=per_page,
         prefix=prefix,
-        restricted={selectors.SEARCH_KIND: selectors.visible_ids(user=user)},
+        restricted=index.restricted_for(user),
     )

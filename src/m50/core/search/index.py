@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from m50.core.models import SearchEntry, SearchEntryFacet, SearchFacet
@@ -43,15 +43,43 @@ class EntryData:
 
 
 _providers: dict[str, Callable[[], Iterable[EntryData]]] = {}
+# Per kind: its name on the search page, and the objects a user may see of it (a queryset of
+# ids, for the kind's RESTRICTED entries: its own rule, written once in its app).
+_labels: dict[str, str] = {}
+_visible: dict[str, Callable[[object], QuerySet]] = {}
 
 
-def provider_register(kind: str, entries: Callable[[], Iterable[EntryData]]) -> None:
-    """Register the callable yielding every entry of ``kind`` (again: replaces it)."""
+def provider_register(
+    kind: str,
+    entries: Callable[[], Iterable[EntryData]],
+    *,
+    label: str = "",
+    visible: Callable[[object], QuerySet] | None = None,
+) -> None:
+    """Register the callable yielding every entry of ``kind`` (again: replaces it), the kind's
+    name for the search page, and ``visible(user)``: the ids of its objects ``user`` may see,
+    which decides who sees its RESTRICTED entries."""
     _providers[kind] = entries
+    _labels[kind] = label or kind
+    if visible is not None:
+        _visible[kind] = visible
+    else:
+        _visible.pop(kind, None)
 
 
 def providers() -> dict[str, Callable[[], Iterable[EntryData]]]:
     return dict(_providers)
+
+
+def kind_labels() -> dict[str, str]:
+    """The registered kinds' names for the search page."""
+    return dict(_labels)
+
+
+def restricted_for(user) -> dict[str, QuerySet]:
+    """Per kind, the subquery of the objects ``user`` may see (no query of its own), for
+    :func:`m50.core.search.query.search`'s ``restricted``."""
+    return {kind: visible(user) for kind, visible in sorted(_visible.items())}
 
 
 def _text(value: str | None) -> str:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from m50.core.access import rule_required
 from m50.core.models import Theme
+from m50.core.search import index
 from m50.knowledge import search as library_search
-from m50.knowledge import selectors
 from m50.knowledge.models import Kind
 from m50.municipalities import selectors as registry
 from m50.pillars import selectors as pillars
@@ -37,7 +37,7 @@ FACET_LEGENDS = {
     "year": _("Jaar"),
     "municipality": _("Gemeente"),
 }
-ENTRY_KINDS = {selectors.SEARCH_KIND: _("Kennis")}
+KIND_PARAMETER = "wat"  # the entry kind: knowledge, and what other apps put in the index
 MUNICIPALITIES_SHOWN = 5
 MAX_QUERY = 200  # characters of the search box kept in the page's links
 
@@ -90,9 +90,25 @@ def _toggled(query: QueryDict, parameter: str, value: str) -> str:
 
 def _facet_groups(results, chosen: dict[str, str], query: QueryDict) -> list[dict]:
     """Per facet: its legend, and values with label, count, whether chosen and the link that
-    chooses it (or takes it off)."""
+    chooses it (or takes it off); first what kind of thing was found."""
     labels = _labels(results.facets)
+    kind_labels = index.kind_labels()
     groups = []
+    if results.kinds:
+        groups.append(
+            {
+                "legend": _("Wat"),
+                "values": [
+                    {
+                        "label": kind_labels.get(kind, kind),
+                        "count": count,
+                        "chosen": chosen.get(KIND_PARAMETER) == kind,
+                        "url": _toggled(query, KIND_PARAMETER, kind),
+                    }
+                    for kind, count in results.kinds
+                ],
+            }
+        )
     for parameter, name in FILTERS.items():
         values = [
             {
@@ -115,7 +131,7 @@ def search(request):
     text = request.GET.get("zoek", "")[:MAX_QUERY].strip()
     chosen = {
         parameter: request.GET[parameter][:100]
-        for parameter in FILTERS
+        for parameter in (KIND_PARAMETER, *FILTERS)
         if request.GET.get(parameter, "").strip()
     }
     try:
@@ -127,7 +143,12 @@ def search(request):
         results = library_search.search(
             user=request.user,
             text=text,
-            filters={FILTERS[parameter]: value for parameter, value in chosen.items()},
+            filters={
+                FILTERS[parameter]: value
+                for parameter, value in chosen.items()
+                if parameter in FILTERS
+            },
+            kinds=[chosen[KIND_PARAMETER]] if KIND_PARAMETER in chosen else None,
             page=page_number,
         )
         page = Paginator(_SearchedPage(results), results.per_page).get_page(results.page)
@@ -136,7 +157,8 @@ def search(request):
             page=page,
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             hits=[
-                {"hit": hit, "kind": ENTRY_KINDS.get(hit.kind, hit.kind)} for hit in results.hits
+                {"hit": hit, "kind": index.kind_labels().get(hit.kind, hit.kind)}
+                for hit in results.hits
             ],
             facet_groups=_facet_groups(results, chosen, request.GET),
             municipalities=list(
