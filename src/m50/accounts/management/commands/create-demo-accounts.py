@@ -11,6 +11,7 @@ from m50.accounts import services
 from m50.accounts.models import Role
 from m50.activities.demo import demo_activities_create
 from m50.core.commands import AuditedCommand
+from m50.knowledge.demo import demo_knowledge_create
 from m50.municipalities import selectors as registry
 from m50.pillars.demo import demo_participations_create
 
@@ -53,5 +54,10 @@ class Command(AuditedCommand):
             participant=by_role[Role.PARTICIPANT],
             chair=by_role[Role.PILLAR_CHAIR],
             municipality=municipality,
+        ):
+            self.stdout.write(f"  {line}")
+        # A few items for the library and the search; one submitted by the demo participant.
+        for line in demo_knowledge_create(
+            participant=by_role[Role.PARTICIPANT], municipality=municipality
         ):
             self.stdout.write(f"  {line}")
