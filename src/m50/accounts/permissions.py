@@ -97,6 +97,8 @@ RULES: Final[dict[str, frozenset]] = {
     "knowledge.manage_own": ALL_ROLES,
     # A member's official submits a good example of their own municipality (checked per object).
     "knowledge.submit": frozenset({Role.MEMBER_CONTACT, Role.PARTICIPANT}),
+    # The knowledge API answers everyone; what each caller sees is scoped by visible_q.
+    "knowledge.view_api": EVERYONE,
 }
 
 

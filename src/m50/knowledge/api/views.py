@@ -1,0 +1,294 @@
+"""/api/v1/kennisitems: the library's items the caller may see, their files, and their writes
+through the same services and rules as the pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from m50.api.schema import etag_header_parameter
+from m50.api.viewsets import ApiViewSet
+from m50.knowledge import rules, selectors, services
+from m50.knowledge.api.serializers import (
+    KnowledgeFilterSerializer,
+    KnowledgeItemDetailSerializer,
+    KnowledgeItemSerializer,
+)
+from m50.knowledge.models import KnowledgeDocument, KnowledgeItem, Status
+from m50.pillars.api.common import (
+    created,
+    id_from_path,
+    id_parameter,
+)
+
+# The API answers everyone; what each caller sees is scoped by rules.visible_q.
+VIEW_RULE = "knowledge.view_api"
+# Make, change, withdraw: any logged-in role may try; the object check decides (403 if not).
+WRITE_RULE = "knowledge.manage_own"
+MAX_VERSION = 2**31 - 1
+DOWNLOAD_TYPES = sorted(services.DOCUMENT_TYPES)
+
+
+class DownloadRenderer(BaseRenderer):
+    """Lets a download be asked for with any ``Accept`` (a client asks for the file's own
+    type); whatever else the action answers (a problem) is JSON, with its own content type."""
+
+    media_type = "*/*"
+    format = "bestand"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+class VersionSerializer(serializers.Serializer):
+    versie = serializers.IntegerField(
+        source="version",
+        min_value=1,
+        max_value=MAX_VERSION,
+        required=False,
+        help_text=gettext_lazy("Een oudere versie van het bestand; zonder: de huidige."),
+    )
+
+
+def current_documents() -> Prefetch:
+    """The current (highest) version of each item's file, without its text, in one query."""
+    newer = KnowledgeDocument.objects.filter(item=OuterRef("item"), version__gt=OuterRef("version"))
+    return Prefetch(
+        "documents",
+        queryset=KnowledgeDocument.objects.filter(~Exists(newer)).defer("text"),
+        to_attr="current_documents",
+    )
+
+
+def with_page_data(queryset):
+    return queryset.select_related("note_contact_person").prefetch_related(current_documents())
+
+
+def search_q(text: str) -> Q:
+    """Every word in the title or summary. (The lead switches ``zoek`` to the search engine.)"""
+    condition = Q()
+    for word in text.split()[:20]:
+        condition &= Q(title__icontains=word) | Q(summary__icontains=word)
+    return condition
+
+
+def etag_of(item: KnowledgeItem, version: int | None) -> str:
+    """The version of the item as the API shows it: its changes, its status and its file."""
+    state = "|".join(
+        str(value)
+        for value in (
+            item.updated_at.isoformat(),
+            item.status,
+            item.status_reason,
+            item.submitted_at,
+            item.reviewed_at,
+            item.published_at,
+            item.withdrawn_at,
+            version or 0,
+        )
+    )
+    return f'"{item.pk}-{hashlib.sha256(state.encode()).hexdigest()[:16]}"'
+
+
+ITEM_ID = id_parameter(gettext_lazy("Het nummer van het kennisitem."))
+CREATE_EXAMPLE = OpenApiExample(
+    "notitie",
+    summary=gettext_lazy("Een goed voorbeeld van Diemen, voor alle gebruikers van leden"),
+    request_only=True,
+    value={
+        "form": "notitie",
+        "kind": "voorbeeld",
+        "title": "Wijkteams in Diemen",
+        "summary": "Eén wijkteam per wijk voor jeugdzorg en WMO.",
+        "municipality": "GM0384",
+        "themes": ["jeugdzorg"],
+        "noteWhat": "Eén wijkteam per wijk, met een vast aanspreekpunt.",
+        "access": "netwerk",
+    },
+)
+CHANGE_EXAMPLE = OpenApiExample(
+    "samenvatting",
+    summary=gettext_lazy("Een betere samenvatting"),
+    request_only=True,
+    value={"summary": "Eén wijkteam per wijk voor jeugdzorg, WMO en schuldhulp."},
+)
+WITHDRAW_EXAMPLE = OpenApiExample(
+    "verouderd",
+    summary=gettext_lazy("Ingetrokken met een reden"),
+    request_only=True,
+    value={"reason": "Vervangen door de handreiking van 2027."},
+)
+
+
+@extend_schema(tags=["kennisitems"])
+class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """The library's items as its pages show them: each to its readers (anonymous callers the
+    public ones), their files as downloads; made, changed and withdrawn by who may."""
+
+    permission_rule = VIEW_RULE
+    action_permission_rules = {
+        "create": WRITE_RULE,
+        "partial_update": WRITE_RULE,
+        "withdraw": WRITE_RULE,
+    }
+    action_problem_codes = {"partial_update": (412, 428)}
+    serializer_class = KnowledgeItemSerializer
+    filter_serializer_class = KnowledgeFilterSerializer
+    lookup_value_regex = "[0-9]+"
+
+    @cached_property
+    def signed_in(self) -> bool:
+        return rules._signed_in(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "signed_in": self.signed_in}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's probe
+            return KnowledgeItem.objects.none()
+        filters = self.get_filters()
+        queryset = selectors.item_list(
+            user=self.request.user,
+            status=filters.get("status", Status.PUBLISHED),
+            kind=filters.get("kind", ""),
+            theme=filters.get("theme"),
+            pillar=filters.get("pillar"),
+            theme_group=filters.get("theme_group"),
+            municipality=filters.get("municipality"),
+            year=filters.get("year"),
+        )
+        if filters.get("search"):
+            queryset = queryset.filter(search_q(filters["search"]))
+        return with_page_data(queryset)
+
+    def get_object(self) -> KnowledgeItem:
+        pk = id_from_path(self.kwargs["pk"])
+        item = None
+        if pk is not None:
+            item = (
+                with_page_data(selectors.item_list(user=self.request.user, status=None))
+                .filter(pk=pk)
+                .first()
+            )
+        if item is None:
+            # Who may not see it does not learn that it exists.
+            raise NotFound(_("Er is geen kennisitem %(id)s.") % {"id": self.kwargs["pk"]})
+        return item
+
+    def _respond(self, item: KnowledgeItem, *, status_code: int = 200) -> Response:
+        user = self.request.user
+        documents = list(selectors.document_versions(item=item))
+        context = {
+            **self.get_serializer_context(),
+            "documents": documents,
+            "may_edit": self.signed_in and rules.may_edit(user, item),
+            "may_withdraw": self.signed_in and rules.may_withdraw(user, item),
+        }
+        data = KnowledgeItemDetailSerializer(item, context=context).data
+        etag = etag_of(item, documents[0].version if documents else None)
+        if status_code == 201:
+            response = created(self.request, data, "api:knowledge-item-detail", item.pk)
+            response["ETag"] = etag
+            return response
+        return Response(data, headers={"ETag": etag})
+
+    @extend_schema(
+        operation_id="listKnowledgeItems",
+        summary=gettext_lazy("De kennisitems die u mag zien"),
+        description=gettext_lazy(
+            "Voorbeelden, position papers, Kamerbrieven, verslagen, publicaties en"
+            " handreikingen, de nieuwste eerst; te filteren op woorden (zoek), thema, pijler,"
+            " themagroep, soort, jaar en gemeente. Zonder inloggen de openbare; ingelogd ook"
+            " die voor alle gebruikers van leden, en die van uw pijlers en themagroepen."
+        ),
+        parameters=[KnowledgeFilterSerializer],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="getKnowledgeItem",
+        summary=gettext_lazy("Eén kennisitem"),
+        description=gettext_lazy(
+            "Een kennisitem op nummer, met alle versies van zijn bestand en zijn ETag (voor"
+            " If-Match bij een wijziging). Een kennisitem dat u niet mag zien geeft 404."
+        ),
+        parameters=[ITEM_ID, etag_header_parameter(response=[200])],
+        responses={200: KnowledgeItemDetailSerializer},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    @extend_schema(
+        operation_id="downloadKnowledgeDocument",
+        summary=gettext_lazy("Het bestand van een document"),
+        description=gettext_lazy(
+            "De huidige versie van het bestand, of met ?versie=N een oudere, als bijlage."
+            " Dezelfde regels als het kennisitem: wie het niet mag zien krijgt 404, net als bij"
+            " een kennisitem zonder bestand of een versie die er niet is."
+        ),
+        parameters=[
+            ITEM_ID,
+            VersionSerializer,
+            OpenApiParameter(
+                "Content-Disposition",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200],
+                required=True,
+                description=gettext_lazy("attachment, met de bestandsnaam."),
+            ),
+        ],
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in DOWNLOAD_TYPES},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="document",
+        url_name="document",
+        renderer_classes=[JSONRenderer, DownloadRenderer],
+    )
+    def document(self, request, *args, **kwargs):
+        query = VersionSerializer(
+            data={key: value for key, value in request.query_params.items() if value != ""}
+        )
+        query.is_valid(raise_exception=True)
+        pk = id_from_path(self.kwargs["pk"])
+        try:
+            if pk is None:
+                raise KnowledgeDocument.DoesNotExist
+            document = selectors.document_detail(
+                user=request.user, item_pk=pk, version=query.validated_data.get("version")
+            )
+            handle = document.file.open("rb")
+        except (KnowledgeDocument.DoesNotExist, FileNotFoundError) as exc:
+            raise NotFound(
+                _("Er is geen bestand bij kennisitem %(id)s.") % {"id": self.kwargs["pk"]}
+            ) from exc
+        # The type found from the content when it was stored; never one a browser would render.
+        content_type = document.content_type
+        if content_type not in services.DOCUMENT_TYPES:
+            content_type = "application/octet-stream"
+        response = FileResponse(
+            handle, as_attachment=True, filename=document.filename, content_type=content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,416 @@
+"""/api/v1/kennisitems: what each role sees of the library, in the list, the detail and the
+downloads of its files (an item one may not see is a 404 everywhere); the filters; that a
+refusal writes nothing; and that the list and detail cost the same number of queries for 10
+items as for 1,000."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from m50.core.models import Theme
+from m50.knowledge import services
+from m50.knowledge.models import (
+    Access,
+    Form,
+    Kind,
+    KnowledgeDocument,
+    KnowledgeItem,
+    Status,
+    TextStatus,
+)
+from m50.pillars.models import Pillar
+from tests.api.test_design_rules import assert_problem
+from tests.knowledge import conftest as library
+from tests.knowledge.conftest import note, pdf_bytes, published, upload
+
+# The library tests' fixtures (media in a temporary folder, every kind of reader), by name.
+media, bureau, people = library.media, library.bureau, library.people
+diemen, houten, sociaal, financieel = (
+    library.diemen,
+    library.houten,
+    library.sociaal,
+    library.financieel,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/kennisitems"
+EVERYONE = (
+    "anonymous",
+    "bureau",
+    "public_affairs",
+    "official",
+    "sociaal_member",
+    "sociaal_chair",
+    "member_contact",
+)
+
+
+def client_of(user) -> APIClient:
+    client = APIClient()
+    if user is not None and user.is_authenticated:
+        client.force_authenticate(user)
+    return client
+
+
+def ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["results"]]
+
+
+def document_item(actor, *contents: bytes, **kwargs) -> KnowledgeItem:
+    """A published document of the bureau with a version per one of ``contents`` (a PDF)."""
+    kwargs.setdefault("kind", Kind.GUIDE)
+    kwargs.setdefault("title", "Handreiking wonen")
+    item = services.item_create(
+        actor=actor,
+        form=Form.DOCUMENT,
+        uploaded_file=upload("handreiking.pdf", contents[0]),
+        **kwargs,
+    )
+    for content in contents[1:]:
+        services.document_version_add(
+            actor=actor, item=item, uploaded_file=upload("handreiking-2.pdf", content)
+        )
+    return services.item_accept(actor=actor, item=item)
+
+
+# --- Seeing ------------------------------------------------------------------------------------
+
+
+def test_each_item_shows_to_its_readers_in_list_detail_and_download(people):
+    bureau = people["bureau"]
+    sociaal = Pillar.objects.get(slug="sociaal")
+    financieel = Pillar.objects.get(slug="financieel")
+    pdf = pdf_bytes("Wijkteams en woningbouw")
+    items = {
+        "public": document_item(bureau, pdf, access=Access.PUBLIC),
+        "network": document_item(bureau, pdf, access=Access.NETWORK),
+        "sociaal": document_item(bureau, pdf, access=Access.BODY, body=sociaal),
+        "financieel": document_item(bureau, pdf, access=Access.BODY, body=financieel),
+        "bureau": document_item(bureau, pdf, access=Access.BUREAU),
+    }
+    readers = {
+        "public": set(EVERYONE),
+        "network": set(EVERYONE) - {"anonymous"},
+        "sociaal": {"bureau", "public_affairs", "sociaal_member", "sociaal_chair"},
+        "financieel": {"bureau", "public_affairs"},
+        "bureau": {"bureau"},
+    }
+    for name in EVERYONE:
+        client = client_of(people[name])
+        expected = [item.pk for key, item in items.items() if name in readers[key]]
+        assert sorted(ids(client.get(URL, {"pageSize": 500}))) == sorted(expected), name
+        for key, item in items.items():
+            detail = client.get(f"{URL}/{item.pk}")
+            download = client.get(f"{URL}/{item.pk}/document")
+            if name in readers[key]:
+                assert detail.status_code == 200, (name, key)
+                assert download.status_code == 200, (name, key)
+                assert b"".join(download.streaming_content) == pdf
+            else:
+                # The same 404 as for an item that does not exist.
+                problem = assert_problem(detail, 404)
+                assert problem["detail"] == f"Er is geen kennisitem {item.pk}."
+                assert_problem(download, 404)
+                assert_problem(client.get(f"{URL}/{item.pk}/document", {"versie": 1}), 404)
+
+
+def test_drafts_and_submissions_show_to_their_writer_and_managers_only(people, diemen):
+    bureau = people["bureau"]
+    official = people["official"]  # of Diemen
+    sociaal = Pillar.objects.get(slug="sociaal")
+    draft = note(bureau, access=Access.PUBLIC, title="Concept van het bureau")
+    example = note(
+        official,
+        access=Access.PUBLIC,
+        title="Ons voorbeeld",
+        municipality=diemen.municipality,
+        body=sociaal,
+    )
+    services.item_submit(actor=official, item=example)
+    seen = {
+        name: set(ids(client_of(people[name]).get(URL, {"pageSize": 500, "status": "ingediend"})))
+        for name in EVERYONE
+    }
+    assert {name for name, found in seen.items() if example.pk in found} == {
+        "bureau",
+        "official",
+        "sociaal_chair",
+    }
+    # Not published: not in the default list, even for the bureau.
+    assert ids(client_of(bureau).get(URL)) == []
+    assert ids(client_of(bureau).get(URL, {"status": "concept"})) == [draft.pk]
+    assert_problem(client_of(None).get(f"{URL}/{draft.pk}"), 404)
+    assert_problem(client_of(people["sociaal_member"]).get(f"{URL}/{example.pk}"), 404)
+    mine = client_of(official).get(f"{URL}/{example.pk}").json()
+    assert mine["status"] == "ingediend" and mine["mayEdit"] is True
+    assert client_of(people["sociaal_chair"]).get(f"{URL}/{example.pk}").json()["mayEdit"]
+
+
+def test_the_item_with_its_context_and_versions(people, diemen):
+    bureau = people["bureau"]
+    sociaal = Pillar.objects.get(slug="sociaal")
+    wonen = Theme.objects.get(slug="wonen")
+    first, second = pdf_bytes("Eerste versie"), pdf_bytes("Tweede versie")
+    item = document_item(
+        bureau,
+        first,
+        second,
+        access=Access.PUBLIC,
+        body=sociaal,
+        municipality=diemen.municipality,
+        themes=[wonen],
+        summary="Hoe Diemen bouwt.",
+        date=datetime.date(2024, 5, 1),
+    )
+    response = client_of(people["official"]).get(f"{URL}/{item.pk}")
+    body = response.json()
+    assert response["ETag"].startswith(f'"{item.pk}-')
+    assert body["form"] == "document" and body["kind"] == "handreiking"
+    assert body["title"] == "Handreiking wonen" and body["summary"] == "Hoe Diemen bouwt."
+    assert body["date"] == "2024-05-01" and body["themes"] == ["wonen"]
+    assert body["pillar"] == {"slug": "sociaal", "name": "Sociaal"}
+    assert body["themeGroup"] is None
+    assert body["municipality"] == {"code": diemen.municipality.code, "name": "Diemen"}
+    assert body["access"] == "openbaar" and body["status"] == "gepubliceerd"
+    assert body["link"] is None and body["note"] is None
+    assert body["document"]["version"] == 2
+    assert body["document"]["contentType"] == "application/pdf"
+    assert body["document"]["searchable"] is True and body["document"]["notice"] is None
+    assert [d["version"] for d in body["documents"]] == [2, 1]
+    assert body["mayEdit"] is False and body["mayWithdraw"] is False
+    assert client_of(bureau).get(f"{URL}/{item.pk}").json()["mayEdit"] is True
+
+    current = client_of(None).get(f"{URL}/{item.pk}/document")
+    assert b"".join(current.streaming_content) == second
+    assert current["Content-Type"] == "application/pdf"
+    assert current["Content-Disposition"].startswith("attachment;")
+    assert "handreiking-2.pdf" in current["Content-Disposition"]
+    assert current["X-Content-Type-Options"] == "nosniff"
+    assert current["Cache-Control"] == "private, no-store"
+    older = client_of(None).get(f"{URL}/{item.pk}/document", {"versie": 1})
+    assert b"".join(older.streaming_content) == first
+    # Any Accept: a client asks for the file's own type.
+    assert (
+        client_of(None).get(f"{URL}/{item.pk}/document", HTTP_ACCEPT="application/pdf").status_code
+        == 200
+    )
+    assert_problem(client_of(None).get(f"{URL}/{item.pk}/document", {"versie": 3}), 404)
+    problem = assert_problem(client_of(None).get(f"{URL}/{item.pk}/document", {"versie": 0}), 400)
+    assert problem["invalidParams"][0]["name"] == "versie"
+
+
+def test_links_and_notes(people, diemen):
+    bureau = people["bureau"]
+    link = services.item_accept(
+        actor=bureau,
+        item=services.item_create(
+            actor=bureau,
+            form=Form.LINK,
+            kind=Kind.PUBLICATION,
+            title="Platform31 over wonen",
+            link_url="https://www.platform31.nl/wonen",
+            link_publisher="Platform31",
+            access=Access.PUBLIC,
+        ),
+    )
+    example = published(
+        bureau,
+        access=Access.PUBLIC,
+        note_cost="€ 40.000 per jaar",
+        note_contact_text="Het wijkteam, 020 123 45 67",
+    )
+    body = client_of(None).get(f"{URL}/{link.pk}").json()
+    assert body["link"] == {
+        "url": "https://www.platform31.nl/wonen",
+        "publisher": "Platform31",
+        "publishedOn": None,
+    }
+    assert body["document"] is None and body["documents"] == []
+    assert_problem(client_of(None).get(f"{URL}/{link.pk}/document"), 404)
+    anonymous = client_of(None).get(f"{URL}/{example.pk}").json()["note"]
+    assert anonymous["what"].startswith("Eén wijkteam") and anonymous["cost"] == "€ 40.000 per jaar"
+    # Whom to call: for the network's own users.
+    assert anonymous["contact"] is None
+    signed_in = client_of(people["official"]).get(f"{URL}/{example.pk}").json()["note"]
+    assert signed_in["contact"] == "Het wijkteam, 020 123 45 67"
+
+
+def test_a_withdrawn_item_shows_its_reason_to_who_manages_it(people):
+    bureau = people["bureau"]
+    item = published(bureau, access=Access.PUBLIC)
+    services.item_withdraw(actor=bureau, item=item, reason="Verouderd")
+    assert ids(client_of(None).get(URL, {"status": "ingetrokken"})) == []
+    assert_problem(client_of(None).get(f"{URL}/{item.pk}"), 404)
+    body = client_of(bureau).get(f"{URL}/{item.pk}").json()
+    assert body["status"] == "ingetrokken" and body["statusReason"] == "Verouderd"
+    assert body["withdrawnAt"] and body["mayWithdraw"] is False
+
+
+def test_unknown_ids_are_404_problems(people):
+    client = client_of(people["bureau"])
+    for url in (f"{URL}/99999999", f"{URL}/99999999999999999999999"):
+        assert_problem(client.get(url), 404)
+        assert_problem(client.get(f"{url}/document"), 404)
+
+
+def test_knowledge_filters(people, diemen, houten):
+    bureau = people["bureau"]
+    sociaal = Pillar.objects.get(slug="sociaal")
+    wonen = Theme.objects.get(slug="wonen")
+    common = {"access": Access.PUBLIC}
+    by_theme = published(bureau, title="Thema", themes=[wonen], **common)
+    by_pillar = published(bureau, title="Pijler", body=sociaal, **common)
+    by_kind = published(bureau, title="Verslag", kind=Kind.MINUTES, **common)
+    by_year = published(bureau, title="Oud", date=datetime.date(2019, 3, 1), **common)
+    by_place = published(bureau, title="Plaats", municipality=houten.municipality, **common)
+    words = published(
+        bureau, title="Woningbouw versnellen", summary="Flexwoningen in Diemen", **common
+    )
+    client = client_of(None)
+    assert ids(client.get(URL, {"thema": "wonen"})) == [by_theme.pk]
+    assert ids(client.get(URL, {"pijler": "sociaal"})) == [by_pillar.pk]
+    assert ids(client.get(URL, {"soort": "verslag"})) == [by_kind.pk]
+    assert ids(client.get(URL, {"jaar": 2019})) == [by_year.pk]
+    assert ids(client.get(URL, {"gemeente": houten.municipality.code.lower()})) == [by_place.pk]
+    assert ids(client.get(URL, {"zoek": "woningbouw FLEXWONINGEN"})) == [words.pk]
+    assert ids(client.get(URL, {"zoek": "woningbouw onbekend"})) == []
+    assert len(ids(client.get(URL, {"zoek": ""}))) == 6  # empty counts as absent
+    for params, name in (
+        ({"thema": "geen-thema"}, "thema"),
+        ({"pijler": "geen-pijler"}, "pijler"),
+        ({"soort": "roman"}, "soort"),
+        ({"jaar": 1800}, "jaar"),
+        ({"jaar": "vorig"}, "jaar"),
+        ({"gemeente": "GM9999"}, "gemeente"),
+        ({"gemeente": "Diemen"}, "gemeente"),
+        ({"status": "weg"}, "status"),
+        ({"zoek": "x" * 201}, "zoek"),
+    ):
+        problem = assert_problem(client.get(URL, params), 400)
+        assert [p["name"] for p in problem["invalidParams"]] == [name], params
+
+
+def test_an_unreadable_file_says_it_is_not_searchable(people):
+    bureau = people["bureau"]
+    item = document_item(bureau, pdf_bytes(), access=Access.PUBLIC)  # a PDF without text
+    body = client_of(None).get(f"{URL}/{item.pk}").json()
+    assert body["document"]["searchable"] is False
+    assert body["document"]["notice"].startswith("De tekst van dit bestand is niet doorzoekbaar")
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+SIZES = (10, 1_000)
+
+
+def _count_queries(client, url, params=None) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, response.content
+    return len(queries), response.json()
+
+
+def _items(people, count: int) -> None:
+    """Up to ``count`` published items of every form and level, made in bulk (the services are
+    tested above; here only the reading cost counts): themes, pillars, municipalities,
+    notes with a contact person, documents with two versions."""
+    sociaal = Pillar.objects.get(slug="sociaal")
+    themes = list(Theme.objects.filter(slug__in=["wonen", "mobiliteit", "jeugdzorg"]))
+    contact = people["official"].person
+    now = timezone.now()
+    existing = KnowledgeItem.objects.count()
+    forms = (Form.NOTE, Form.LINK, Form.DOCUMENT)
+    access = (Access.PUBLIC, Access.NETWORK, Access.BODY, Access.BUREAU)
+    items = KnowledgeItem.objects.bulk_create(
+        KnowledgeItem(
+            form=forms[n % 3],
+            kind=Kind.EXAMPLE,
+            title=f"Kennisitem {n}",
+            summary="Samenvatting",
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 300),
+            pillar=sociaal if n % 2 else None,
+            municipality=people["official"].municipality if n % 5 == 0 else None,
+            link_url="https://example.org/kennis" if forms[n % 3] == Form.LINK else "",
+            note_what="Gedaan" if forms[n % 3] == Form.NOTE else "",
+            note_contact_person=contact if forms[n % 3] == Form.NOTE else None,
+            # Every level with and without a pillar (a level for one pillar needs one).
+            access=access[(n // 2) % 4] if n % 2 or (n // 2) % 4 != 2 else Access.PUBLIC,
+            status=Status.PUBLISHED,
+            published_at=now,
+        )
+        for n in range(existing, count)
+    )
+    through = KnowledgeItem.themes.through
+    through.objects.bulk_create(
+        through(knowledgeitem_id=item.pk, theme_id=themes[i % 3].pk) for i, item in enumerate(items)
+    )
+    KnowledgeDocument.objects.bulk_create(
+        KnowledgeDocument(
+            item=item,
+            version=version,
+            file=f"knowledge/bulk/{item.pk}-{version}.pdf",
+            filename="bestand.pdf",
+            content_type="application/pdf",
+            size=100,
+            sha256="0" * 64,
+            text="tekst",
+            text_status=TextStatus.EXTRACTED,
+        )
+        for item in items
+        if item.form == Form.DOCUMENT
+        for version in (1, 2)
+    )
+
+
+KNOWLEDGE_PARAMS = [
+    {},
+    {"pageSize": 500},
+    {"pijler": "sociaal", "soort": "voorbeeld", "jaar": 2024, "zoek": "kennisitem"},
+    {"thema": "wonen", "page": 1, "pageSize": 3},
+]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "official", "sociaal_chair", "bureau"])
+@pytest.mark.parametrize("params", KNOWLEDGE_PARAMS)
+def test_knowledge_list_query_count_does_not_grow(people, who, params):
+    client = client_of(people[who])
+    counts = []
+    for size in SIZES:
+        _items(people, size)
+        count, body = _count_queries(client, URL, params)
+        assert body["results"], "nothing listed proves nothing"
+        counts.append(count)
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("who", ["anonymous", "sociaal_chair", "bureau"])
+def test_knowledge_detail_query_count_does_not_grow_with_versions(people, who):
+    bureau = people["bureau"]
+    item = document_item(bureau, pdf_bytes("Versie"), access=Access.PUBLIC)
+    client = client_of(people[who])
+    counts = []
+    for size in SIZES:
+        KnowledgeDocument.objects.bulk_create(
+            KnowledgeDocument(
+                item=item,
+                version=version,
+                file=f"knowledge/bulk/{item.pk}-{version}.pdf",
+                filename="bestand.pdf",
+                content_type="application/pdf",
+                size=100,
+                sha256="0" * 64,
+                text_status=TextStatus.EXTRACTED,
+            )
+            for version in range(item.documents.count() + 1, size + 1)
+        )
+        count, body = _count_queries(client, f"{URL}/{item.pk}")
+        assert len(body["documents"]) == size and body["document"]["version"] == size
+        counts.append(count)
+    assert counts[0] == counts[1], counts
