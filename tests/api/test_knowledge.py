@@ -414,3 +414,38 @@ def test_knowledge_detail_query_count_does_not_grow_with_versions(people, who):
         assert len(body["documents"]) == size and body["document"]["version"] == size
         counts.append(count)
     assert counts[0] == counts[1], counts
+
+
+# --- The OpenAPI document ---------------------------------------------------------------------
+
+
+def test_the_knowledge_operations_are_documented():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    listing = paths["/kennisitems"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert names == {
+        "zoek",
+        "thema",
+        "pijler",
+        "themagroep",
+        "soort",
+        "jaar",
+        "gemeente",
+        "status",
+        "page",
+        "pageSize",
+    }
+    assert {} in listing["security"]  # anonymous callers too
+    download = paths["/kennisitems/{id}/document"]["get"]
+    assert set(download["responses"]["200"]["content"]) == {
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+    }
+    assert "Content-Disposition" in download["responses"]["200"]["headers"]
+    assert {"400", "404"} <= set(download["responses"])
+    assert {p["name"] for p in download["parameters"]} == {"id", "versie"}
+    detail = paths["/kennisitems/{id}"]["get"]["responses"]["200"]
+    assert "ETag" in detail["headers"]

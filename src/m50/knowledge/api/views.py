@@ -47,7 +47,8 @@ class DownloadRenderer(BaseRenderer):
     type); whatever else the action answers (a problem) is JSON, with its own content type."""
 
     media_type = "*/*"
-    format = "bestand"
+    # Its problems are JSON: no ?format= of its own beside the JSON renderer's.
+    format = "json"
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
@@ -147,7 +148,8 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         "partial_update": WRITE_RULE,
         "withdraw": WRITE_RULE,
     }
-    action_problem_codes = {"partial_update": (412, 428)}
+    # A bad ?versie= is a 400; a change needs the current ETag.
+    action_problem_codes = {"document": (400,), "partial_update": (412, 428)}
     serializer_class = KnowledgeItemSerializer
     filter_serializer_class = KnowledgeFilterSerializer
     lookup_value_regex = "[0-9]+"
