@@ -496,6 +496,11 @@ EXPECTED = {
     ("api:knowledge-item-list", "get"): PUBLIC,
     ("api:knowledge-item-detail", "get"): PUBLIC,
     ("api:knowledge-item-document", "get"): PUBLIC,
+    # Any logged-in user may try to add one (the rules decide, per object, after the body is
+    # read); only the bureau manages the sample (the bureau's own).
+    ("api:knowledge-item-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
+    ("api:knowledge-item-detail", "patch"): endpoint({B}, WRITE_ALLOWED),
+    ("api:knowledge-item-withdraw", "post"): endpoint({B}, WRITE_ALLOWED),
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from m50.core.models import Theme
+from m50.core.models import AuditEvent, Theme
 from m50.knowledge import services
 from m50.knowledge.models import (
     Access,
@@ -303,6 +303,192 @@ def test_an_unreadable_file_says_it_is_not_searchable(people):
     body = client_of(None).get(f"{URL}/{item.pk}").json()
     assert body["document"]["searchable"] is False
     assert body["document"]["notice"].startswith("De tekst van dit bestand is niet doorzoekbaar")
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def snapshot():
+    return (
+        sorted(KnowledgeItem.objects.values_list("pk", "status", "title", "summary", "access")),
+        sorted(KnowledgeItem.themes.through.objects.values_list("knowledgeitem_id", "theme_id")),
+        AuditEvent.objects.count(),
+    )
+
+
+NOTE = {
+    "form": "notitie",
+    "kind": "voorbeeld",
+    "title": "Wijkteams in Diemen",
+    "noteWhat": "Eén wijkteam per wijk.",
+    "themes": ["jeugdzorg", "wonen"],
+    "access": "netwerk",
+}
+
+
+def test_the_bureau_adds_a_link_and_a_note(people):
+    client = client_of(people["bureau"])
+    response = client.post(URL, NOTE, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["Location"].endswith(f"{URL}/{body['id']}")
+    assert response["ETag"].startswith(f'"{body["id"]}-')
+    assert body["status"] == "concept" and body["themes"] == ["wonen", "jeugdzorg"]
+    assert body["note"]["what"] == "Eén wijkteam per wijk." and body["mayEdit"] is True
+    item = KnowledgeItem.objects.get(pk=body["id"])
+    assert item.created_by == people["bureau"]
+    assert AuditEvent.objects.filter(
+        action="knowledge.item_create", object_id=str(item.pk)
+    ).exists()
+    link = client.post(
+        URL,
+        {
+            "form": "link",
+            "kind": "publicatie",
+            "title": "Platform31 over wonen",
+            "linkUrl": "https://www.platform31.nl/wonen",
+            "linkPublisher": "Platform31",
+            "linkPublishedOn": "2024-03-01",
+            "pillar": "sociaal",
+            "access": "pijler-of-groep",
+        },
+        format="json",
+    )
+    assert link.status_code == 201, link.content
+    assert link.json()["pillar"]["slug"] == "sociaal"
+    assert link.json()["link"]["publishedOn"] == "2024-03-01"
+
+
+def test_a_participant_adds_an_example_of_their_own_municipality_only(people, diemen, houten):
+    official = client_of(people["official"])  # of Diemen
+    own = {**NOTE, "municipality": diemen.municipality.code}
+    response = official.post(URL, own, format="json")
+    assert response.status_code == 201, response.content
+    assert KnowledgeItem.objects.get(pk=response.json()["id"]).created_by == people["official"]
+    before = snapshot()
+    for body in (
+        {**own, "municipality": houten.municipality.code},
+        {**own, "kind": "handreiking"},
+        {**NOTE},
+    ):
+        problem = assert_problem(official.post(URL, body, format="json"), 403)
+        assert problem["detail"].startswith("U mag dit kennisitem niet toevoegen")
+    # Public affairs and a chair of another pillar add nothing for the bureau either.
+    for name in ("public_affairs", "sociaal_chair"):
+        assert_problem(client_of(people[name]).post(URL, NOTE, format="json"), 403)
+    assert_problem(client_of(None).post(URL, NOTE, format="json"), 401)
+    assert snapshot() == before
+
+
+def test_a_refused_item_is_a_dutch_400_and_writes_nothing(people):
+    client = client_of(people["bureau"])
+    before = snapshot()
+    for body, name in (
+        ({**NOTE, "form": "link"}, "linkUrl"),
+        ({**NOTE, "noteWhat": ""}, "noteWhat"),
+        ({**NOTE, "themes": ["geen-thema"]}, "themes.0"),
+        ({**NOTE, "form": "document"}, "form"),
+        ({**NOTE, "access": "pijler-of-groep"}, "access"),
+        ({**NOTE, "pillar": "sociaal", "themeGroup": "geen"}, "themeGroup"),
+        ({**NOTE, "municipality": "GM9999"}, "municipality"),
+        ({**NOTE, "geheim": True}, "geheim"),
+        ({"form": "notitie"}, "kind"),
+    ):
+        problem = assert_problem(client.post(URL, body, format="json"), 400)
+        assert name in [p["name"] for p in problem["invalidParams"]], (body, problem)
+    problem = assert_problem(client.post(URL, {**NOTE, "noteWhat": " "}, format="json"), 400)
+    assert problem["invalidParams"][0]["reason"] == "Beschrijf wat de gemeente heeft gedaan."
+    assert snapshot() == before
+
+
+def test_a_change_needs_the_current_etag(people):
+    bureau = people["bureau"]
+    item = published(bureau, access=Access.PUBLIC)
+    client = client_of(bureau)
+    url = f"{URL}/{item.pk}"
+    etag = client.get(url)["ETag"]
+    before = snapshot()
+    assert_problem(client.patch(url, {"title": "Nieuw"}, format="json"), 428)
+    assert_problem(client.patch(url, {"title": "Nieuw"}, format="json", HTTP_IF_MATCH="*"), 428)
+    assert_problem(
+        client.patch(url, {"title": "Nieuw"}, format="json", HTTP_IF_MATCH=f'"{item.pk}-0"'), 412
+    )
+    assert snapshot() == before
+    response = client.patch(
+        url, {"title": "Nieuw", "themes": ["wonen"]}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Nieuw" and response.json()["themes"] == ["wonen"]
+    assert response["ETag"] != etag
+    # The old version is stale now: someone else's change is not overwritten unnoticed.
+    assert_problem(client.patch(url, {"title": "Ander"}, format="json", HTTP_IF_MATCH=etag), 412)
+    # A withdrawal changes the version too.
+    fresh = client.get(url)["ETag"]
+    services.item_withdraw(actor=bureau, item=item, reason="Verouderd")
+    assert_problem(client.patch(url, {"title": "Ander"}, format="json", HTTP_IF_MATCH=fresh), 403)
+    assert KnowledgeItem.objects.get(pk=item.pk).title == "Nieuw"
+
+
+def test_who_may_not_change_it_gets_403_or_404_and_nothing_changes(people, diemen):
+    bureau = people["bureau"]
+    item = published(bureau, access=Access.PUBLIC)
+    hidden = published(bureau, access=Access.BUREAU)
+    etag = client_of(bureau).get(f"{URL}/{item.pk}")["ETag"]
+    before = snapshot()
+    for name in ("official", "public_affairs", "sociaal_chair", "member_contact"):
+        client = client_of(people[name])
+        body = {"title": "Overgenomen"}
+        assert_problem(
+            client.patch(f"{URL}/{item.pk}", body, format="json", HTTP_IF_MATCH=etag), 403
+        )
+        assert_problem(client.post(f"{URL}/{item.pk}/intrekking", {"reason": "x"}), 403)
+        if name != "public_affairs":
+            assert_problem(client.patch(f"{URL}/{hidden.pk}", body, format="json"), 404)
+    assert_problem(client_of(None).patch(f"{URL}/{item.pk}", {}, format="json"), 401)
+    # A service's refusal names the field: a link has no note.
+    problem = assert_problem(
+        client_of(bureau).patch(
+            f"{URL}/{item.pk}",
+            {"linkUrl": "https://example.org"},
+            format="json",
+            HTTP_IF_MATCH=etag,
+        ),
+        400,
+    )
+    assert [p["name"] for p in problem["invalidParams"]] == ["linkUrl"]
+    assert snapshot() == before
+
+
+def test_the_writer_changes_their_submission_and_the_chair_withdraws_it(people, diemen):
+    official = people["official"]
+    sociaal = Pillar.objects.get(slug="sociaal")
+    example = note(official, municipality=diemen.municipality, body=sociaal)
+    services.item_submit(actor=official, item=example)
+    client = client_of(official)
+    url = f"{URL}/{example.pk}"
+    etag = client.get(url)["ETag"]
+    changed = client.patch(url, {"noteCost": "Twee fte"}, format="json", HTTP_IF_MATCH=etag)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["note"]["cost"] == "Twee fte"
+    chair = client_of(people["sociaal_chair"])
+    assert_problem(chair.post(f"{url}/intrekking", {}, format="json"), 400)
+    withdrawn = chair.post(f"{url}/intrekking", {"reason": "Dubbel"}, format="json")
+    assert withdrawn.status_code == 200, withdrawn.content
+    body = withdrawn.json()
+    assert body["status"] == "ingetrokken" and body["statusReason"] == "Dubbel"
+    assert AuditEvent.objects.filter(
+        action="knowledge.item_withdraw", object_id=str(example.pk)
+    ).exists()
+    # Withdrawn is final: not again, and not changed any more.
+    assert_problem(chair.post(f"{url}/intrekking", {"reason": "Nog eens"}, format="json"), 403)
+
+
+def test_items_cannot_be_deleted_or_replaced(people):
+    item = published(people["bureau"], access=Access.PUBLIC)
+    client = client_of(people["bureau"])
+    assert_problem(client.delete(f"{URL}/{item.pk}"), 405)
+    assert_problem(client.put(f"{URL}/{item.pk}", {}, format="json"), 405)
+    assert_problem(client.post(f"{URL}/{item.pk}/document", {}, format="json"), 405)
 
 
 # --- Query counts -----------------------------------------------------------------------------

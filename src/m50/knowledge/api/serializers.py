@@ -498,7 +498,7 @@ class KnowledgeCreateSerializer(KnowledgeChangeSerializer):
         return values
 
 
-class WithdrawalSerializer(StrictSerializer):
+class KnowledgeWithdrawalSerializer(StrictSerializer):
     """Waarom het kennisitem wordt ingetrokken."""
 
     reason = serializers.CharField(

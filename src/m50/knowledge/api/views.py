@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.http import FileResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -15,23 +18,31 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from m50.api.schema import etag_header_parameter
+from m50.api.problems import PreconditionFailed, PreconditionRequired
+from m50.api.schema import etag_header_parameter, if_match_parameter
 from m50.api.viewsets import ApiViewSet
 from m50.knowledge import rules, selectors, services
 from m50.knowledge.api.serializers import (
+    ITEM_FIELDS,
+    ORIGIN,
+    KnowledgeChangeSerializer,
+    KnowledgeCreateSerializer,
     KnowledgeFilterSerializer,
     KnowledgeItemDetailSerializer,
     KnowledgeItemSerializer,
+    KnowledgeWithdrawalSerializer,
 )
 from m50.knowledge.models import KnowledgeDocument, KnowledgeItem, Status
 from m50.pillars.api.common import (
     created,
     id_from_path,
     id_parameter,
+    location_parameter,
+    service_error,
 )
 
 # The API answers everyone; what each caller sees is scoped by rules.visible_q.
@@ -294,3 +305,125 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def _fresh(self, pk: int) -> KnowledgeItem:
+        return with_page_data(selectors.item_list(user=self.request.user, status=None)).get(pk=pk)
+
+    def _check_if_match(self, current: str) -> None:
+        """The version ``If-Match`` names must be the current one; else 428 or 412."""
+        header = self.request.headers.get("If-Match", "").strip()
+        if not header or header == "*":
+            raise PreconditionRequired
+        tags = [tag.strip() for tag in re.split(r",(?=\s*(?:W/)?\")", header)]
+        if current not in tags:
+            raise PreconditionFailed
+
+    @extend_schema(
+        operation_id="createKnowledgeItem",
+        summary=gettext_lazy("Een kennisitem toevoegen"),
+        description=gettext_lazy(
+            "Voegt een link of notitie toe als concept, na dezelfde regels als het formulier"
+            " (een document komt met zijn bestand via het formulier). Mag: het bureau; de"
+            " voorzitter van de pijler of themagroep (pillar, themeGroup) waar het bij hoort; een"
+            " deelnemer of contactpersoon een voorbeeld van de eigen gemeente (municipality), dat"
+            " hij daarna indient. Anderen krijgen 403. Een geweigerd kennisitem geeft 400 met de"
+            " reden; er wordt dan niets vastgelegd."
+        ),
+        request=KnowledgeCreateSerializer,
+        responses={201: KnowledgeItemDetailSerializer},
+        parameters=[
+            location_parameter(gettext_lazy("De URL van het nieuwe kennisitem.")),
+            etag_header_parameter(response=[201]),
+        ],
+        examples=[CREATE_EXAMPLE],
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = KnowledgeCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.service_arguments()
+        municipality = values.get("municipality")
+        if not rules.may_create(
+            request.user,
+            body=values["body"],
+            kind=values["kind"],
+            municipality_id=municipality.pk if municipality else None,
+        ):
+            raise PermissionDenied(
+                _(
+                    "U mag dit kennisitem niet toevoegen: dat doen het bureau, de voorzitter van"
+                    " de pijler of themagroep, en een deelnemer een voorbeeld van de eigen"
+                    " gemeente."
+                )
+            )
+        try:
+            item = services.item_create(actor=request.user, origin=ORIGIN, **values)
+        except DjangoValidationError as exc:
+            raise service_error(exc, ITEM_FIELDS) from exc
+        return self._respond(self._fresh(item.pk), status_code=201)
+
+    @extend_schema(
+        operation_id="updateKnowledgeItem",
+        summary=gettext_lazy("Een kennisitem wijzigen"),
+        description=gettext_lazy(
+            "Wijzigt de gegeven velden, na dezelfde regels als het formulier. Vereist If-Match"
+            " met de ETag van de gelezen versie: zonder 428, verouderd 412. Mag: het bureau en de"
+            " voorzitter van de pijler of themagroep; wie het schreef zolang het niet"
+            " gepubliceerd is. Anderen krijgen 403. Het antwoord heeft de nieuwe ETag."
+        ),
+        request=KnowledgeChangeSerializer,
+        responses={200: KnowledgeItemDetailSerializer},
+        parameters=[ITEM_ID, if_match_parameter(), etag_header_parameter(response=[200])],
+        examples=[CHANGE_EXAMPLE],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        item = self.get_object()
+        if not rules.may_edit(request.user, item):
+            raise PermissionDenied(_("U mag dit kennisitem niet wijzigen."))
+        with transaction.atomic():
+            # Locked, so that no change slips in between the check of If-Match and the write.
+            locked = KnowledgeItem.objects.select_for_update().get(pk=item.pk)
+            latest = locked.documents.aggregate(latest=Max("version"))["latest"]
+            self._check_if_match(etag_of(locked, latest))
+            serializer = KnowledgeChangeSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            values = serializer.service_arguments()
+            themes = values.pop("themes", None)
+            try:
+                services.item_update(
+                    actor=request.user, item=locked, themes=themes, origin=ORIGIN, **values
+                )
+            except DjangoValidationError as exc:
+                raise service_error(exc, ITEM_FIELDS) from exc
+        return self._respond(self._fresh(item.pk))
+
+    @extend_schema(
+        operation_id="withdrawKnowledgeItem",
+        summary=gettext_lazy("Een kennisitem intrekken"),
+        description=gettext_lazy(
+            "Trekt het kennisitem in met een reden: het blijft bestaan (met zijn bestanden) maar"
+            " is niet meer gepubliceerd. Mag: het bureau en de voorzitter van de pijler of"
+            " themagroep; wie het schreef zolang het niet gepubliceerd is. Anderen, en bij een"
+            " kennisitem dat al is ingetrokken, 403."
+        ),
+        request=KnowledgeWithdrawalSerializer,
+        responses={200: KnowledgeItemDetailSerializer},
+        parameters=[ITEM_ID, etag_header_parameter(response=[200])],
+        examples=[WITHDRAW_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"], url_path="intrekking", url_name="withdraw")
+    def withdraw(self, request, *args, **kwargs):
+        item = self.get_object()
+        if not rules.may_withdraw(request.user, item):
+            raise PermissionDenied(_("U mag dit kennisitem niet intrekken."))
+        serializer = KnowledgeWithdrawalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.item_withdraw(
+                actor=request.user,
+                item=item,
+                reason=serializer.validated_data["reason"],
+                origin=ORIGIN,
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc, ITEM_FIELDS) from exc
+        return self._respond(self._fresh(item.pk))
