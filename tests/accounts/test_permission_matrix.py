@@ -501,6 +501,7 @@ EXPECTED = {
     ("api:knowledge-item-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
     ("api:knowledge-item-detail", "patch"): endpoint({B}, WRITE_ALLOWED),
     ("api:knowledge-item-withdraw", "post"): endpoint({B}, WRITE_ALLOWED),
+    ("api:knowledge-item-documents", "post"): endpoint({B}, WRITE_ALLOWED),
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

@@ -27,7 +27,7 @@ from m50.knowledge.models import (
 from m50.pillars.models import Pillar
 from tests.api.test_design_rules import assert_problem
 from tests.knowledge import conftest as library
-from tests.knowledge.conftest import note, pdf_bytes, published, upload
+from tests.knowledge.conftest import docx_bytes, note, pdf_bytes, published, upload
 
 # The library tests' fixtures (media in a temporary folder, every kind of reader), by name.
 media, bureau, people = library.media, library.bureau, library.people
@@ -481,6 +481,41 @@ def test_the_writer_changes_their_submission_and_the_chair_withdraws_it(people, 
     ).exists()
     # Withdrawn is final: not again, and not changed any more.
     assert_problem(chair.post(f"{url}/intrekking", {"reason": "Nog eens"}, format="json"), 403)
+
+
+def test_a_new_version_of_the_file_is_uploaded_by_who_may_edit(people, media):
+    bureau = people["bureau"]
+    item = document_item(bureau, pdf_bytes("Eerste versie"), access=Access.PUBLIC)
+    url = f"{URL}/{item.pk}/documenten"
+    second = docx_bytes("Tweede versie")
+    response = client_of(bureau).post(url, {"file": upload("tweede.docx", second)})
+    assert response.status_code == 201, response.content
+    assert response["Location"].endswith(f"{URL}/{item.pk}/document?versie=2")
+    body = response.json()
+    assert body["document"]["version"] == 2 and body["document"]["filename"] == "tweede.docx"
+    assert [d["version"] for d in body["documents"]] == [2, 1]
+    download = client_of(None).get(f"{URL}/{item.pk}/document")
+    assert b"".join(download.streaming_content) == second
+    assert download["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+
+    text = published(bureau, access=Access.PUBLIC)
+    files = sorted(p.name for p in media.rglob("*") if p.is_file())
+    before = snapshot(), item.documents.count()
+    lying = upload("rapport.pdf", b"<html><script>alert(1)</script></html>")
+    problem = assert_problem(client_of(bureau).post(url, {"file": lying}), 400)
+    assert [p["name"] for p in problem["invalidParams"]] == ["file"]
+    assert "Kies een PDF" in problem["invalidParams"][0]["reason"]
+    assert_problem(client_of(bureau).post(url, {}), 400)
+    assert_problem(client_of(bureau).post(url, {"file": "tekst"}, format="json"), 415)
+    other = upload("derde.pdf", pdf_bytes("Derde"))
+    assert_problem(client_of(people["official"]).post(url, {"file": other}), 403)
+    assert_problem(client_of(None).post(url, {"file": other}), 401)
+    # A note has no file.
+    assert_problem(client_of(bureau).post(f"{URL}/{text.pk}/documenten", {"file": other}), 403)
+    assert (snapshot(), item.documents.count()) == before
+    assert sorted(p.name for p in media.rglob("*") if p.is_file()) == files
 
 
 def test_items_cannot_be_deleted_or_replaced(people):

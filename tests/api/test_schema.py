@@ -89,6 +89,7 @@ def test_paths(schema):
         "/kennisitems",
         "/kennisitems/{id}",
         "/kennisitems/{id}/document",
+        "/kennisitems/{id}/documenten",
         "/kennisitems/{id}/intrekking",
         "/openapi.json",
     }

@@ -504,3 +504,14 @@ class KnowledgeWithdrawalSerializer(StrictSerializer):
     reason = serializers.CharField(
         max_length=2_000, help_text=gettext_lazy("De reden; blijft bij het kennisitem staan.")
     )
+
+
+class KnowledgeFileSerializer(StrictSerializer):
+    """Een nieuwe versie van het bestand (multipart/form-data)."""
+
+    file = serializers.FileField(
+        help_text=gettext_lazy(
+            "Een PDF, Word-bestand (.docx) of OpenDocument-tekst (.odt); de soort wordt aan de"
+            " inhoud herkend, niet aan de naam."
+        )
+    )

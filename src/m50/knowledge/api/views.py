@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.http import FileResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -31,6 +33,7 @@ from m50.knowledge.api.serializers import (
     ORIGIN,
     KnowledgeChangeSerializer,
     KnowledgeCreateSerializer,
+    KnowledgeFileSerializer,
     KnowledgeFilterSerializer,
     KnowledgeItemDetailSerializer,
     KnowledgeItemSerializer,
@@ -158,6 +161,7 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         "create": WRITE_RULE,
         "partial_update": WRITE_RULE,
         "withdraw": WRITE_RULE,
+        "add_version": WRITE_RULE,
     }
     # A bad ?versie= is a 400; a change needs the current ETag.
     action_problem_codes = {"document": (400,), "partial_update": (412, 428)}
@@ -427,3 +431,57 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         except DjangoValidationError as exc:
             raise service_error(exc, ITEM_FIELDS) from exc
         return self._respond(self._fresh(item.pk))
+
+    @extend_schema(
+        operation_id="addKnowledgeDocumentVersion",
+        summary=gettext_lazy("Een nieuwe versie van het bestand toevoegen"),
+        description=gettext_lazy(
+            "Voegt aan een document een nieuwe versie van zijn bestand toe (multipart/form-data,"
+            " veld file); de oudere versies blijven te downloaden. Het bestand wordt aan de"
+            " inhoud gecontroleerd (PDF, DOCX of ODT, niet te groot); een bestand waarvan de"
+            " tekst niet te lezen is, wordt bewaard met de melding dat het niet doorzoekbaar"
+            " is. Mag: wie het kennisitem mag wijzigen; anderen krijgen 403. Een geweigerd"
+            " bestand geeft 400 met de reden; er wordt dan niets bewaard."
+        ),
+        request={"multipart/form-data": KnowledgeFileSerializer},
+        responses={201: KnowledgeItemDetailSerializer},
+        parameters=[
+            ITEM_ID,
+            location_parameter(gettext_lazy("De URL van het bestand in deze versie.")),
+            etag_header_parameter(response=[201]),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="documenten",
+        url_name="documents",
+        parser_classes=[MultiPartParser],
+    )
+    def add_version(self, request, *args, **kwargs):
+        item = self.get_object()
+        if not rules.may_add_version(request.user, item):
+            raise PermissionDenied(
+                _(
+                    "U mag geen nieuwe versie toevoegen: alleen een document heeft een bestand,"
+                    " en alleen wie het mag wijzigen voegt er een versie aan toe."
+                )
+            )
+        serializer = KnowledgeFileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            document = services.document_version_add(
+                actor=request.user,
+                item=item,
+                uploaded_file=serializer.validated_data["file"],
+                origin=ORIGIN,
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc, ITEM_FIELDS) from exc
+        response = self._respond(self._fresh(item.pk))
+        response.status_code = 201
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:knowledge-item-document", kwargs={"pk": item.pk})
+            + f"?versie={document.version}"
+        )
+        return response
