@@ -502,6 +502,10 @@ EXPECTED = {
     ("api:knowledge-item-detail", "patch"): endpoint({B}, WRITE_ALLOWED),
     ("api:knowledge-item-withdraw", "post"): endpoint({B}, WRITE_ALLOWED),
     ("api:knowledge-item-documents", "post"): endpoint({B}, WRITE_ALLOWED),
+    # The sample is published: nothing to submit, publish or reject, for anyone.
+    ("api:knowledge-item-submit", "post"): endpoint(set()),
+    ("api:knowledge-item-publish", "post"): endpoint(set()),
+    ("api:knowledge-item-reject", "post"): endpoint(set()),
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

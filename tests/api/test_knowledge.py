@@ -518,6 +518,52 @@ def test_a_new_version_of_the_file_is_uploaded_by_who_may_edit(people, media):
     assert sorted(p.name for p in media.rglob("*") if p.is_file()) == files
 
 
+def test_an_example_is_submitted_rejected_resubmitted_and_published(people, diemen):
+    official = client_of(people["official"])  # of Diemen, writing for Sociaal
+    chair = client_of(people["sociaal_chair"])
+    other = client_of(people["member_contact"])
+    created = official.post(
+        URL, {**NOTE, "municipality": diemen.municipality.code, "pillar": "sociaal"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    url = f"{URL}/{created.json()['id']}"
+    # Not submitted yet: nothing to accept or reject; only its writer submits it.
+    assert_problem(chair.post(f"{url}/afwijzing", {"reason": "Nee"}, format="json"), 403)
+    assert_problem(other.post(f"{url}/indiening"), 404)  # a draft shows to its writer only
+    submitted = official.post(f"{url}/indiening")
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["status"] == "ingediend"
+    before = snapshot()
+    assert_problem(official.post(f"{url}/publicatie"), 403)  # not by its writer
+    assert_problem(chair.post(f"{url}/afwijzing", {}, format="json"), 400)
+    assert_problem(chair.post(f"{url}/publicatie", {"extra": 1}, format="json"), 400)
+    assert snapshot() == before
+    rejected = chair.post(f"{url}/afwijzing", {"reason": "Voeg de kosten toe."}, format="json")
+    assert rejected.status_code == 200, rejected.content
+    assert rejected.json()["status"] == "afgewezen"
+    assert rejected.json()["statusReason"] == "Voeg de kosten toe."
+    assert official.post(f"{url}/indiening", {}, format="json").status_code == 200
+    published_ = chair.post(f"{url}/publicatie")
+    assert published_.status_code == 200, published_.content
+    assert published_.json()["status"] == "gepubliceerd" and published_.json()["publishedAt"]
+    # Published for all users of members: the member contact of Houten reads it now.
+    assert other.get(url).status_code == 200
+    assert_problem(chair.post(f"{url}/publicatie"), 403)
+    actions = set(
+        AuditEvent.objects.filter(object_id=url.rsplit("/", 1)[1]).values_list("action", flat=True)
+    )
+    assert {"knowledge.item_submit", "knowledge.item_reject", "knowledge.item_accept"} <= actions
+
+
+def test_a_document_without_its_file_is_not_published(people):
+    bureau = people["bureau"]
+    draft = note(bureau, access=Access.PUBLIC)
+    KnowledgeItem.objects.filter(pk=draft.pk).update(form=Form.DOCUMENT, note_what="")
+    problem = assert_problem(client_of(bureau).post(f"{URL}/{draft.pk}/publicatie"), 400)
+    assert problem["invalidParams"][0]["reason"] == "Voeg eerst het bestand van het document toe."
+    assert KnowledgeItem.objects.get(pk=draft.pk).status == Status.DRAFT
+
+
 def test_items_cannot_be_deleted_or_replaced(people):
     item = published(people["bureau"], access=Access.PUBLIC)
     client = client_of(people["bureau"])

@@ -90,6 +90,9 @@ def test_paths(schema):
         "/kennisitems/{id}",
         "/kennisitems/{id}/document",
         "/kennisitems/{id}/documenten",
+        "/kennisitems/{id}/indiening",
+        "/kennisitems/{id}/publicatie",
+        "/kennisitems/{id}/afwijzing",
         "/kennisitems/{id}/intrekking",
         "/openapi.json",
     }

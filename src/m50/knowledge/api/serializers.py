@@ -506,6 +506,19 @@ class KnowledgeWithdrawalSerializer(StrictSerializer):
     )
 
 
+class KnowledgeStepSerializer(StrictSerializer):
+    """Geen velden: de stap zegt genoeg (een leeg object, of geen body)."""
+
+
+class KnowledgeRejectionSerializer(StrictSerializer):
+    """Waarom de inzending is afgewezen."""
+
+    reason = serializers.CharField(
+        max_length=2_000,
+        help_text=gettext_lazy("De reden; wie het indiende ziet hem en kan het verbeteren."),
+    )
+
+
 class KnowledgeFileSerializer(StrictSerializer):
     """Een nieuwe versie van het bestand (multipart/form-data)."""
 

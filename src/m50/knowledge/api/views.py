@@ -37,6 +37,8 @@ from m50.knowledge.api.serializers import (
     KnowledgeFilterSerializer,
     KnowledgeItemDetailSerializer,
     KnowledgeItemSerializer,
+    KnowledgeRejectionSerializer,
+    KnowledgeStepSerializer,
     KnowledgeWithdrawalSerializer,
 )
 from m50.knowledge.models import KnowledgeDocument, KnowledgeItem, Status
@@ -162,6 +164,9 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         "partial_update": WRITE_RULE,
         "withdraw": WRITE_RULE,
         "add_version": WRITE_RULE,
+        "submit": WRITE_RULE,
+        "publish": WRITE_RULE,
+        "reject": WRITE_RULE,
     }
     # A bad ?versie= is a 400; a change needs the current ETag.
     action_problem_codes = {"document": (400,), "partial_update": (412, 428)}
@@ -485,3 +490,86 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
             + f"?versie={document.version}"
         )
         return response
+
+    def _step(self, *, allowed, refusal: str, service, serializer_class, **arguments) -> Response:
+        """One step of the submission flow: checked by the rules (403), then the service."""
+        item = self.get_object()
+        if not allowed(self.request.user, item):
+            raise PermissionDenied(refusal)
+        serializer = serializer_class(data=self.request.data or {})
+        serializer.is_valid(raise_exception=True)
+        try:
+            service(
+                actor=self.request.user,
+                item=item,
+                origin=ORIGIN,
+                **arguments,
+                **serializer.validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc, ITEM_FIELDS) from exc
+        return self._respond(self._fresh(item.pk))
+
+    @extend_schema(
+        operation_id="submitKnowledgeItem",
+        summary=gettext_lazy("Een voorbeeld indienen"),
+        description=gettext_lazy(
+            "Wie een voorbeeld van de eigen gemeente schreef, dient het in (opnieuw, na een"
+            " afwijzing); het wordt gepubliceerd als het bureau of de voorzitter van de pijler of"
+            " themagroep het aanvaardt. Anderen, en bij een kennisitem dat niet (meer) in te"
+            " dienen is, 403."
+        ),
+        request=KnowledgeStepSerializer,
+        responses={200: KnowledgeItemDetailSerializer},
+        parameters=[ITEM_ID, etag_header_parameter(response=[200])],
+    )
+    @action(detail=True, methods=["post"], url_path="indiening", url_name="submit")
+    def submit(self, request, *args, **kwargs):
+        return self._step(
+            allowed=rules.may_submit,
+            refusal=_("U kunt dit kennisitem niet indienen."),
+            service=services.item_submit,
+            serializer_class=KnowledgeStepSerializer,
+        )
+
+    @extend_schema(
+        operation_id="publishKnowledgeItem",
+        summary=gettext_lazy("Een kennisitem publiceren"),
+        description=gettext_lazy(
+            "Publiceert een inzending (aanvaard) of een eigen concept. Mag: het bureau en de"
+            " voorzitter van de pijler of themagroep; anderen, en bij een kennisitem dat niet te"
+            " publiceren is, 403. Een document zonder bestand geeft 400."
+        ),
+        request=KnowledgeStepSerializer,
+        responses={200: KnowledgeItemDetailSerializer},
+        parameters=[ITEM_ID, etag_header_parameter(response=[200])],
+    )
+    @action(detail=True, methods=["post"], url_path="publicatie", url_name="publish")
+    def publish(self, request, *args, **kwargs):
+        return self._step(
+            allowed=rules.may_accept,
+            refusal=_("U mag dit kennisitem niet publiceren."),
+            service=services.item_accept,
+            serializer_class=KnowledgeStepSerializer,
+        )
+
+    @extend_schema(
+        operation_id="rejectKnowledgeItem",
+        summary=gettext_lazy("Een inzending afwijzen"),
+        description=gettext_lazy(
+            "Wijst een ingediend voorbeeld af met een reden; wie het indiende kan het verbeteren"
+            " en opnieuw indienen. Mag: het bureau en de voorzitter van de pijler of themagroep;"
+            " anderen, en bij een kennisitem dat niet is ingediend, 403."
+        ),
+        request=KnowledgeRejectionSerializer,
+        responses={200: KnowledgeItemDetailSerializer},
+        parameters=[ITEM_ID, etag_header_parameter(response=[200])],
+    )
+    @action(detail=True, methods=["post"], url_path="afwijzing", url_name="reject")
+    def reject(self, request, *args, **kwargs):
+        return self._step(
+            allowed=rules.may_reject,
+            refusal=_("U kunt dit kennisitem niet afwijzen."),
+            service=services.item_reject,
+            serializer_class=KnowledgeRejectionSerializer,
+        )
