@@ -1,5 +1,6 @@
 """/api/v1/kennisitems: what each role sees of the library, in the list, the detail and the
-downloads of its files (an item one may not see is a 404 everywhere); the filters; that a
+downloads of its files (an item one may not see is a 404 everywhere); the filters; who adds,
+changes (If-Match), withdraws, uploads a version, submits, publishes and rejects, and that a
 refusal writes nothing; and that the list and detail cost the same number of queries for 10
 items as for 1,000."""
 
