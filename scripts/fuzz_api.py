@@ -127,6 +127,50 @@ for person in people:
     services.registration_create(activity=public, person=person, actor=None)
 print("ACTIVITIES=3")
 """
+# Knowledge items of every form, level and status, a document with two versions and one whose
+# text cannot be read, so that /kennisitems answers with data (nulls, links, notes, files).
+KNOWLEDGE_SCRIPT = """
+import datetime
+from django.core.files.uploadedfile import SimpleUploadedFile
+from m50.core.models import Theme
+from m50.knowledge import services
+from m50.municipalities.models import Municipality
+from m50.pillars.models import Pillar
+sociaal = Pillar.objects.get(slug="sociaal")
+place = Municipality.objects.order_by("code").first()
+themes = list(Theme.objects.order_by("position")[:2])
+PDF = b"%PDF-1.4\\n1 0 obj<<>>endobj\\ntrailer<<>>\\n%%EOF\\n"
+document = services.item_create(
+    actor=None, form="document", kind="handreiking", title="Handreiking wonen",
+    summary="Hoe gemeenten sneller bouwen.", access="openbaar", themes=themes, body=sociaal,
+    uploaded_file=SimpleUploadedFile("handreiking.pdf", PDF),
+)
+services.document_version_add(
+    actor=None, item=document, uploaded_file=SimpleUploadedFile("versie-2.pdf", PDF + b" "),
+)
+services.item_accept(actor=None, item=document)
+link = services.item_create(
+    actor=None, form="link", kind="publicatie", title="Platform31 over wonen",
+    link_url="https://www.platform31.nl/wonen", link_publisher="Platform31",
+    link_published_on=datetime.date(2024, 3, 1), access="netwerk",
+)
+services.item_accept(actor=None, item=link)
+note = services.item_create(
+    actor=None, form="notitie", kind="voorbeeld", title="Wijkteams", municipality=place,
+    note_what="Een wijkteam per wijk.", note_cost="Twee fte.", note_contact_text="Het wijkteam",
+    access="pijler-of-groep", body=sociaal,
+)
+services.item_accept(actor=None, item=note)
+withdrawn = services.item_create(
+    actor=None, form="notitie", kind="overig", title="Oud", note_what="Verouderd.",
+    access="bureau",
+)
+services.item_withdraw(actor=None, item=withdrawn, reason="Verouderd")
+services.item_create(
+    actor=None, form="link", kind="verslag", title="Concept", link_url="https://example.org/",
+)
+print("KNOWLEDGE=5")
+"""
 PROXY_VARIABLES = (
     "http_proxy",
     "https_proxy",
@@ -149,6 +193,7 @@ def environment(workdir: Path) -> dict[str, str]:
         env.pop(name, None)
     env["M50_SQLITE_PATH"] = str(workdir / "fuzz.sqlite3")
     env["M50_STATIC_ROOT"] = str(workdir / "static")
+    env["M50_MEDIA_ROOT"] = str(workdir / "media")  # the library's files, thrown away after
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     return env
 
@@ -228,6 +273,7 @@ def main(argv: list[str]) -> int:
         print(f"fuzz_api: {invoices} invoices and credit notes", flush=True)
         run([M50, "shell", "-c", PILLARS_SCRIPT], env, workdir)
         run([M50, "shell", "-c", ACTIVITIES_SCRIPT], env, workdir)
+        run([M50, "shell", "-c", KNOWLEDGE_SCRIPT], env, workdir)
         output = run([M50, "shell", "-c", TOKEN_SCRIPT], env, workdir)
         token = next(
             line.removeprefix("TOKEN=") for line in output.splitlines() if line.startswith("TOKEN=")

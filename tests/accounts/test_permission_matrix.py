@@ -118,6 +118,7 @@ def sample(db):
         **_sample_calendar(),
         **_sample_public_activity(),
         **_sample_knowledge(),
+        **_sample_knowledge_api(),
     }
 
 
@@ -225,6 +226,25 @@ def _sample_activity_api(person):
     )
     registration = activities.registration_create(activity=activity, person=person, actor=None)
     return {"api_activity_id": activity.pk, "api_registration_id": registration.pk}
+
+
+def _sample_knowledge_api():
+    """A public guide of the bureau with its PDF: everyone reads it; only the bureau manages it
+    (no role's user chairs a pillar here)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from m50.knowledge import services as knowledge
+
+    item = knowledge.item_create(
+        actor=None,
+        form="document",
+        kind="handreiking",
+        title="Handreiking",
+        access="openbaar",
+        uploaded_file=SimpleUploadedFile("handreiking.pdf", b"%PDF-1.7\n%%EOF\n"),
+    )
+    knowledge.item_accept(actor=None, item=item)
+    return {"api_knowledge_item_id": item.pk}
 
 
 def _sample_calendar():
@@ -389,6 +409,8 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["api_activity_id"]} if "pk" in names else {}
     if name.startswith("api:registration-"):
         return {"pk": sample["api_registration_id"]} if "pk" in names else {}
+    if name.startswith("api:knowledge-item-"):
+        return {"pk": sample["api_knowledge_item_id"]} if "pk" in names else {}
     return {key: sample[key] for key in names}
 
 
@@ -506,6 +528,20 @@ EXPECTED = {
         **endpoint({B}, WRITE_ALLOWED),
         **{r: 404 for r in (PA, PC, MC, P)},
     },
+    # Knowledge items: the sample is public, so everyone reads it and its file.
+    ("api:knowledge-item-list", "get"): PUBLIC,
+    ("api:knowledge-item-detail", "get"): PUBLIC,
+    ("api:knowledge-item-document", "get"): PUBLIC,
+    # Any logged-in user may try to add one (the rules decide, per object, after the body is
+    # read); only the bureau manages the sample (the bureau's own).
+    ("api:knowledge-item-list", "post"): endpoint(LOGGED_IN, WRITE_ALLOWED),
+    ("api:knowledge-item-detail", "patch"): endpoint({B}, WRITE_ALLOWED),
+    ("api:knowledge-item-withdraw", "post"): endpoint({B}, WRITE_ALLOWED),
+    ("api:knowledge-item-documents", "post"): endpoint({B}, WRITE_ALLOWED),
+    # The sample is published: nothing to submit, publish or reject, for anyone.
+    ("api:knowledge-item-submit", "post"): endpoint(set()),
+    ("api:knowledge-item-publish", "post"): endpoint(set()),
+    ("api:knowledge-item-reject", "post"): endpoint(set()),
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

@@ -86,6 +86,14 @@ def test_paths(schema):
         "/aanmeldingen",
         "/aanmeldingen/{id}",
         "/aanmeldingen/{id}/intrekking",
+        "/kennisitems",
+        "/kennisitems/{id}",
+        "/kennisitems/{id}/document",
+        "/kennisitems/{id}/documenten",
+        "/kennisitems/{id}/indiening",
+        "/kennisitems/{id}/publicatie",
+        "/kennisitems/{id}/afwijzing",
+        "/kennisitems/{id}/intrekking",
         "/openapi.json",
     }
     for path in schema["paths"]:

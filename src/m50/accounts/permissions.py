@@ -103,6 +103,8 @@ RULES: Final[dict[str, frozenset]] = {
     # Writing items (the bureau, a chair for their pillar or group, a member's official an
     # example of their own municipality), reviewing submissions: checked per object.
     "knowledge.write": ALL_ROLES,
+    # The knowledge API answers everyone; what each caller sees is scoped by visible_q.
+    "knowledge.view_api": EVERYONE,
 }
 
 

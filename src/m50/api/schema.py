@@ -66,6 +66,11 @@ TAGS = {
         "Aanmeldingen voor activiteiten, met de wachtlijst (alleen met een token): de eigen, en"
         " voor de organisator alle van een activiteit."
     ),
+    "kennisitems": _(
+        "De bibliotheek: documenten, links en notities, elk voor wie het mag lezen (zonder"
+        " token de openbare), met hun bestanden; toevoegen, wijzigen en intrekken door wie dat"
+        " mag."
+    ),
     "openapi": _("Dit OpenAPI-document."),
 }
 

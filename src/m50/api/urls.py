@@ -7,6 +7,7 @@ from m50.activities.api import ActivityViewSet, RegistrationViewSet
 from m50.api import views
 from m50.contacts.api import OrganisationViewSet
 from m50.finance.api import InvoiceViewSet
+from m50.knowledge.api import KnowledgeItemViewSet
 from m50.membership.api import DecisionViewSet, MembershipViewSet
 from m50.municipalities.api import MunicipalityViewSet
 from m50.pillars.api import (
@@ -28,6 +29,7 @@ router.register("deelnames", ParticipationViewSet, basename="participation")
 router.register("onderwerpen", TopicViewSet, basename="topic")
 router.register("activiteiten", ActivityViewSet, basename="activity")
 router.register("aanmeldingen", RegistrationViewSet, basename="registration")
+router.register("kennisitems", KnowledgeItemViewSet, basename="knowledge-item")
 
 app_name = "api"
 urlpatterns = [
