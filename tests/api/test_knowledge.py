@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from m50.core.models import AuditEvent, Theme
+from m50.core.search import index
 from m50.knowledge import services
 from m50.knowledge.models import (
     Access,
@@ -282,6 +283,12 @@ def test_knowledge_filters(people, diemen, houten):
     assert ids(client.get(URL, {"gemeente": houten.municipality.code.lower()})) == [by_place.pk]
     assert ids(client.get(URL, {"zoek": "woningbouw FLEXWONINGEN"})) == [words.pk]
     assert ids(client.get(URL, {"zoek": "woningbouw onbekend"})) == []
+    # As the search box reads it: a stem, no accents needed, a prefix, a phrase.
+    assert ids(client.get(URL, {"zoek": "flexwoning"})) == [words.pk]
+    assert ids(client.get(URL, {"zoek": "woningb*"})) == [words.pk]
+    assert ids(client.get(URL, {"zoek": '"woningbouw versnellen"'})) == [words.pk]
+    assert ids(client.get(URL, {"zoek": '"versnellen woningbouw"'})) == []
+    assert ids(client.get(URL, {"zoek": "de het"})) == []  # only stop words: nothing
     assert len(ids(client.get(URL, {"zoek": ""}))) == 6  # empty counts as absent
     for params, name in (
         ({"thema": "geen-thema"}, "thema"),
@@ -635,6 +642,8 @@ def _items(people, count: int) -> None:
         if item.form == Form.DOCUMENT
         for version in (1, 2)
     )
+    # Rows made in bulk pass no service: the search index (for ?zoek=) is rebuilt from them.
+    index.index_rebuild()
 
 
 KNOWLEDGE_PARAMS = [

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
 from m50.core.models import SearchEntry, SearchEntryFacet
@@ -199,3 +200,21 @@ def _date(value) -> datetime.date | None:
     if isinstance(value, str):
         return datetime.date.fromisoformat(value)
     return value
+
+
+def matching_q(*, text: str, kind: str, field: str = "pk") -> Q | None:
+    """The objects of ``kind`` whose entry matches ``text``, as a condition on ``field`` (a
+    subquery: no query of its own), for a list that keeps its own order and filters, as the
+    API's ``?zoek=`` does. None when the text holds no word to search for (only stop words);
+    who may see what is the list's own rule."""
+    parsed = parse(text)
+    if parsed.empty:
+        return None
+    found = backends.match(parsed)
+    entry = backends.ENTRY
+    sql = (
+        f"SELECT {entry}.object_id FROM {found.source} "  # noqa: S608
+        f"WHERE {found.condition} AND {entry}.kind = %s"
+    )
+    # The SQL is the backend's constant pieces; the query's words and the kind are parameters.
+    return Q(**{f"{field}__in": RawSQL(sql, [*found.params, kind])})  # noqa: S611

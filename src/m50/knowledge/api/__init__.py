@@ -3,8 +3,8 @@
 An item shows to its readers (:func:`m50.knowledge.rules.visible_q`): anonymous callers see the
 public published ones; one that the caller may not see is a 404, so its existence is not given
 away, and so is its file (``/kennisitems/{id}/document``, ``?versie=N`` for an older version),
-served as an attachment with ``nosniff``. ``?zoek=`` filters on the words of the title and
-summary for now; the search engine takes it over.
+served as an attachment with ``nosniff``. ``?zoek=`` filters through the search index, as the
+search box reads words (Dutch stems, accents folded, phrases, prefixes), in the list's order.
 
 Writes go through the same services as the pages, which hold every rule; who may write on
 which object is checked here through :mod:`m50.knowledge.rules` before the service runs:

@@ -96,7 +96,10 @@ class KnowledgeFilterSerializer(serializers.Serializer):
         max_length=MAX_SEARCH,
         required=False,
         help_text=gettext_lazy(
-            "Alleen kennisitems met al deze woorden in de titel of samenvatting."
+            "Alleen kennisitems met al deze woorden in de titel, samenvatting, notitie of tekst"
+            " van het bestand, zoals het zoekvak ze leest: woordstam (gemeente vindt gemeenten),"
+            ' zonder accenten, "een zin tussen aanhalingstekens", woningb* voor het begin van'
+            " een woord."
         ),
     )
     thema = ThemeSlugField(

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from m50.api.problems import PreconditionFailed, PreconditionRequired
 from m50.api.schema import etag_header_parameter, if_match_parameter
 from m50.api.viewsets import ApiViewSet
+from m50.core.search import query
 from m50.knowledge import rules, selectors, services
 from m50.knowledge.api.serializers import (
     ITEM_FIELDS,
@@ -98,11 +99,10 @@ def with_page_data(queryset):
 
 
 def search_q(text: str) -> Q:
-    """Every word in the title or summary. (The lead switches ``zoek`` to the search engine.)"""
-    condition = Q()
-    for word in text.split()[:20]:
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word)
-    return condition
+    """The items whose text matches ``text`` as the search box reads it (Dutch stems, accents
+    folded, every word, phrases, prefixes); none for a text of stop words only."""
+    condition = query.matching_q(text=text, kind=selectors.SEARCH_KIND)
+    return condition if condition is not None else Q(pk__in=[])
 
 
 def etag_of(item: KnowledgeItem, version: int | None) -> str:
