@@ -1,5 +1,5 @@
 """The demo library of the embedded install: made once through the services, searchable (also
-in its PDF's text), each item at its level, and a submission waiting for review."""
+in its PDF's text), each item at its level."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_items_are_made_once_and_found(people, diemen):
     participant = people["official"]
-    lines = demo_knowledge_create(participant=participant, municipality=diemen.municipality)
-    assert len(lines) == 5 and all(line.startswith("Demo-kennisitem gemaakt") for line in lines)
-    assert demo_knowledge_create(participant=participant, municipality=diemen.municipality) == []
-    assert KnowledgeItem.objects.count() == 5
-    assert KnowledgeItem.objects.filter(status=Status.SUBMITTED).count() == 1
+    lines = demo_knowledge_create(municipality=diemen.municipality)
+    assert len(lines) == 4 and all(line.startswith("Demo-kennisitem gemaakt") for line in lines)
+    assert demo_knowledge_create(municipality=diemen.municipality) == []
+    assert KnowledgeItem.objects.filter(status=Status.PUBLISHED).count() == 4
     # A word of the position paper's PDF, for members only.
     assert [hit.title for hit in search.search(user=participant, text="ravijnjaar").hits] == [
         "Position paper: de financiële positie van middelgrote gemeenten"
@@ -27,9 +26,3 @@ def test_the_demo_items_are_made_once_and_found(people, diemen):
     assert search.search(user=people["anonymous"], text="regio").total == 1
     assert search.search(user=participant, text="jaarplan").total == 0
     assert search.search(user=people["bureau"], text="jaarplan").total == 1
-
-
-def test_without_a_participant_the_rest_still_comes(people):
-    lines = demo_knowledge_create()
-    assert sum(line.startswith("Demo-kennisitem gemaakt") for line in lines) == 4
-    assert any("Deelfietsen bij het station niet gemaakt" in line for line in lines)

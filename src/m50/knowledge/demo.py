@@ -1,7 +1,8 @@
 """Demo items for the embedded install, so the library, its access levels, a submission to
 review and the search (also in a PDF's text) can be tried out: a publication of Platform31
 (a link, public), a position paper as PDF (for members), an example of the demo municipality
-(a note), a note for the bureau only, and an example the demo participant submitted.
+(a note) and a note for the bureau only. All of it is the command's operator's work (the audit
+trail names them); a submission to review is left to the demo participant to try.
 Made through the same services as the pages; the items are data, written in Dutch as the
 network would. Idempotent: what exists (by title) is left
 alone, so a second run adds nothing.
@@ -27,7 +28,6 @@ PUBLICATION = "Middelgrote gemeenten: sterk in de regio"
 POSITION_PAPER = "Position paper: de financiële positie van middelgrote gemeenten"
 EXAMPLE = "Wijkteams voor jeugd en gezin"
 BUREAU_NOTE = "Aandachtspunten voor het jaarplan van het bureau"
-SUBMITTED = "Deelfietsen bij het station"
 PAPER_LINES = (
     "Middelgrote gemeenten dragen een groot deel van de taken in het sociaal domein.",
     "Het ravijnjaar 2026 raakt hen hard: de opschalingskorting en de trap-op-trap-af",
@@ -51,10 +51,10 @@ def _paper_pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("position-paper-financien.pdf", buffer.getvalue())
 
 
-def demo_knowledge_create(*, participant=None, municipality=None) -> list[str]:
+def demo_knowledge_create(*, municipality=None) -> list[str]:
     """Makes the demo items that do not exist yet; lines saying what was done, or why not
     (a refusal is reported, never raised). Written without an actor, as the command's
-    operator's work, except the submission, which is the demo participant's."""
+    operator's work."""
     lines: list[str] = []
 
     def published(**fields) -> None:
@@ -114,29 +114,11 @@ def demo_knowledge_create(*, participant=None, municipality=None) -> list[str]:
             themes=_themes("bestuur-en-dienstverlening"),
         )
 
-    def submitted():
-        if participant is None or municipality is None:
-            raise ValidationError(_("er is geen demo-deelnemer van een gemeente"))
-        item = services.item_create(
-            actor=participant,
-            form=Form.NOTE,
-            kind=ItemKind.EXAMPLE,
-            title=SUBMITTED,
-            summary="Deelfietsen voor het laatste stuk van de reis, samen met de vervoerder.",
-            municipality=municipality,
-            note_what="Twintig deelfietsen bij het station, te huur met de ov-chipkaart.",
-            access=Access.NETWORK,
-            themes=_themes("mobiliteit"),
-            origin="demo",
-        )
-        services.item_submit(actor=participant, item=item, origin="demo")
-
     for title, make in (
         (PUBLICATION, publication),
         (POSITION_PAPER, position_paper),
         (EXAMPLE, example),
         (BUREAU_NOTE, bureau_note),
-        (SUBMITTED, submitted),
     ):
         if KnowledgeItem.objects.filter(title=title).exists():
             continue

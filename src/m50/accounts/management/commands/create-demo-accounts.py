@@ -56,8 +56,6 @@ class Command(AuditedCommand):
             municipality=municipality,
         ):
             self.stdout.write(f"  {line}")
-        # A few items for the library and the search; one submitted by the demo participant.
-        for line in demo_knowledge_create(
-            participant=by_role[Role.PARTICIPANT], municipality=municipality
-        ):
+        # A few items for the library and the search.
+        for line in demo_knowledge_create(municipality=municipality):
             self.stdout.write(f"  {line}")
