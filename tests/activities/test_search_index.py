@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from m50.activities import selectors, services
@@ -162,3 +163,14 @@ def test_the_rebuilt_index_equals_the_one_kept_in_step(
     call_command("rebuild-search-index", "--check")  # raises CommandError on a difference
     report = capsys.readouterr().out
     assert "activiteit: 4 regels; 0 ontbraken, 0 weken af, 0 waren overbodig." in report
+
+
+def test_the_search_page_lists_activities_under_their_own_name(client, bureau):
+    public = plan(bureau, audience=Audience.PUBLIC, title="Regiodag mobiliteit")
+    plan(bureau, audience=Audience.INVITATION, title="Besloten mobiliteitsoverleg")
+    html = client.get(reverse("search:page"), {"zoek": "mobiliteit*"}).content.decode()
+    # The filter "Wat" names the kind and counts only what the visitor may see.
+    assert 'href="?zoek=mobiliteit%2A&amp;wat=activiteit">Activiteiten (1)</a>' in html
+    html = client.get(reverse("search:page"), {"zoek": "mobiliteit*", "wat": KIND}).content.decode()
+    assert f'href="/activiteiten/{public.pk}/"' in html
+    assert "Besloten" not in html
