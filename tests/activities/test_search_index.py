@@ -174,3 +174,24 @@ def test_the_search_page_lists_activities_under_their_own_name(client, bureau):
     html = client.get(reverse("search:page"), {"zoek": "mobiliteit*", "wat": KIND}).content.decode()
     assert f'href="/activiteiten/{public.pk}/"' in html
     assert "Besloten" not in html
+
+
+def test_one_body_organising_for_another_is_found_by_the_organisers_chair_too(
+    people,  # noqa: F811 - the fixture imported above
+    sociaal,
+    financieel,
+):
+    activity = plan(
+        people["bureau"],
+        organiser=sociaal,
+        audience=Audience.BODY,
+        audience_body=financieel,
+        title="Kruisbestuiving",
+    )
+    assert SearchEntry.objects.get(kind=KIND, object_id=activity.pk).access == Access.RESTRICTED
+    for name in VIEWERS:
+        user = people[name]
+        listed = selectors.activity_list(user=user).filter(pk=activity.pk).exists()
+        assert (found(user, "kruisbestuiving") == {activity.pk}) == listed, name
+    assert found(people["sociaal_chair"], "kruisbestuiving") == {activity.pk}
+    assert found(people["sociaal_member"], "kruisbestuiving") == set()

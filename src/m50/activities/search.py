@@ -4,7 +4,9 @@ written by the services in the write's own transaction, all of them for
 
 Who finds an activity follows its audience: *iedereen* everyone, *alle deelnemers van leden*
 every logged-in user, a pillar or group its participants (and the bureau and public affairs);
-*alleen bestuurders* and *op uitnodiging* only whom ``rules.visible_q`` lets see it.
+*alleen bestuurders* and *op uitnodiging* (and one for a pillar or group organised by another)
+only whom ``rules.visible_q`` lets see it. Not followed: someone holding a registration for an
+activity of a pillar or group they no longer take part in sees it in the agenda, not in search.
 A cancelled activity stays findable, its title marked "(geannuleerd)", as its page stays.
 """
 
@@ -55,6 +57,12 @@ def entry_data(activity: Activity) -> index.EntryData:
     title = activity.title
     if activity.is_cancelled:
         title = _("%(title)s (geannuleerd)") % {"title": title}
+    access = SEARCH_ACCESS.get(activity.audience, Access.RESTRICTED)
+    organised_by = (activity.organiser_pillar_id, activity.organiser_theme_group_id)
+    for_body = (activity.audience_pillar_id, activity.audience_theme_group_id)
+    if access == Access.BODY and organiser is not None and organised_by != for_body:
+        # The organising body's chair sees it too, which the index's BODY level would not allow.
+        access = Access.RESTRICTED
     return index.EntryData(
         kind=SEARCH_KIND,
         object_id=activity.pk,
@@ -62,9 +70,9 @@ def entry_data(activity: Activity) -> index.EntryData:
         summary=activity.description,
         body=body,
         url=reverse("activities:detail", args=[activity.pk]),
-        access=SEARCH_ACCESS.get(activity.audience, Access.RESTRICTED),
-        pillar_id=activity.audience_pillar_id if activity.audience == Audience.BODY else None,
-        group_id=activity.audience_theme_group_id if activity.audience == Audience.BODY else None,
+        access=access,
+        pillar_id=activity.audience_pillar_id if access == Access.BODY else None,
+        group_id=activity.audience_theme_group_id if access == Access.BODY else None,
         date=day,
         facets={
             "kind": [activity.kind],
