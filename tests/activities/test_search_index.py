@@ -8,9 +8,12 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from m50.activities import search as activity_search
 from m50.activities import selectors, services
 from m50.activities.models import Audience, Cadence, Kind
 from m50.core.models import SearchEntry, Theme
@@ -195,3 +198,24 @@ def test_one_body_organising_for_another_is_found_by_the_organisers_chair_too(
         assert (found(user, "kruisbestuiving") == {activity.pk}) == listed, name
     assert found(people["sociaal_chair"], "kruisbestuiving") == {activity.pk}
     assert found(people["sociaal_member"], "kruisbestuiving") == set()
+
+
+def test_the_entries_for_a_rebuild_take_as_many_queries_for_ten_as_for_one(bureau, diemen, sociaal):
+    wonen = Theme.objects.get(slug="wonen")
+
+    def one():
+        plan(
+            bureau,
+            organiser=sociaal,
+            host_municipality=diemen.municipality,
+            themes=[wonen],
+        )
+
+    one()
+    with CaptureQueriesContext(connection) as first:
+        assert len(list(activity_search.entries())) == 1
+    for _ in range(9):
+        one()
+    with CaptureQueriesContext(connection) as then:
+        assert len(list(activity_search.entries())) == 10
+    assert len(then) == len(first)
