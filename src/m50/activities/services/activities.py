@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from m50.activities import notifications, rules
+from m50.activities import notifications, rules, search
 from m50.activities.models import (
     CADENCE_MONTHS,
     Activity,
@@ -187,6 +187,7 @@ def activity_create(
         origin=origin,
         changes=changed,
     )
+    search.activity_index(activity)
     return activity
 
 
@@ -273,6 +274,7 @@ def activity_update(
             origin=origin,
             changes=changed,
         )
+        search.activity_index(activity)
     from m50.activities.services.registrations import _promote
 
     _promote(activity, actor=actor, origin=origin)
@@ -316,6 +318,7 @@ def activity_cancel(*, activity: Activity, actor, reason: str, origin: str = "")
             {"status": Status.CANCELLED, "cancellation_reason": reason},
         ),
     )
+    search.activity_index(activity)
     notifications.activity_cancelled(activity=activity)
     return activity
 
