@@ -24,10 +24,16 @@ class PillarsConfig(AppConfig):
 
 
 def _migrated(sender, using="default", **kwargs):
-    from django.db import transaction
+    from django.db import connections, transaction
 
+    from m50.core.models import SearchEntry
     from m50.pillars import search
+    from m50.pillars.models import Topic
 
+    # Migrated back to before the index or the topics existed: nothing to put in step.
+    tables = set(connections[using].introspection.table_names())
+    if not {SearchEntry._meta.db_table, Topic._meta.db_table} <= tables:
+        return
     with transaction.atomic(using=using):
         search.kinds_refresh()
 
