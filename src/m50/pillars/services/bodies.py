@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from m50.core.audit import audit_record, diff
 from m50.core.formats import long_date
-from m50.pillars import reference
+from m50.pillars import reference, search
 from m50.pillars.models import (
     Participation,
     Pillar,
@@ -78,6 +78,7 @@ def _body_create(model, *, name, slug, purpose, started_on, actor, origin, **ext
         origin=origin,
         changes=diff({}, _values(body, (*BODY_FIELDS, "slug", *extra))),
     )
+    search.body_index(body)
     return body
 
 
@@ -103,6 +104,7 @@ def _body_update(body, *, actor, origin, changes: dict, allowed=BODY_FIELDS):
             origin=origin,
             changes=changed,
         )
+        search.body_index(body)  # and the groups and topics whose text names it
     return body
 
 
@@ -130,6 +132,7 @@ def _body_end(body, *, ended_on: datetime.date, actor, origin):
         actor=actor,
         origin=origin,
     )
+    search.body_index(body)
     return body
 
 
@@ -265,4 +268,7 @@ def theme_group_end(
 @transaction.atomic
 def pillars_reference_load() -> reference.LoadCounts:
     """The shipped pillars and their successions, where missing (see ``data/PROVENANCE.md``)."""
-    return reference.pillars_load(Pillar, PillarSuccession)
+    counts = reference.pillars_load(Pillar, PillarSuccession)
+    # The data migration loads them without the index: put them all there now.
+    search.kinds_refresh()
+    return counts

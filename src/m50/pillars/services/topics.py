@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from m50.contacts.models import Person
 from m50.core.audit import audit_actor, audit_record, diff
-from m50.pillars import rules
+from m50.pillars import rules, search
 from m50.pillars.models import (
     Pillar,
     ThemeGroup,
@@ -89,6 +89,7 @@ def topic_propose(
     if themes:
         changes["themes"] = {"old": [], "new": theme_names(themes)}
     audit_record(action="topic.propose", obj=topic, actor=actor, origin=origin, changes=changes)
+    search.topic_index(topic)
     return topic
 
 
@@ -135,6 +136,7 @@ def topic_update(*, topic: Topic, actor=None, origin: str = "", themes=None, **c
             changed["themes"] = {"old": before, "new": after}
     if changed:
         audit_record(action="topic.update", obj=topic, actor=actor, origin=origin, changes=changed)
+        search.topic_index(topic)
     return topic
 
 
@@ -173,6 +175,7 @@ def topic_status_change(
         origin=origin,
         changes={**diff({"status": old}, {"status": status}), **_note(note)},
     )
+    search.topic_index(topic)  # its status is in its text
     return topic
 
 
