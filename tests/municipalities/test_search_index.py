@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
@@ -113,3 +114,23 @@ def test_everyone_finds_municipalities(user_for_role, role):
     assert found_results.total == 1
     assert found_results.kinds == [("gemeente", 1)]
     assert found_results.facets["municipality"] == [("GM9912", 1)]
+
+
+def test_a_bulk_delete_in_the_admin_takes_names_and_municipalities_out(rf):
+    municipality = MunicipalityFactory(name="Noorderveld", code="GM9913")
+    MunicipalityAlias.objects.create(
+        municipality=municipality, name="Noardfjild", kind="frisian", source="test"
+    )
+    anonymous = AnonymousUser()
+    assert found(anonymous, "noardfjild") == {"Noorderveld"}
+    request = rf.post("/beheer/")
+    admin.site._registry[MunicipalityAlias].delete_queryset(
+        request, MunicipalityAlias.objects.filter(municipality=municipality)
+    )
+    assert found(anonymous, "noardfjild") == set()
+    assert found(anonymous, "noorderveld") == {"Noorderveld"}
+    admin.site._registry[Municipality].delete_queryset(
+        request, Municipality.objects.filter(pk=municipality.pk)
+    )
+    assert found(anonymous, "noorderveld") == set()
+    call_command("rebuild-search-index", "--check")
