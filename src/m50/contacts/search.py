@@ -34,14 +34,10 @@ def organisation_entry(organisation: Organisation) -> index.EntryData:
         object_id=organisation.pk,
         title=organisation.name,
         summary=organisation.get_kind_display(),
+        # Not the municipality's name: a rename in the registry would leave this entry behind
+        # (a municipality's organisation carries that name in its own, from the seed).
         body="\n".join(
-            part
-            for part in (
-                organisation.abbreviation,
-                organisation.description,
-                municipality.name if municipality else "",
-            )
-            if part
+            part for part in (organisation.abbreviation, organisation.description) if part
         ),
         url=reverse("contacts:organisation_detail", kwargs={"slug": organisation.slug}),
         access=Access.NETWORK,
