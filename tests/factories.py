@@ -3,6 +3,7 @@
 import factory
 
 from m50.accounts.models import Role, User
+from m50.contacts import search as contacts_search
 from m50.contacts.models import Organisation, Person, Position
 from m50.municipalities.models import (
     Municipality,
@@ -69,6 +70,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Organisatie {n:05d}")
     slug = factory.Sequence(lambda n: f"organisatie-{n:05d}")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # In the search index as when the contacts services make it.
+        obj = super()._create(model_class, *args, **kwargs)
+        contacts_search.organisation_index(obj)
+        return obj
+
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -78,6 +86,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
     surname = factory.Faker("last_name", locale="nl_NL")
     email = factory.Sequence(lambda n: f"persoon{n}@example.org")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # In the search index as when the contacts services make it.
+        obj = super()._create(model_class, *args, **kwargs)
+        contacts_search.person_index(obj)
+        return obj
+
 
 class PositionFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -86,6 +101,13 @@ class PositionFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     function = Position.Function.POLICY_ADVISOR
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # In the search index as when the contacts services make it.
+        obj = super()._create(model_class, *args, **kwargs)
+        contacts_search.person_index(obj.person)
+        return obj
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from m50.contacts.models import Organisation
-from m50.core.models import AuditEvent
+from m50.core.models import AuditEvent, SearchEntry
 from m50.membership.models import Decision, DecisionProposal, Membership
 from m50.municipalities import services
 from m50.municipalities.models import (
@@ -32,6 +32,7 @@ def reference_data_remove() -> None:
     """Delete everything the reference load writes, dependants first (the links PROTECT)."""
     for model in (
         AuditEvent,
+        SearchEntry,
         DecisionProposal,
         Decision,
         Membership,

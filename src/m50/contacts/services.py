@@ -11,6 +11,7 @@ from django.dispatch import Signal
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from m50.contacts import search
 from m50.contacts.models import Organisation, Person, Position
 from m50.core.audit import audit_record, diff
 from m50.core.formats import long_date
@@ -101,6 +102,7 @@ def organisation_create(
         origin=origin,
         changes=diff({}, _values(organisation, ORGANISATION_FIELDS)),
     )
+    search.organisation_index(organisation)
     return organisation
 
 
@@ -155,6 +157,7 @@ def organisation_update(
             origin=origin,
             changes=changed,
         )
+        search.organisation_index(organisation)
     return organisation
 
 
@@ -188,6 +191,7 @@ def person_create(
         origin=origin,
         changes=diff({}, _values(person, PERSON_FIELDS)),
     )
+    search.person_index(person)
     return person
 
 
@@ -210,6 +214,7 @@ def person_update(*, person: Person, actor=None, origin: str = "", **changes) ->
         audit_record(
             action="person.update", obj=person, actor=actor, origin=origin, changes=changed
         )
+        search.person_index(person)
     return person
 
 
@@ -227,7 +232,10 @@ def person_delete(*, person: Person, actor=None, origin: str = "") -> None:
             {"positions": ""},
         ),
     )
+    person_id = person.pk
     person.delete()
+    # Removed under the AVG: nothing of them stays findable.
+    search.person_unindex(person_id=person_id)
 
 
 def _check_dates(start_date: datetime.date | None, end_date: datetime.date | None) -> None:
@@ -317,6 +325,7 @@ def position_create(
         origin=origin,
         changes=diff({}, _values(position, (*POSITION_FIELDS, "start_date", "end_date"))),
     )
+    search.person_index(person)
     return position
 
 
@@ -342,6 +351,7 @@ def position_end(
             actor=actor,
             origin=origin,
         )
+        search.person_index(position.person)
     return position
 
 
@@ -501,4 +511,6 @@ def reference_organisations_load() -> Counts:
     Organisation.objects.bulk_create(to_create)
     Organisation.objects.bulk_update(to_update, [*SEEDED_FIELDS, "website"])
     counts.created, counts.updated = len(to_create), len(to_update)
+    # The bulk writes bypass organisation_index: the index follows in one pass.
+    search.organisations_refresh()
     return counts

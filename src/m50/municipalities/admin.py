@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from m50.core.search import index
 from m50.core.versions import REGISTRY, data_version_bump
-from m50.municipalities import models
+from m50.municipalities import models, search
 from m50.municipalities.services import municipality_names_refresh
 
 
@@ -28,6 +29,13 @@ class MunicipalityAdmin(RegistryAdmin):
     list_filter = ("province",)
     search_fields = ("name", "code")
 
+    def delete_queryset(self, request, queryset):
+        # A bulk delete bypasses Municipality.delete: their search entries go here.
+        ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for pk in ids:
+            index.entry_delete(kind=search.SEARCH_KIND, object_id=pk)
+
 
 @admin.register(models.MunicipalityAlias)
 class MunicipalityAliasAdmin(RegistryAdmin):
@@ -43,6 +51,7 @@ class MunicipalityAliasAdmin(RegistryAdmin):
         ids = list(queryset.values_list("municipality_id", flat=True))
         super().delete_queryset(request, queryset)
         municipality_names_refresh(municipality_ids=ids)
+        search.municipalities_index(municipality_ids=ids)
 
 
 @admin.register(models.Network)

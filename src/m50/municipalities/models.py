@@ -77,6 +77,19 @@ class Municipality(models.Model):
 
             municipality_names_refresh(municipality_ids=[self.pk])
             self._stored_name = self.name
+        # Its search entry follows every change (name, province, end date), in this write.
+        from m50.municipalities.search import municipalities_index
+
+        municipalities_index(municipality_ids=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        from m50.core.search import index
+        from m50.municipalities.search import SEARCH_KIND
+
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        index.entry_delete(kind=SEARCH_KIND, object_id=pk)
+        return result
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -258,12 +271,17 @@ class MunicipalityAlias(models.Model):
         from m50.municipalities.services import municipality_names_refresh
 
         municipality_names_refresh(municipality_ids=[self.municipality_id])
+        from m50.municipalities.search import municipalities_index
+
+        municipalities_index(municipality_ids=[self.municipality_id])
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
+        from m50.municipalities.search import municipalities_index
         from m50.municipalities.services import municipality_names_refresh
 
         municipality_names_refresh(municipality_ids=[self.municipality_id])
+        municipalities_index(municipality_ids=[self.municipality_id])
         return result
 
     def clean(self):

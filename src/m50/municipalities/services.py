@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from m50.core.audit import audit_record_of
 from m50.core.text import words
 from m50.core.versions import REGISTRY, data_version_bump
+from m50.municipalities import search
 from m50.municipalities.models import (
     NAME_MAX_LENGTH,
     BoundaryChange,
@@ -608,6 +609,8 @@ def reference_data_load(*, data_dir: Path) -> LoadReport:
     municipality_names_refresh()
 
     report.counts["organisations"] = reference_organisations_load()
+    # The bulk writes above bypass the models' saves: the index follows in one pass here.
+    search.refresh()
     if report.changed:
         data_version_bump(names=[REGISTRY])
     return report
