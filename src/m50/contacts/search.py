@@ -17,7 +17,6 @@ from django.urls import reverse
 from m50.contacts.models import Organisation, Person, Position
 from m50.core.search import index
 from m50.core.search.access import Access
-from m50.municipalities.search import kind_refresh
 
 ORGANISATION_KIND = "organisatie"
 PERSON_KIND = "persoon"
@@ -125,6 +124,4 @@ def person_unindex(*, person_id: int) -> None:
 def organisations_refresh() -> int:
     """Organisations and people in step after a bulk write of organisations (the reference
     seed): only what differs is written."""
-    return kind_refresh(ORGANISATION_KIND, organisation_entries) + kind_refresh(
-        PERSON_KIND, person_entries
-    )
+    return index.kind_refresh(ORGANISATION_KIND) + index.kind_refresh(PERSON_KIND)

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Q
 from django.urls import reverse
 
-from m50.core.models import SearchEntry
 from m50.core.search import index
 from m50.core.search.access import Access
 from m50.pillars.models import Pillar, ThemeGroup, Topic, TopicStatus
@@ -160,15 +159,8 @@ def topic_entries() -> Iterator[index.EntryData]:
 ENTRIES = {PILLAR_KIND: pillar_entries, GROUP_KIND: group_entries, TOPIC_KIND: topic_entries}
 
 
-def kinds_refresh(kinds: Iterable[str] = KINDS) -> None:
-    """Put every pillar, group and topic in the index as it is now, and take out entries of
-    these kinds whose object is gone: for loaders that write without the services (the data
-    migration) and for ``make run``."""
-    for kind in kinds:
-        given = set()
-        for data in ENTRIES[kind]():
-            _put(data)
-            given.add(data.object_id)
-        stale = set(SearchEntry.objects.filter(kind=kind).values_list("object_id", flat=True))
-        for object_id in sorted(stale - given):
-            index.entry_delete(kind=kind, object_id=object_id)
+def kinds_refresh(kinds: Iterable[str] = KINDS) -> int:
+    """Every pillar, group and topic in the index as it is now, entries of these kinds whose
+    object is gone taken out, only what differs written: for loaders that write without the
+    services (the data migration) and for ``make run``."""
+    return sum(index.kind_refresh(kind) for kind in kinds)

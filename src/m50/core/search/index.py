@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -272,6 +272,36 @@ def index_check() -> list[KindReport]:
         report.extra = len(stored)
         reports.append(report)
     return reports
+
+
+@transaction.atomic
+def kind_refresh(kind: str) -> int:
+    """Bring the entries of ``kind`` in step with its provider after a write that went around
+    the services (a loader's bulk write, a data migration), writing only what differs: a load
+    of current data writes nothing. Entries whose object is gone are removed. Returns the
+    number of entries written or removed."""
+    stored = {
+        row["object_id"]: row
+        for row in SearchEntry.objects.filter(kind=kind).values("object_id", *_FIELDS)
+    }
+    stored_facets = _stored_facets(kind)
+    changed = 0
+    for data in _providers[kind]():
+        if isinstance(data, Mapping):
+            data = EntryData(**{"kind": kind, **data})
+        # The same cleaning as entry_put and index_check, so "the same" means the same.
+        entry, pairs = _clean(data)
+        row = stored.pop(entry.object_id, None)
+        if (
+            row is None
+            or any(row[f] != getattr(entry, f) for f in _FIELDS)
+            or pairs != stored_facets.get(entry.object_id, [])
+        ):
+            entry_put(**{f.name: getattr(data, f.name) for f in fields(EntryData)})
+            changed += 1
+    for object_id in sorted(stored):
+        entry_delete(kind=kind, object_id=object_id)
+    return changed + len(stored)
 
 
 def index_documents_in_step() -> bool:
