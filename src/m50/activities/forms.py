@@ -16,12 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from m50.activities.models import Audience, Cadence, DocumentKind, Kind
 from m50.activities.services import SERIES_MAX, all_day_span
 from m50.activities.services._common import local_moment, local_zone
+from m50.core.forms import date_field, select_field, text_field, textarea_field
 from m50.pillars.forms import (
     CHECKBOX,
-    CHOICE_ERRORS,
-    DATE_INPUT_FORMATS,
-    SELECT,
-    TEXTAREA,
     TEXTBOX,
     RefusalMixin,
     ThemesMixin,
@@ -51,55 +48,6 @@ class ServiceRefusalMixin(RefusalMixin):
                 renamed.setdefault(self.field_of_service.get(name, name), []).extend(messages)
             error = ValidationError(renamed)
         super().add_refusal(error)
-
-
-def _text(label, *, max_length=200, required=True, help_text=""):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"class": TEXTBOX}),
-        error_messages={
-            "required": _("Vul dit veld in."),
-            "max_length": _("Gebruik hoogstens %(limit_value)d tekens."),
-        },
-    )
-
-
-def _textarea(label, *, rows=3, required=False, help_text=""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"class": TEXTAREA, "rows": rows}),
-        error_messages={"required": _("Vul dit veld in.")},
-    )
-
-
-def _select(label, choices=(), *, required=True, help_text=""):
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        help_text=help_text,
-        widget=forms.Select(attrs={"class": SELECT}),
-        error_messages=CHOICE_ERRORS,
-    )
-
-
-def _date(label, *, required=False, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"class": TEXTBOX, "type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _("Vul een datum in als dag-maand-jaar, bijvoorbeeld 22-08-2026."),
-            "required": _("Vul een datum in."),
-        },
-    )
 
 
 def _time(label, *, help_text=""):
@@ -141,22 +89,22 @@ class ActivityForm(ThemesMixin, ServiceRefusalMixin, forms.Form):
         "organiser_theme_group": "organiser",
     }
 
-    kind = _select(_("Soort activiteit"), [("", _("Kies een soort")), *Kind.choices])
-    title = _text(_("Titel"))
-    description = _textarea(_("Omschrijving"), rows=5)
-    organiser = _select(_("Georganiseerd door"))
+    kind = select_field(_("Soort activiteit"), [("", _("Kies een soort")), *Kind.choices])
+    title = text_field(_("Titel"))
+    description = textarea_field(_("Omschrijving"), rows=5)
+    organiser = select_field(_("Georganiseerd door"))
     all_day = forms.BooleanField(
         label=_("Hele dag (of meer dagen)"),
         required=False,
         help_text=_("Dan gelden alleen de eerste en de laatste dag; tijden worden niet gebruikt."),
         widget=forms.CheckboxInput(attrs={"class": CHECKBOX}),
     )
-    start_date = _date(_("Datum (eerste dag)"), required=True)
+    start_date = date_field(_("Datum (eerste dag)"), required=True)
     start_time = _time(_("Begintijd"), help_text=_("In Nederlandse tijd, bijvoorbeeld 14:00."))
-    end_date = _date(_("Einddatum (laatste dag)"), help_text=_("Leeg: dezelfde dag."))
+    end_date = date_field(_("Einddatum (laatste dag)"), help_text=_("Leeg: dezelfde dag."))
     end_time = _time(_("Eindtijd"), help_text=_("In Nederlandse tijd, bijvoorbeeld 16:30."))
-    address = _textarea(_("Adres"), rows=2)
-    host_municipality = _select(_("Gastgemeente"), required=False)
+    address = textarea_field(_("Adres"), rows=2)
+    host_municipality = select_field(_("Gastgemeente"), required=False)
     online_url = forms.URLField(
         label=_("Link voor online deelname"),
         required=False,
@@ -166,8 +114,8 @@ class ActivityForm(ThemesMixin, ServiceRefusalMixin, forms.Form):
         widget=forms.URLInput(attrs={"class": TEXTBOX}),
         error_messages={"invalid": _("Vul een volledig webadres in, beginnend met https://.")},
     )
-    audience = _select(_("Voor wie"), Audience.choices)
-    audience_body = _select(
+    audience = select_field(_("Voor wie"), Audience.choices)
+    audience_body = select_field(
         _("Pijler of themagroep"),
         required=False,
         help_text=_("Alleen bij ‘één pijler of themagroep’."),
@@ -182,8 +130,8 @@ class ActivityForm(ThemesMixin, ServiceRefusalMixin, forms.Form):
     themes = themes_field(
         _("Waar de activiteit over gaat, in de thema's die het hele netwerk gebruikt.")
     )
-    registration_opens_date = _date(_("Aanmelden kan vanaf"), help_text=_("Leeg: meteen."))
-    registration_closes_date = _date(
+    registration_opens_date = date_field(_("Aanmelden kan vanaf"), help_text=_("Leeg: meteen."))
+    registration_closes_date = date_field(
         _("Aanmelden kan tot en met"), help_text=_("Leeg: tot de activiteit begint.")
     )
     capacity = _number(_("Aantal plaatsen"), help_text=_("Leeg: geen grens."))
@@ -326,12 +274,12 @@ class ActivityForm(ThemesMixin, ServiceRefusalMixin, forms.Form):
 class SeriesForm(ActivityForm):
     """A series: the first activity's fields, how often it comes back and how many times."""
 
-    cadence = _select(_("Hoe vaak"), [("", _("Kies hoe vaak")), *Cadence.choices])
+    cadence = select_field(_("Hoe vaak"), [("", _("Kies hoe vaak")), *Cadence.choices])
     count = _number(_("Aantal keren"), required=True, max_value=SERIES_MAX)
 
 
 class CancelForm(ServiceRefusalMixin, forms.Form):
-    reason = _textarea(
+    reason = textarea_field(
         _("Reden van de annulering"),
         rows=3,
         required=True,
@@ -369,8 +317,8 @@ def person_label(person) -> str:
 class PersonPickForm(ServiceRefusalMixin, forms.Form):
     """A person chosen from the search results (or, on posting, the one posted)."""
 
-    person = _select(_("Persoon"))
-    note = _text(_("Opmerking (bijv. dieetwens)"), max_length=500, required=False)
+    person = select_field(_("Persoon"))
+    note = text_field(_("Opmerking (bijv. dieetwens)"), max_length=500, required=False)
 
     def __init__(self, *args, people=(), note=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -388,9 +336,9 @@ class PersonPickForm(ServiceRefusalMixin, forms.Form):
 class WalkInForm(ServiceRefusalMixin, forms.Form):
     """Someone who came without registering: a person found by name, or only a name."""
 
-    person = _select(_("Bekende persoon"), required=False)
-    name = _text(_("Of alleen de naam"), required=False)
-    municipality = _select(_("Gemeente"), required=False, help_text=_("Bij alleen een naam."))
+    person = select_field(_("Bekende persoon"), required=False)
+    name = text_field(_("Of alleen de naam"), required=False)
+    municipality = select_field(_("Gemeente"), required=False, help_text=_("Bij alleen een naam."))
 
     def __init__(self, *args, people=(), municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -419,8 +367,8 @@ class WalkInForm(ServiceRefusalMixin, forms.Form):
 
 
 class DocumentForm(ServiceRefusalMixin, forms.Form):
-    kind = _select(_("Soort document"), [("", _("Kies een soort")), *DocumentKind.choices])
-    title = _text(_("Titel"))
+    kind = select_field(_("Soort document"), [("", _("Kies een soort")), *DocumentKind.choices])
+    title = text_field(_("Titel"))
     file = forms.FileField(
         label=_("Bestand"),
         help_text=_(

@@ -1,10 +1,73 @@
-"""What every form of the platform does with a refused write (DESIGN.md §3: forms parse, the
+"""What every form of the platform shares: the NL Design System classes of its fields, fields
+with Dutch messages, and what it does with a refused write (DESIGN.md §3: forms parse, the
 services decide): the service's ValidationError is shown on the form, next to the field it is
 about where there is one, and the fields can be grouped on the page."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
+SELECT = "utrecht-select utrecht-select--html-select"
+TEXTAREA = "utrecht-textarea utrecht-textarea--html-textarea"
+CHECKBOX = "utrecht-checkbox utrecht-checkbox--html-input"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+CHOICE_ERRORS = {
+    "required": _("Maak een keuze."),
+    "invalid_choice": _("Kies een waarde uit de lijst; %(value)s bestaat niet."),
+}
+
+
+def text_field(label, *, max_length=200, required=True, help_text=""):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": TEXTBOX}),
+        error_messages={
+            "required": _("Vul dit veld in."),
+            "max_length": _("Gebruik hoogstens %(limit_value)d tekens."),
+        },
+    )
+
+
+def textarea_field(label, *, rows=3, required=False, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"class": TEXTAREA, "rows": rows}),
+        error_messages={"required": _("Vul dit veld in.")},
+    )
+
+
+def select_field(label, choices=(), *, required=True, help_text=""):
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        help_text=help_text,
+        widget=forms.Select(attrs={"class": SELECT}),
+        error_messages=CHOICE_ERRORS,
+    )
+
+
+def date_field(label, *, required=False, help_text=""):
+    """A native date field (works without JavaScript); ISO values in and out."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"class": TEXTBOX, "type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Vul een datum in als dag-maand-jaar, bijvoorbeeld 22-08-2026."),
+            "required": _("Vul een datum in."),
+        },
+    )
 
 
 class RefusalMixin:

@@ -10,13 +10,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from m50.core.forms import date_field, select_field, text_field, textarea_field
 from m50.knowledge.models import Access, Form, Kind
 from m50.pillars.forms import (
     CHECKBOX,
-    CHOICE_ERRORS,
-    DATE_INPUT_FORMATS,
     SELECT,
-    TEXTAREA,
     TEXTBOX,
     RefusalMixin,
     body_key,
@@ -113,57 +111,6 @@ class LibraryFilterForm(forms.Form):
 # --- Writing an item --------------------------------------------------------------------------
 
 
-def _text(label, *, max_length=200, required=True, help_text=""):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"class": TEXTBOX}),
-        error_messages={
-            "required": gettext_lazy("Vul dit veld in."),
-            "max_length": gettext_lazy("Gebruik hoogstens %(limit_value)d tekens."),
-        },
-    )
-
-
-def _textarea(label, *, rows=3, required=False, help_text=""):
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"class": TEXTAREA, "rows": rows}),
-        error_messages={"required": gettext_lazy("Vul dit veld in.")},
-    )
-
-
-def _select(label, choices=(), *, required=True, help_text=""):
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        help_text=help_text,
-        widget=forms.Select(attrs={"class": SELECT}),
-        error_messages=CHOICE_ERRORS,
-    )
-
-
-def _date(label, *, required=False, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"class": TEXTBOX, "type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": gettext_lazy(
-                "Vul een datum in als dag-maand-jaar, bijvoorbeeld 22-08-2026."
-            ),
-            "required": gettext_lazy("Vul een datum in."),
-        },
-    )
-
-
 def _file(label, *, max_size: str, required=True):
     return forms.FileField(
         label=label,
@@ -185,12 +132,14 @@ class ItemForm(RefusalMixin, forms.Form):
     """An item's own fields; its form (document, link, note) only when it is made, and the
     file of a document then too (later versions have their own page)."""
 
-    form = _select(gettext_lazy("Vorm"), Form.choices)
-    kind = _select(gettext_lazy("Soort"), [("", gettext_lazy("Kies een soort")), *Kind.choices])
-    title = _text(gettext_lazy("Titel"))
-    summary = _textarea(gettext_lazy("Samenvatting"), rows=4)
-    date = _date(gettext_lazy("Datum"), required=True)
-    municipality = _select(
+    form = select_field(gettext_lazy("Vorm"), Form.choices)
+    kind = select_field(
+        gettext_lazy("Soort"), [("", gettext_lazy("Kies een soort")), *Kind.choices]
+    )
+    title = text_field(gettext_lazy("Titel"))
+    summary = textarea_field(gettext_lazy("Samenvatting"), rows=4)
+    date = date_field(gettext_lazy("Datum"), required=True)
+    municipality = select_field(
         gettext_lazy("Gemeente"),
         required=False,
         help_text=gettext_lazy("De gemeente waarvan het voorbeeld is, of waarover het gaat."),
@@ -201,13 +150,13 @@ class ItemForm(RefusalMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": CHECKBOX}),
         error_messages={"invalid_choice": gettext_lazy("Kies thema's uit de lijst.")},
     )
-    body = _select(
+    body = select_field(
         gettext_lazy("Hoort bij"),
         help_text=gettext_lazy(
             "De pijler of themagroep waar het vandaan komt; de voorzitter ervan beheert het."
         ),
     )
-    topic = _select(
+    topic = select_field(
         gettext_lazy("Onderwerp"),
         required=False,
         help_text=gettext_lazy(
@@ -215,8 +164,8 @@ class ItemForm(RefusalMixin, forms.Form):
             "bij die pijler of themagroep."
         ),
     )
-    access = _select(gettext_lazy("Wie mag het lezen"), Access.choices)
-    source_organisation = _select(
+    access = select_field(gettext_lazy("Wie mag het lezen"), Access.choices)
+    source_organisation = select_field(
         gettext_lazy("Bron"),
         required=False,
         help_text=gettext_lazy("De organisatie die het heeft gemaakt of uitgegeven."),
@@ -232,21 +181,21 @@ class ItemForm(RefusalMixin, forms.Form):
             "invalid": gettext_lazy("Vul een volledig webadres in, beginnend met https://.")
         },
     )
-    link_publisher = _text(
+    link_publisher = text_field(
         gettext_lazy("Uitgever"), required=False, help_text=gettext_lazy("Alleen bij een link.")
     )
-    link_published_on = _date(
+    link_published_on = date_field(
         gettext_lazy("Verschenen op"), help_text=gettext_lazy("Alleen bij een link.")
     )
-    note_what = _textarea(
+    note_what = textarea_field(
         gettext_lazy("Wat hebben ze gedaan"),
         rows=5,
         help_text=gettext_lazy("Alleen bij een notitie."),
     )
-    note_cost = _textarea(
+    note_cost = textarea_field(
         gettext_lazy("Wat kostte het"), help_text=gettext_lazy("Alleen bij een notitie.")
     )
-    note_contact_text = _text(
+    note_contact_text = text_field(
         gettext_lazy("Wie bel je"),
         max_length=300,
         required=False,
@@ -352,7 +301,7 @@ class VersionForm(RefusalMixin, forms.Form):
 
 
 class ReasonForm(RefusalMixin, forms.Form):
-    reason = _textarea(gettext_lazy("Reden"), rows=4, required=True)
+    reason = textarea_field(gettext_lazy("Reden"), rows=4, required=True)
 
     def __init__(self, *args, label="", help_text="", **kwargs):
         super().__init__(*args, **kwargs)

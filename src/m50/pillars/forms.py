@@ -10,17 +10,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from m50.core import forms as core_forms
+from m50.core.forms import (  # noqa: F401 - the other apps' forms import them from here too
+    CHECKBOX,
+    CHOICE_ERRORS,
+    DATE_INPUT_FORMATS,
+    SELECT,
+    TEXTAREA,
+    TEXTBOX,
+)
 from m50.municipalities import selectors as registry
 from m50.pillars.models import Pillar, Role, TopicStatus
-
-TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
-SELECT = "utrecht-select utrecht-select--html-select"
-TEXTAREA = "utrecht-textarea utrecht-textarea--html-textarea"
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
-CHOICE_ERRORS = {
-    "required": _("Maak een keuze."),
-    "invalid_choice": _("Kies een waarde uit de lijst; %(value)s bestaat niet."),
-}
 
 
 class RefusalMixin(core_forms.RefusalMixin):
@@ -249,8 +248,6 @@ class MatrixFilterForm(RefusalMixin, forms.Form):
 
 
 # --- Starting and ending pillars and theme groups ---------------------------------------------
-
-CHECKBOX = "utrecht-checkbox utrecht-checkbox--html-input"
 
 
 class BodyCreateForm(RefusalMixin, forms.Form):
