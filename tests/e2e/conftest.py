@@ -58,6 +58,18 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL"}
 
 
+@pytest.fixture(autouse=True)
+def shipped_vocabulary(transactional_db):
+    """The themes and pillars the migrations ship: a browser test's database is emptied after
+    it (a transactional test), which takes them too."""
+    from m50.core.models import Theme
+    from m50.core.reference import themes_load
+    from m50.pillars.services import pillars_reference_load
+
+    themes_load(Theme)
+    pillars_reference_load()
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     call_command("load-reference-data", verbosity=0)

@@ -11,6 +11,8 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from m50.core.commands import AuditedCommand
+from m50.core.models import Theme
+from m50.core.reference import themes_load
 from m50.finance import services as finance_services
 from m50.membership import services as membership_services
 from m50.municipalities import services
@@ -53,8 +55,10 @@ class Command(AuditedCommand):
         membership_report = membership_services.membership_reference_load()
         if finance_services.fee_reference_load():
             membership_report.fees_created += 1
-        # The pillars come with the migrations; a database emptied since gets them back here.
+        # The pillars and themes come with the migrations; a database emptied since gets them
+        # back here.
         pillars = pillar_services.pillars_reference_load()
+        themes = themes_load(Theme)
         if verbosity >= 1:
             if membership_report.changed and not report.changed:
                 self.stdout.write(_("Referentiegegevens geladen."))
@@ -66,6 +70,8 @@ class Command(AuditedCommand):
         if verbosity >= 2 or (verbosity >= 1 and membership_report.changed):
             for line in membership_report.lines():
                 self.stdout.write(f"  {line}")
+        if verbosity >= 1 and themes:
+            self.stdout.write("  " + _("Thema's: %(count)d aangemaakt.") % {"count": themes})
         if verbosity >= 1 and (pillars.pillars or pillars.successions):
             self.stdout.write(
                 "  "
