@@ -9,11 +9,11 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from m50.core.search import index
-        from m50.knowledge import search, selectors
+        from m50.knowledge import selectors
 
         index.provider_register(
             selectors.SEARCH_KIND,
-            search.entries,
+            selectors.search_entries,
             label=_("Kennis"),
             visible=lambda user: selectors.visible_ids(user=user),
         )

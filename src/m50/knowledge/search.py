@@ -1,35 +1,24 @@
 """The library in the platform's search index (:mod:`m50.core.search`): one entry per item,
-written by the services in the write's own transaction, all of them for
-``m50 rebuild-search-index``, and searching as a user."""
+written by the services in the write's own transaction (all of them for
+``m50 rebuild-search-index`` come from ``selectors.search_entries``), and searching as a user."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 
 from m50.core.search import index, query
-from m50.core.search.access import Access, Viewer
+from m50.core.search.access import Viewer
 from m50.knowledge import selectors
 from m50.knowledge.models import KnowledgeItem
 from m50.pillars import selectors as pillars
 
 
-def _with_access(data: dict) -> dict:
-    # The selectors name the index's level ("PUBLIC"); the index takes the level itself.
-    return {**data, "access": Access[data["access"]]}
-
-
 def item_index(item: KnowledgeItem) -> None:
-    """Put ``item`` in the index as it is now (its access, text and facets)."""
+    """Put ``item`` in the index as it is now (its access, text and facets); the index reads
+    the level by the name the selector gives it ("PUBLIC")."""
     index.entry_put(
-        kind=selectors.SEARCH_KIND,
-        object_id=item.pk,
-        **_with_access(selectors.search_entry_data(item)),
+        kind=selectors.SEARCH_KIND, object_id=item.pk, **selectors.search_entry_data(item)
     )
-
-
-def entries() -> Iterator[index.EntryData]:
-    for data in selectors.search_entries():
-        yield index.EntryData(**_with_access(data))
 
 
 def viewer_of(user) -> Viewer:
