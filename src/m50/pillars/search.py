@@ -156,9 +156,6 @@ def topic_entries() -> Iterator[index.EntryData]:
         yield _topic_data(topic)
 
 
-ENTRIES = {PILLAR_KIND: pillar_entries, GROUP_KIND: group_entries, TOPIC_KIND: topic_entries}
-
-
 def kinds_refresh(kinds: Iterable[str] = KINDS) -> int:
     """Every pillar, group and topic in the index as it is now, entries of these kinds whose
     object is gone taken out, only what differs written: for loaders that write without the
