@@ -124,11 +124,78 @@ PARTS = [
 ]
 
 
+# Dutch-looking syllables for the long tail of the vocabulary: a real library's text has tens of
+# thousands of distinct words, most of them rare, which is what makes a typical query selective.
+ONSETS = [
+    "",
+    "b",
+    "d",
+    "f",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "w",
+    "z",
+    "br",
+    "dr",
+    "gr",
+    "kl",
+    "kr",
+    "pl",
+    "pr",
+    "sch",
+    "sl",
+    "sp",
+    "st",
+    "str",
+    "tr",
+    "vl",
+    "zw",
+]
+NUCLEI = ["a", "e", "i", "o", "u", "aa", "ee", "oo", "ie", "oe", "ui", "ij", "ei", "eu", "ou"]
+CODAS = ["", "", "n", "r", "l", "k", "t", "s", "m", "nd", "ng", "rt", "st", "cht", "ns"]
+SUFFIXES = ["", "", "", "en", "ing", "heid", "lijk", "er", "te", "ig", "isch", "schap"]
+VOCABULARY_SIZE = 40_000
+
+
+def _tail(rng: random.Random, count: int, taken: set[str]) -> list[str]:
+    words: list[str] = []
+    while len(words) < count:
+        stem = "".join(
+            rng.choice(ONSETS) + rng.choice(NUCLEI) + rng.choice(CODAS)
+            for _ in range(rng.randint(1, 3))
+        )
+        word = stem + rng.choice(SUFFIXES)
+        if len(word) >= 4 and word not in taken:
+            taken.add(word)
+            words.append(word)
+    return words
+
+
 def vocabulary() -> tuple[list[str], list[float]]:
-    """The words and their cumulative Zipf weights: the named words first, then compounds."""
+    """The words by rank and their cumulative Zipf (s = 1) weights: the network's own words
+    spread over the first few thousand ranks, then compounds of its word parts and generated
+    Dutch-looking words, 40,000 in all."""
+    rng = random.Random(SEED)
     compounds = [a + b for a in PARTS for b in PARTS if a != b]
-    random.Random(SEED).shuffle(compounds)
-    words = VOCABULARY + compounds
+    rng.shuffle(compounds)
+    taken = set(VOCABULARY) | set(compounds)
+    tail = _tail(rng, VOCABULARY_SIZE - len(VOCABULARY) - len(compounds), taken)
+    words = tail[:]
+    # The named words at ranks 1, 2, 3, ... growing apart (rank ~ n^1.5), the compounds among
+    # ranks 300 to 20,000: common domain words, rarer compounds, the generated ones in between.
+    for n, word in enumerate(VOCABULARY):
+        words.insert(min(len(words), int(n**1.5)), word)
+    for n, word in enumerate(compounds):
+        words.insert(min(len(words), 300 + n * 28), word)
     cumulative, total = [], 0.0
     for rank in range(len(words)):
         total += 1 / (rank + 1)

@@ -147,3 +147,24 @@ def test_the_page_costs_the_same_queries_for_10_and_1000_entries(client, people,
     small = queries()
     _entries(990, 10)
     assert queries() == small
+
+
+def test_a_large_result_says_its_counts_are_estimated(client, people, monkeypatch):
+    from m50.core.search import query
+
+    monkeypatch.setattr(query, "EXACT_LIMIT", 50)
+    monkeypatch.setattr(query, "SAMPLE", 100)
+    monkeypatch.setattr(query, "MIN_SAMPLE", 10)
+    monkeypatch.setattr(query, "ESTIMATED_PAGES", 4)
+    _entries(300, 0)
+    html = text(page(client, zoek="parkeerbeleid"))
+    assert "Ongeveer" in html and "resultaten voor “parkeerbeleid”" in html
+    assert "Zoveel resultaten worden geschat" in html
+    assert "Mobiliteit (ca. " in html
+    # No more pages than the search gives, however many it estimates.
+    assert "Pagina 1 van 4" in html
+    last = text(page(client, zoek="parkeerbeleid", pagina="9"))
+    assert "Pagina 4 van 4 (resultaat 61 tot en met 80)" in last
+    # Counted one by one, a narrower search says exactly how many.
+    exact = text(page(client, zoek="parkeerbeleid 12"))
+    assert "1 resultaat voor" in exact and "Ongeveer" not in exact and "ca." not in exact

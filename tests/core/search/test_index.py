@@ -177,7 +177,8 @@ def _bulk(count: int) -> None:
                 object_id=n,
                 title=f"Voorbeeld {n} over woningbouw",
                 summary="Een voorbeeld van een gemeente.",
-                body="Het netwerk deelt dit voorbeeld.",
+                # Bodies of different lengths rank differently, as real texts do.
+                body="Het netwerk deelt dit voorbeeld." + " Met een toelichting." * (n % 40),
                 url=f"/k/{n}",
                 access=[Access.PUBLIC, Access.NETWORK, Access.BODY, Access.RESTRICTED][n % 4],
                 pillar_id=n % 3,
@@ -190,17 +191,25 @@ def _bulk(count: int) -> None:
     index.index_rebuild()
 
 
-@pytest.mark.parametrize("count", [10, 1000])
-def test_a_search_costs_two_queries_for_10_and_for_1000_entries(
-    no_providers, django_assert_num_queries, count
+@pytest.mark.parametrize(
+    ("count", "exact_limit"),
+    [(10, query.EXACT_LIMIT), (1000, query.EXACT_LIMIT), (1000, 100)],
+    ids=["10", "1000", "1000-estimated"],
+)
+def test_a_search_costs_four_queries_for_10_and_for_1000_entries(
+    no_providers, django_assert_num_queries, monkeypatch, count, exact_limit
 ):
     from m50.core.models import Theme
 
+    # The third case counts from a sample and picks the page from the best-ranked matches.
+    monkeypatch.setattr(query, "EXACT_LIMIT", exact_limit)
+    monkeypatch.setattr(query, "SAMPLE", 500)
+    monkeypatch.setattr(query, "MIN_SAMPLE", 10)
     _bulk(count)
     viewer = PARTICIPANT.__class__(
         authenticated=True, role="participant", pillar_ids=frozenset({1}), group_ids=frozenset()
     )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         results = query.search(
             text="voorbeelden woningbouw",
             viewer=viewer,
@@ -208,7 +217,7 @@ def test_a_search_costs_two_queries_for_10_and_for_1000_entries(
             restricted={"knowledge": Theme.objects.all()},
         )
     assert results.total and results.hits and results.facets["year"] == [("2021", results.total)]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         assert query.search(text="gemeente", viewer=ANONYMOUS, page=2).total
 
 

@@ -121,6 +121,10 @@ class Match:
     params: tuple[str, ...]
     rank: str
     rank_params: tuple[str, ...]
+    # The full-text index alone (``FROM {bare_source} WHERE {condition}``, the same params)
+    # and the entry id there: counting and ranking without reading the entries.
+    bare_source: str
+    bare_id: str
 
 
 def match(query: ParsedQuery) -> Match:
@@ -133,6 +137,8 @@ def match(query: ParsedQuery) -> Match:
             params=(_fts5(query),),
             rank=f"-bm25({FTS}, 10.0, 4.0, 1.0)",
             rank_params=(),
+            bare_source=FTS,
+            bare_id=f"{FTS}.rowid",
         )
     text = _tsquery(query)
     return Match(
@@ -144,4 +150,6 @@ def match(query: ParsedQuery) -> Match:
             "to_tsquery('simple', %s), 1)"
         ),
         rank_params=(text,),
+        bare_source=ENTRY,
+        bare_id=f"{ENTRY}.id",
     )

@@ -1,8 +1,12 @@
 """Searching the index as one viewer: ranked hits with snippets, facet counts, pages.
 
-Two queries whatever the size of the index: the counts (per kind, which make the total, and per
-facet value) and the page of hits, each one SQL statement with the match, the viewer's access
-condition and the filters together, so what the viewer may not see is counted nowhere.
+Four queries whatever the size of the index: how many entries match the words; the counts (per
+kind, which make the total, and per facet value); the page of hits; and their texts. The counts
+and the page are each one SQL statement with the match, the viewer's access condition and the
+filters together, so what the viewer may not see is counted nowhere. Past ``EXACT_LIMIT``
+matches the counts are taken over a sample of them and the page from the full-text index's
+best-ranked matches, so a search for a word in most of the index costs little more than the
+full-text ranking alone (see ``bench/bench_search.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,14 @@ from m50.core.search.parser import ParsedQuery, parse
 from m50.core.search.snippets import highlight, matcher, snippet
 
 MAX_PER_PAGE = 100
+# Matches counted one by one; above this many, the counts are estimated from a sample of about
+# SAMPLE matches (MIN_SAMPLE of them visible at least, else all are counted after all).
+EXACT_LIMIT = 2_000
+SAMPLE = 1_000
+MIN_SAMPLE = 50
+ESTIMATED_PAGES = 50
+HASH_FACTOR = 2_654_435_761
+HASH_RANGE = 2**32
 FACETS = ("kind", "theme", "pillar", "year", "municipality")
 
 
@@ -51,10 +63,13 @@ class Results:
     kinds: list[tuple[str, int]] = field(default_factory=list)
     page: int = 1
     per_page: int = 20
+    # True when total, kinds and facets are estimates (rounded to two figures).
+    estimated: bool = False
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        pages = max(1, math.ceil(self.total / self.per_page))
+        return min(pages, ESTIMATED_PAGES) if self.estimated else pages
 
     @property
     def has_previous(self) -> bool:
@@ -116,6 +131,11 @@ def search(
     those entry kinds. RESTRICTED entries of a kind are visible only when their object id is in
     ``restricted[kind]`` (a queryset of the objects the viewer may see). A page past the last
     gives the last.
+
+    Up to ``EXACT_LIMIT`` matches are counted one by one. Beyond that the total and the facet
+    counts are estimated from every n-th match (``Results.estimated``), at most
+    ``ESTIMATED_PAGES`` pages are offered, and the page is picked from the best-ranked matches
+    of the full-text index alone: what costs time then is the full-text ranking itself.
     """
     parsed = parse(text, prefix=prefix)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
@@ -125,52 +145,48 @@ def search(
     condition = _condition(viewer, kinds, filters, restricted)
     if condition is None:
         return empty
-    where, where_params = condition
     found = backends.match(parsed)
-    base = f"FROM {found.source} WHERE {found.condition} AND ({where})"
-    params = [*found.params, *where_params]
-    entry = backends.ENTRY
     with connection.cursor() as cursor:
-        # The matches are found once for both counts; facet names are never empty, so the
-        # rows of "" are the counts per kind.
         cursor.execute(
-            f"WITH matched AS MATERIALIZED (SELECT {entry}.id AS id, {entry}.kind AS kind "  # noqa: S608
-            f"{base}) "
-            "SELECT '', kind, COUNT(*) FROM matched GROUP BY kind "
-            "UNION ALL "
-            "SELECT facet.name, facet.value, counted.n FROM (SELECT link.facet_id AS facet_id, "
-            f"COUNT(*) AS n FROM {backends.facet_links('matched')} GROUP BY link.facet_id) counted "
-            "JOIN core_searchfacet facet ON facet.id = counted.facet_id",
-            params,
+            f"SELECT COUNT(*) FROM {found.bare_source} WHERE {found.condition}",  # noqa: S608
+            list(found.params),
         )
-        counts = cursor.fetchall()
-        kind_counts = sorted(
-            ((kind, count) for name, kind, count in counts if name == ""),
-            key=lambda row: (-row[1], row[0]),
-        )
-        total = sum(count for _kind, count in kind_counts)
-        if not total:
+        matches = cursor.fetchone()[0]
+        step = 1 if matches <= EXACT_LIMIT else math.ceil(matches / SAMPLE)
+        counts = _counts(cursor, found, condition, step)
+        seen = sum(count for name, _kind, count in counts if name == "")
+        if step > 1 and seen < MIN_SAMPLE:
+            # Too few of the sample are the viewer's to say how many there are: count them all.
+            step = 1
+            counts = _counts(cursor, found, condition, step)
+            seen = sum(count for name, _kind, count in counts if name == "")
+        if not seen:
             return empty
+        estimated = step > 1
+        total = _rounded(seen * step) if estimated else seen
         pages = max(1, math.ceil(total / per_page))
+        if estimated:
+            pages = min(pages, ESTIMATED_PAGES)
         page = max(1, min(int(page), pages))
-        # The page is chosen from the narrow columns; only its hits' texts are read.
-        cursor.execute(
-            "SELECT hit.kind, hit.object_id, hit.title, hit.summary, hit.body, hit.url, "  # noqa: S608
-            f"hit.date, top.rank FROM (SELECT {entry}.id AS id, {entry}.date AS date, "
-            f"{found.rank} AS rank {base} "
-            f"ORDER BY rank DESC, {entry}.date DESC NULLS LAST, {entry}.id LIMIT %s OFFSET %s) top "
-            f"JOIN {entry} hit ON hit.id = top.id "
-            "ORDER BY top.rank DESC, top.date DESC NULLS LAST, top.id",
-            [*found.rank_params, *params, per_page, (page - 1) * per_page],
-        )
-        rows = cursor.fetchall()
+        offset = (page - 1) * per_page
+        ranked = None
+        if estimated:
+            # Enough of the best-ranked matches to hold this page's visible ones at the share
+            # the sample found, with a margin.
+            wanted = math.ceil((offset + per_page) * matches / (seen * step) * 1.5) + 20
+            if wanted < matches:
+                ranked = _page_from_top(cursor, found, condition, wanted, offset, per_page)
+        if ranked is None:
+            ranked = _page(cursor, found, condition, offset, per_page)
+        rows = _texts(cursor, ranked)
+    kind_counts: list[tuple[str, int]] = []
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     for name, value, count in counts:
-        if name:
-            facets.setdefault(name, []).append((value, count))
-    for values in facets.values():
+        count = _rounded(count * step) if estimated else count
+        (kind_counts if name == "" else facets.setdefault(name, [])).append((value, count))
+    for values in (kind_counts, *facets.values()):
         values.sort(key=lambda pair: (-pair[1], pair[0]))
-    matches = matcher(parsed)
+    matches_of = matcher(parsed)
     hits = [
         Hit(
             kind=kind,
@@ -179,8 +195,8 @@ def search(
             url=url,
             date=_date(date),
             rank=float(rank),
-            title_html=highlight(title, matches),
-            snippet_html=snippet([summary, body], matches),
+            title_html=highlight(title, matches_of),
+            snippet_html=snippet([summary, body], matches_of),
         )
         for kind, object_id, title, summary, body, url, date, rank in rows
     ]
@@ -192,7 +208,102 @@ def search(
         kinds=kind_counts,
         page=page,
         per_page=per_page,
+        estimated=estimated,
     )
+
+
+def _rounded(count: int) -> int:
+    """An estimate to two significant figures (12,345 -> 12,000), never below 1."""
+    if count < 100:
+        return max(1, count)
+    scale = 10 ** (len(str(count)) - 2)
+    return max(1, round(count / scale) * scale)
+
+
+def _counts(cursor, found: backends.Match, condition: tuple[str, list], step: int) -> list:
+    """(facet name, value, count) of the visible matches, name "" giving the count per kind;
+    over about one in ``step`` of them when ``step`` > 1."""
+    where, where_params = condition
+    entry = backends.ENTRY
+    sample = ""
+    if step > 1:
+        # About one in ``step`` by a multiplicative hash of the id (Knuth's), not ``id % step``:
+        # ids written in a repeating pattern (every other one public) would skew a modulus.
+        sample = f" AND ({found.bare_id} * {HASH_FACTOR}) %% {HASH_RANGE} < {HASH_RANGE // step}"
+    # The matches are found once for both counts; facet names are never empty, so the rows of
+    # "" are the counts per kind.
+    cursor.execute(
+        f"WITH matched AS MATERIALIZED (SELECT {entry}.id AS id, {entry}.kind AS kind "  # noqa: S608
+        f"FROM {found.source} WHERE {found.condition} AND ({where}){sample}) "
+        "SELECT '', kind, COUNT(*) FROM matched GROUP BY kind "
+        "UNION ALL "
+        "SELECT facet.name, facet.value, counted.n FROM (SELECT link.facet_id AS facet_id, "
+        f"COUNT(*) AS n FROM {backends.facet_links('matched')} GROUP BY link.facet_id) counted "
+        "JOIN core_searchfacet facet ON facet.id = counted.facet_id",
+        [*found.params, *where_params],
+    )
+    return cursor.fetchall()
+
+
+def _page(cursor, found: backends.Match, condition: tuple[str, list], offset: int, size: int):
+    """(id, rank) of one page of the visible matches in rank order, all of them ranked."""
+    where, where_params = condition
+    entry = backends.ENTRY
+    cursor.execute(
+        f"SELECT {entry}.id, {found.rank} AS rank FROM {found.source} "  # noqa: S608
+        f"WHERE {found.condition} AND ({where}) "
+        f"ORDER BY rank DESC, {entry}.date DESC NULLS LAST, {entry}.id LIMIT %s OFFSET %s",
+        [*found.rank_params, *found.params, *where_params, size, offset],
+    )
+    return cursor.fetchall()
+
+
+def _page_from_top(
+    cursor, found: backends.Match, condition: tuple[str, list], top: int, offset: int, size: int
+):
+    """The page as :func:`_page` gives it, taken from the ``top`` best-ranked matches of the
+    full-text index alone; None when those do not hold it for certain (too few visible, or a
+    tie in rank at the edge of the ``top``)."""
+    where, where_params = condition
+    entry = backends.ENTRY
+    cursor.execute(
+        f"SELECT best.id, best.rank, {entry}.date, "  # noqa: S608
+        f"CASE WHEN {where} THEN 1 ELSE 0 END "
+        f"FROM (SELECT {found.bare_id} AS id, {found.rank} AS rank FROM {found.bare_source} "
+        f"WHERE {found.condition} ORDER BY rank DESC LIMIT %s) best "
+        f"JOIN {entry} ON {entry}.id = best.id",
+        [*where_params, *found.rank_params, *found.params, top],
+    )
+    best = cursor.fetchall()
+    if len(best) < top:
+        return None
+    edge = min(rank for _id, rank, _date, _visible in best)
+    # A match outside the top may rank equal to the last one in it: only those above are sure.
+    sure = [row for row in best if row[3] and row[1] > edge]
+    if len(sure) < offset + size:
+        return None
+    sure.sort(key=lambda row: (-row[1], _descending(_date(row[2])), row[0]))
+    return [(pk, rank) for pk, rank, _date_, _visible in sure[offset : offset + size]]
+
+
+def _descending(value: datetime.date | None) -> int:
+    # Newest first, no date last, as the SQL orders them.
+    return -value.toordinal() if value else 1
+
+
+def _texts(cursor, ranked: list[tuple[int, float]]) -> list[tuple]:
+    """The page's entries with what a hit shows, in the order of ``ranked``."""
+    if not ranked:
+        return []
+    entry = backends.ENTRY
+    ids = [pk for pk, _rank in ranked]
+    cursor.execute(
+        f"SELECT id, kind, object_id, title, summary, body, url, date FROM {entry} "  # noqa: S608
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
+        ids,
+    )
+    by_id = {row[0]: row[1:] for row in cursor.fetchall()}
+    return [(*by_id[pk], rank) for pk, rank in ranked]
 
 
 def _date(value) -> datetime.date | None:

@@ -50,7 +50,8 @@ class _SearchedPage:
         self.results = results
 
     def count(self) -> int:
-        return self.results.total
+        # An estimated total offers no more pages than the search will give.
+        return min(self.results.total, self.results.pages * self.results.per_page)
 
     def __getitem__(self, _slice):
         return self.results.hits
