@@ -3,6 +3,8 @@ things the visitor may see, the last word typed a prefix; never cached, never a 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,6 +32,15 @@ def suggested(client, user=None, text="") -> list[dict]:
 
 def test_the_address_is_the_search_pages_with_suggesties():
     assert SUGGESTIONS == "/zoeken/suggesties"
+
+
+def test_the_header_box_names_the_endpoint_and_loads_the_script_deferred(client):
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'data-suggestions-url="{SUGGESTIONS}"' in html
+    assert 'data-suggestions-label="Suggesties"' in html
+    assert re.search(r'<script src="[^"]*/m50/typeahead\.js" defer></script>', html)
+    # Without the script the box is the plain form it was: no combobox role in the HTML.
+    assert 'role="combobox"' not in html
 
 
 def test_a_word_being_typed_finds_the_item_it_begins(client, people):
