@@ -1,6 +1,7 @@
 """The search page (``/zoeken/``): one Dutch search box over what the visitor may see, with
 the hits ranked and marked, filters by kind, theme, pillar, year and municipality with their
-counts, pages, and the municipalities the words name.
+counts, pages, and the municipalities the words name; and the suggestions its box in the
+header shows while typing (``/zoeken/suggesties``, JSON, one query of the index).
 
 A page costs the same queries for ten entries as for a hundred thousand: the counts and the
 page of hits are one statement each (:mod:`m50.core.search.query`), and the labels of the
