@@ -1,6 +1,7 @@
 """Benchmark of the Dutch search at 100,000 entries of generated Dutch text: a full search (the
 count per kind, the top 20 ranked with the viewer's access, their snippets, the facet counts)
-against the raw full-text query alone (the top 20 by rank, nothing else), p50/p95 of each.
+against the raw full-text query alone (the top 20 by rank, nothing else), p50/p95 of each;
+then the header box's type-ahead (the best eight for a word being typed, one query).
 
     python -m bench search                                                   # SQLite
     python scripts/with_postgres.py .venv/bin/python -m bench search          # PostgreSQL
@@ -298,6 +299,19 @@ def _full(text: str, prefix: bool, viewer):
     return run
 
 
+# Type-ahead (query.suggest): what the header's box asks while typing, eight best, one query.
+SUGGEST_TEXTS = ["wo", "woni", "gemeente jeu"]
+
+
+def _suggest(text: str, viewer):
+    from m50.core.search import query
+
+    def run():
+        return len(query.suggest(text=text, viewer=viewer, limit=8))
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench search", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="10,000 entries, 10 rounds")
@@ -341,6 +355,21 @@ def main(argv: list[str] | None = None) -> int:
                     f"{label:<20} {name:<12} {matches:>8,} {full.queries:>7} "
                     f"{full.quantile(0.5):>9.1f} {full.quantile(0.95):>9.1f} "
                     f"{raw.quantile(0.5):>8.1f} {raw.quantile(0.95):>8.1f} {ratio:>6.2f}",
+                    flush=True,
+                )
+        print()
+        print(
+            f"{'type-ahead':<20} {'viewer':<12} {'shown':>8} {'queries':>7} {'p50':>9} {'p95':>9}"
+        )
+        print("-" * 70)
+        for text in SUGGEST_TEXTS:
+            for name, viewer in viewers.items():
+                run = _suggest(text, viewer)
+                shown = run()
+                result = timed(run, rounds)
+                print(
+                    f"{text:<20} {name:<12} {shown:>8} {result.queries:>7} "
+                    f"{result.quantile(0.5):>9.1f} {result.quantile(0.95):>9.1f}",
                     flush=True,
                 )
     return 0

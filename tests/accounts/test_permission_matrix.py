@@ -645,6 +645,7 @@ EXPECTED = {
     ("knowledge:review", "get"): page(LOGGED_IN),
     # One search box for everyone; each finds only what they may see (tests/knowledge).
     ("search:page", "get"): PUBLIC,
+    ("search:suggestions", "get"): PUBLIC,
 }
 
 

@@ -105,6 +105,8 @@ RULES: Final[dict[str, frozenset]] = {
     "knowledge.write": ALL_ROLES,
     # The knowledge API answers everyone; what each caller sees is scoped by visible_q.
     "knowledge.view_api": EVERYONE,
+    # Type-ahead of the header's search box: anyone; each sees only what the index lets them.
+    "search.suggest": EVERYONE,
 }
 
 

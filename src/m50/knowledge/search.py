@@ -63,3 +63,11 @@ def search(
         prefix=prefix,
         restricted=index.restricted_for(user),
     )
+
+
+def suggest(*, user, text: str, limit: int = 8) -> list[query.Suggestion]:
+    """Type-ahead for the header's search box: what ``user`` may see, as :func:`search` finds
+    it, with the last word of ``text`` a prefix."""
+    return query.suggest(
+        text=text, viewer=viewer_of(user), limit=limit, restricted=index.restricted_for(user)
+    )

@@ -36,12 +36,15 @@ def entry_of(municipality: Municipality) -> index.EntryData:
         summary += ", " + _("opgeheven op %(date)s") % {
             "date": long_date(municipality.dissolved_on)
         }
+    if aliases:
+        # In the summary, not the body: the names people use are suggested as they type.
+        summary += "; " + _("ook: %(names)s") % {"names": ", ".join(aliases)}
     return index.EntryData(
         kind=SEARCH_KIND,
         object_id=municipality.pk,
         title=municipality.name,
         summary=summary,
-        body="\n".join([*aliases, municipality.province.name, municipality.code]),
+        body="\n".join([municipality.province.name, municipality.code]),
         url=reverse("municipalities:detail", kwargs={"code": municipality.code}),
         access=Access.PUBLIC,
         facets={"municipality": [municipality.code]},

@@ -82,7 +82,7 @@ def _fts5_string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _fts5(query: ParsedQuery) -> str:
+def _fts5(query: ParsedQuery, headline_only: bool) -> str:
     parts = []
     for term in query.terms:
         if isinstance(term, Word):
@@ -92,22 +92,30 @@ def _fts5(query: ParsedQuery) -> str:
         elif isinstance(term, Prefix):
             alternatives = [_fts5_string(start) + "*" for start in term.starts]
             parts.append("(" + " OR ".join(alternatives) + ")")
-    return " AND ".join(parts)
+    expression = " AND ".join(parts)
+    return f"{{title summary}} : ({expression})" if headline_only else expression
 
 
-def _tsquery_lexeme(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+def _tsquery_lexeme(token: str, weights: str = "", prefix: bool = False) -> str:
+    # "'woning':*AB": a prefix, of the title's and summary's lexemes only (weights A and B).
+    marks = ("*" if prefix else "") + weights
+    return (
+        "'" + token.replace("\\", "\\\\").replace("'", "''") + "'" + (f":{marks}" if marks else "")
+    )
 
 
-def _tsquery(query: ParsedQuery) -> str:
+def _tsquery(query: ParsedQuery, headline_only: bool) -> str:
+    weights = "AB" if headline_only else ""
     parts = []
     for term in query.terms:
         if isinstance(term, Word):
-            parts.append(_tsquery_lexeme(term.token))
+            parts.append(_tsquery_lexeme(term.token, weights))
         elif isinstance(term, Phrase):
-            parts.append("(" + " <-> ".join(_tsquery_lexeme(t) for t in term.tokens) + ")")
+            lexemes = (_tsquery_lexeme(t, weights) for t in term.tokens)
+            parts.append("(" + " <-> ".join(lexemes) + ")")
         elif isinstance(term, Prefix):
-            parts.append("(" + " | ".join(_tsquery_lexeme(s) + ":*" for s in term.starts) + ")")
+            lexemes = (_tsquery_lexeme(s, weights, prefix=True) for s in term.starts)
+            parts.append("(" + " | ".join(lexemes) + ")")
     return " & ".join(parts)
 
 
@@ -127,20 +135,22 @@ class Match:
     bare_id: str
 
 
-def match(query: ParsedQuery) -> Match:
+def match(query: ParsedQuery, *, headline_only: bool = False) -> Match:
+    """The match of ``query``; with ``headline_only`` in the entries' titles and summaries
+    alone, not their bodies (type-ahead)."""
     if _vendor() == "sqlite":
         return Match(
             # The narrow index: the access check of every match reads no text (migration 0006).
             source=f"{FTS} JOIN {ENTRY} INDEXED BY core_searchentry_match "
             f"ON {ENTRY}.id = {FTS}.rowid",
             condition=f"{FTS} MATCH %s",
-            params=(_fts5(query),),
+            params=(_fts5(query, headline_only),),
             rank=f"-bm25({FTS}, 10.0, 4.0, 1.0)",
             rank_params=(),
             bare_source=FTS,
             bare_id=f"{FTS}.rowid",
         )
-    text = _tsquery(query)
+    text = _tsquery(query, headline_only)
     return Match(
         source=ENTRY,
         condition=f"{ENTRY}.document @@ to_tsquery('simple', %s)",

@@ -7,6 +7,7 @@ filters together, so what the viewer may not see is counted nowhere. Past ``EXAC
 matches the counts are taken over a sample of them and the page from the full-text index's
 best-ranked matches, so a search for a word in most of the index costs little more than the
 full-text ranking alone (see ``bench/bench_search.py``).
+Type-ahead (:func:`suggest`) is one query: the best few matches, without counts or snippets.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from m50.core.search.parser import ParsedQuery, parse
 from m50.core.search.snippets import highlight, matcher, snippet
 
 MAX_PER_PAGE = 100
+MAX_SUGGESTIONS = 20
 # Matches counted one by one; above this many, the counts are estimated from a sample of about
 # SAMPLE matches (MIN_SAMPLE of them visible at least, else all are counted after all).
 EXACT_LIMIT = 2_000
@@ -304,6 +306,49 @@ def _texts(cursor, ranked: list[tuple[int, float]]) -> list[tuple]:
     )
     by_id = {row[0]: row[1:] for row in cursor.fetchall()}
     return [(*by_id[pk], rank) for pk, rank in ranked]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str
+    title: str
+    url: str
+
+
+def suggest(
+    *,
+    text: str,
+    viewer: Viewer,
+    limit: int = 8,
+    restricted: Mapping[str, QuerySet] | None = None,
+) -> list[Suggestion]:
+    """Type-ahead: the best ``limit`` entries ``viewer`` may see whose title or summary holds
+    ``text``, its last word a prefix. One query and no counts, facets or snippets; nothing at
+    all when the text holds no word to search for. Not the bodies: a suggestion is a title to
+    pick, and a word's first letters occur in far fewer headlines than whole texts."""
+    parsed = parse(text, prefix=True)
+    limit = max(1, min(int(limit), MAX_SUGGESTIONS))
+    if parsed.empty:
+        return []
+    condition = _condition(viewer, None, None, restricted)
+    if condition is None:
+        return []
+    where, where_params = condition
+    found = backends.match(parsed, headline_only=True)
+    entry = backends.ENTRY
+    with connection.cursor() as cursor:
+        # As the page of hits: the best few are chosen from the narrow columns, then read.
+        cursor.execute(
+            "SELECT hit.kind, hit.title, hit.url FROM (SELECT "  # noqa: S608
+            f"{entry}.id AS id, {entry}.date AS date, {found.rank} AS rank "
+            f"FROM {found.source} WHERE {found.condition} AND ({where}) "
+            f"ORDER BY rank DESC, {entry}.date DESC NULLS LAST, {entry}.id LIMIT %s) top "
+            f"JOIN {entry} hit ON hit.id = top.id "
+            "ORDER BY top.rank DESC, top.date DESC NULLS LAST, top.id",
+            [*found.rank_params, *found.params, *where_params, limit],
+        )
+        rows = cursor.fetchall()
+    return [Suggestion(kind=kind, title=title, url=url) for kind, title, url in rows]
 
 
 def _date(value) -> datetime.date | None:

@@ -1,6 +1,7 @@
 """The search page (``/zoeken/``): one Dutch search box over what the visitor may see, with
 the hits ranked and marked, filters by kind, theme, pillar, year and municipality with their
-counts, pages, and the municipalities the words name.
+counts, pages, and the municipalities the words name; and the suggestions its box in the
+header shows while typing (``/zoeken/suggesties``, JSON, one query of the index).
 
 A page costs the same queries for ten entries as for a hundred thousand: the counts and the
 page of hits are one statement each (:mod:`m50.core.search.query`), and the labels of the
@@ -10,7 +11,7 @@ filters one query per facet.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,8 @@ FACET_LEGENDS = {
 KIND_PARAMETER = "wat"  # the entry kind: knowledge, and what other apps put in the index
 MUNICIPALITIES_SHOWN = 5
 MAX_QUERY = 200  # characters of the search box kept in the page's links
+SUGGESTIONS = 8
+MIN_SUGGEST = 2  # characters typed before anything is suggested
 
 
 class _SearchedPage:
@@ -167,3 +170,20 @@ def search(request):
             ),
         )
     return render(request, "knowledge/search.html", context)
+
+
+@rule_required("search.suggest")
+def suggestions(request):
+    """Type-ahead for the header's search box, as JSON: at most eight of what the visitor may
+    see, the last word a prefix. Per user, so never stored by a cache."""
+    text = request.GET.get("zoek", "")[:MAX_QUERY].lstrip()
+    found = []
+    if len(text.strip()) >= MIN_SUGGEST:
+        labels = index.kind_labels()
+        found = [
+            {"title": hit.title, "kind": str(labels.get(hit.kind, hit.kind)), "url": hit.url}
+            for hit in library_search.suggest(user=request.user, text=text, limit=SUGGESTIONS)
+        ]
+    response = JsonResponse(found, safe=False)
+    response["Cache-Control"] = "private, no-store"
+    return response
