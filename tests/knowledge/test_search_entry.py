@@ -11,7 +11,7 @@ import pytest
 from m50.core.models import Theme
 from m50.knowledge import selectors, services
 from m50.knowledge.models import Access, Form, Kind, KnowledgeItem
-from tests.factories import PersonFactory, ThemeGroupFactory
+from tests.factories import PersonFactory, PositionFactory, ThemeGroupFactory
 from tests.knowledge.conftest import docx_bytes, note, pdf_bytes, published, upload
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_a_published_note_of_a_member(people, diemen, sociaal):
     themes = list(Theme.objects.filter(slug__in=["wonen", "jeugdzorg"]))
     contact = PersonFactory(given_name="Anna", surname="de Vries")
+    PositionFactory(person=contact, organisation=diemen)  # whom to call: someone in office
     item = published(
         people["bureau"],
         title="Wijkteams in Diemen",
