@@ -16,11 +16,14 @@ from django.utils import timezone
 from m50.activities import search as activity_search
 from m50.activities import selectors, services
 from m50.activities.models import Audience, Cadence, Kind
+from m50.contacts.models import Position
 from m50.core.models import SearchEntry, Theme
 from m50.core.search.access import Access
 from m50.knowledge import search
+from m50.pillars import services as pillar_services
 from tests.activities.conftest import plan
 from tests.activities.test_audience import VIEWERS, people  # noqa: F401 - the viewers fixture
+from tests.pillars.conftest import START, official, user_of
 
 pytestmark = pytest.mark.django_db
 KIND = "activiteit"
@@ -74,7 +77,7 @@ def test_a_change_follows_at_once_and_a_cancelled_activity_stays_findable_marked
     [
         (Audience.PUBLIC, Access.PUBLIC),
         (Audience.MEMBERS, Access.NETWORK),
-        (Audience.BODY, Access.BODY),
+        (Audience.BODY, Access.RESTRICTED),
         (Audience.ADMINISTRATORS, Access.RESTRICTED),
         (Audience.INVITATION, Access.RESTRICTED),
     ],
@@ -101,7 +104,7 @@ def test_search_shows_each_user_what_the_agenda_shows_them(
         services.invitation_add(activity=activity, person=people["invited"].person, actor=bureau)
     entry = SearchEntry.objects.get(kind=KIND, object_id=activity.pk)
     assert entry.access == access
-    assert entry.pillar_id == (sociaal.pk if body else None)
+    assert entry.pillar_id is None
     shown_somewhere = set()
     for name in VIEWERS:
         user = people[name]
@@ -117,6 +120,43 @@ def test_search_shows_each_user_what_the_agenda_shows_them(
             shown_somewhere.add(name)
     # The test means something: the narrower audiences are hidden from someone.
     assert ("anonymous" in shown_somewhere) == (audience == Audience.PUBLIC)
+
+
+def test_who_holds_a_registration_outside_the_pillar_finds_it_as_its_page_shows_it(
+    people,  # noqa: F811 - the fixture imported above
+    sociaal,
+    diemen,
+):
+    bureau = people["bureau"]
+    position = official(diemen, function=Position.Function.POLICY_ADVISOR)
+    participation = pillar_services.participation_register(
+        position=position, pillar=sociaal, start_date=START
+    )
+    wonen = Theme.objects.get(slug="wonen")
+    activity = plan(
+        bureau,
+        audience=Audience.BODY,
+        audience_body=sociaal,
+        title="Pijlerbijeenkomst kinderopvangtoeslag",
+        kind=Kind.WEBINAR,
+        themes=[wonen],
+    )
+    holder, other = user_of(position), people["official"]
+    services.registration_create(activity=activity, person=holder.person, actor=bureau)
+    # They left the pillar; their seat, and so the activity's page, stays theirs.
+    pillar_services.participation_end(
+        participation=participation, end_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert selectors.activity_detail(user=holder, pk=activity.pk) == activity
+    assert not selectors.activity_list(user=other, when="all").filter(pk=activity.pk).exists()
+    for user, seen in ((holder, True), (other, False), (people["sociaal_member"], True)):
+        results = search.search(user=user, text="kinderopvangtoeslag")
+        assert {hit.object_id for hit in results.hits} == ({activity.pk} if seen else set())
+        assert results.total == int(seen)
+        count = 1 if seen else 0
+        assert dict(results.facets["theme"]).get("wonen", 0) == count
+        assert dict(results.facets["kind"]).get(Kind.WEBINAR, 0) == count
+        assert sum(n for _value, n in results.facets["year"]) == count
 
 
 def test_the_facets_are_kind_themes_organising_pillar_year_and_host(bureau, diemen, sociaal):

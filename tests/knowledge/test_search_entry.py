@@ -11,7 +11,7 @@ import pytest
 from m50.core.models import Theme
 from m50.knowledge import selectors, services
 from m50.knowledge.models import Access, Form, Kind, KnowledgeItem
-from tests.factories import PersonFactory, ThemeGroupFactory
+from tests.factories import PersonFactory, PositionFactory, ThemeGroupFactory
 from tests.knowledge.conftest import docx_bytes, note, pdf_bytes, published, upload
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_a_published_note_of_a_member(people, diemen, sociaal):
     themes = list(Theme.objects.filter(slug__in=["wonen", "jeugdzorg"]))
     contact = PersonFactory(given_name="Anna", surname="de Vries")
+    PositionFactory(person=contact, organisation=diemen)  # whom to call: someone in office
     item = published(
         people["bureau"],
         title="Wijkteams in Diemen",
@@ -40,7 +41,7 @@ def test_a_published_note_of_a_member(people, diemen, sociaal):
         "body": "Jeugdzorg en WMO samen in de wijk.\n€ 40.000 per jaar\n"
         f"Team Sociaal Domein\n{contact}",
         "url": f"/kennis/{item.pk}/",
-        "access": "BODY",
+        "access": "RESTRICTED",
         "pillar_id": sociaal.pk,
         "group_id": None,
         "date": datetime.date(2024, 5, 1),
@@ -78,10 +79,12 @@ def test_the_body_holds_the_current_documents_text_only(people):
         (Access.PUBLIC, "PUBLIC"),
         (Access.NETWORK, "NETWORK"),
         (Access.BUREAU, "RESTRICTED"),  # the chair of its pillar or group sees it too
+        (Access.BODY, "RESTRICTED"),  # who wrote or submitted it sees it too
     ],
 )
-def test_the_access_level_by_the_index_name(people, access, name):
-    item = note(people["bureau"], access=access)
+def test_the_access_level_by_the_index_name(people, sociaal, access, name):
+    body = sociaal if access == Access.BODY else None
+    item = note(people["bureau"], access=access, body=body)
     assert selectors.search_entry_data(item)["access"] == "RESTRICTED"
     item = services.item_accept(actor=people["bureau"], item=item)
     assert selectors.search_entry_data(item)["access"] == name

@@ -103,3 +103,35 @@ def test_the_rebuilt_index_equals_the_one_kept_in_step(people, capsys):
     report = capsys.readouterr().out
     assert "kennisitem: 2 regels; 0 ontbraken, 0 weken af, 0 waren overbodig." in report
     assert found(people["official"], "woningbouw")
+
+
+def test_who_submitted_an_example_for_a_pillar_they_are_not_in_finds_it_as_its_page_shows_it(
+    people, diemen, sociaal, client
+):
+    official, chair = people["official"], people["sociaal_chair"]  # the official: in no pillar
+    wonen = Theme.objects.get(slug="wonen")
+    item = services.item_create(
+        actor=official,
+        form=Form.NOTE,
+        kind=Kind.EXAMPLE,
+        title="Tiny houses in Diemen",
+        note_what="Vijftig tijdelijke woningen voor jongeren.",
+        municipality=diemen.municipality,
+        body=sociaal,
+        access=Access.BODY,
+        themes=[wonen],
+    )
+    services.item_submit(actor=official, item=item)
+    services.item_accept(actor=chair, item=item)
+    client.force_login(official)
+    assert client.get(f"/kennis/{item.pk}/").status_code == 200
+    for name, seen in (("official", True), ("member_contact", False), ("sociaal_member", True)):
+        results = search.search(user=people[name], text="tiny jongeren")
+        assert {hit.object_id for hit in results.hits} == ({item.pk} if seen else set()), name
+        assert results.total == int(seen), name
+        count = 1 if seen else 0
+        assert dict(results.facets["theme"]).get("wonen", 0) == count, name
+        assert dict(results.facets["kind"]).get(Kind.EXAMPLE, 0) == count, name
+        assert dict(results.facets["pillar"]).get("sociaal", 0) == count, name
+        municipalities = dict(results.facets["municipality"])
+        assert municipalities.get(diemen.municipality.code, 0) == count, name

@@ -2,12 +2,12 @@
 written by the services in the write's own transaction, all of them for
 ``m50 rebuild-search-index``.
 
-Who finds an activity follows its audience: *iedereen* everyone, *alle deelnemers van leden*
-every logged-in user, a pillar or group its participants (and the bureau and public affairs);
-*alleen bestuurders* and *op uitnodiging* (and one for a pillar or group organised by another)
-only whom ``rules.visible_q`` lets see it. Not followed: someone holding a registration for an
-activity of a pillar or group they no longer take part in sees it in the agenda, not in search.
-A cancelled activity stays findable, its title marked "(geannuleerd)", as its page stays.
+Who finds an activity follows its page: *iedereen* everyone, *alle deelnemers van leden* every
+logged-in user; the narrower audiences (a pillar or group, *alleen bestuurders*, *op
+uitnodiging*) only whom ``rules.visible_q`` lets see it. One for a pillar or group is not the
+index's BODY level: besides its participants, the chair of an organising body and whoever holds
+a registration (also outside the pillar, registered by the bureau) see its page, so they find it
+too. A cancelled activity stays findable, its title marked "(geannuleerd)", as its page stays.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from m50.core.search.access import Access
 
 SEARCH_KIND = "activiteit"
 
-#: The index's level of an audience; the narrower ones follow the activities' own rule.
+#: The index's level of an audience; the narrower ones (RESTRICTED) follow the activities' own
+#: rule, ``rules.visible_q``, as the page does.
 SEARCH_ACCESS = {
     Audience.PUBLIC: Access.PUBLIC,
     Audience.MEMBERS: Access.NETWORK,
-    Audience.BODY: Access.BODY,
 }
 
 
@@ -58,11 +58,6 @@ def entry_data(activity: Activity) -> index.EntryData:
     if activity.is_cancelled:
         title = _("%(title)s (geannuleerd)") % {"title": title}
     access = SEARCH_ACCESS.get(activity.audience, Access.RESTRICTED)
-    organised_by = (activity.organiser_pillar_id, activity.organiser_theme_group_id)
-    for_body = (activity.audience_pillar_id, activity.audience_theme_group_id)
-    if access == Access.BODY and organiser is not None and organised_by != for_body:
-        # The organising body's chair sees it too, which the index's BODY level would not allow.
-        access = Access.RESTRICTED
     return index.EntryData(
         kind=SEARCH_KIND,
         object_id=activity.pk,
@@ -71,8 +66,6 @@ def entry_data(activity: Activity) -> index.EntryData:
         body=body,
         url=reverse("activities:detail", args=[activity.pk]),
         access=access,
-        pillar_id=activity.audience_pillar_id if access == Access.BODY else None,
-        group_id=activity.audience_theme_group_id if access == Access.BODY else None,
         date=day,
         facets={
             "kind": [activity.kind],

@@ -88,6 +88,17 @@ def activity_list(
     return queryset
 
 
+def activity_choices(*, user) -> QuerySet[Activity]:
+    """The activities ``user`` may see, for a form that names one (the activity a knowledge
+    item came from): the latest start first, with only what a select needs. No query of its
+    own; a page takes it in one."""
+    return (
+        Activity.objects.filter(rules.visible_q(user))
+        .only("pk", "title", "starts_at", "status")
+        .order_by("-starts_at", "-pk")
+    )
+
+
 def activity_detail(*, user, pk: int) -> Activity:
     """The activity, if ``user`` may see it; else ``Activity.DoesNotExist`` (a 404: who may not
     see it does not learn it exists)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from m50.contacts.models import Organisation, Person, Position
 
@@ -151,6 +151,42 @@ def people_by_pk(*, pks) -> list[Person]:
             Prefetch(
                 "positions",
                 queryset=Position.objects.current().select_related("organisation"),
+                to_attr="current_positions",
+            )
+        )
+        .order_by("surname", "given_name", "pk")
+    )
+
+
+def person_choices(
+    *,
+    municipality_id: int | None = None,
+    network_code: str = "",
+    everyone: bool = False,
+    on: datetime.date | None = None,
+) -> QuerySet[Person]:
+    """People with a position that has not ended (a contact who can still be called), for a
+    form that names one, by surname: at any organisation (``everyone``), or at the
+    organisation of the municipality ``municipality_id`` or of the network ``network_code``.
+    With their not-ended positions and organisations prefetched as ``current_positions``; no
+    query of its own (two when read)."""
+    on = on or datetime.date.today()
+    not_ended = Position.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    if not everyone:
+        where = Q(pk__in=[])
+        if municipality_id is not None:
+            where |= Q(organisation__municipality_id=municipality_id)
+        if network_code:
+            where |= Q(organisation__network__code=network_code)
+        not_ended = not_ended.filter(where)
+    return (
+        Person.objects.filter(Exists(not_ended.filter(person=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=not_ended.select_related("organisation").order_by(
+                    "organisation__name", "pk"
+                ),
                 to_attr="current_positions",
             )
         )

@@ -7,9 +7,11 @@ left out. A refusal of a service is put on the field it is about (RefusalMixin).
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from m50.core.formats import long_date
 from m50.core.forms import date_field, select_field, text_field, textarea_field
 from m50.knowledge.models import Access, Form, Kind
 from m50.pillars.forms import (
@@ -164,6 +166,14 @@ class ItemForm(RefusalMixin, forms.Form):
             "bij die pijler of themagroep."
         ),
     )
+    activity = select_field(
+        gettext_lazy("Activiteit"),
+        required=False,
+        help_text=gettext_lazy(
+            "De activiteit waar het vandaan komt, zoals een pijlerbijeenkomst of werkbezoek; de "
+            "nieuwste bovenaan."
+        ),
+    )
     access = select_field(gettext_lazy("Wie mag het lezen"), Access.choices)
     source_organisation = select_field(
         gettext_lazy("Bron"),
@@ -195,6 +205,14 @@ class ItemForm(RefusalMixin, forms.Form):
     note_cost = textarea_field(
         gettext_lazy("Wat kostte het"), help_text=gettext_lazy("Alleen bij een notitie.")
     )
+    note_contact_person = select_field(
+        gettext_lazy("Contactpersoon"),
+        required=False,
+        help_text=gettext_lazy(
+            "Alleen bij een notitie: wie je belt, uit het relatieregister (iemand met een "
+            "lopende functie)."
+        ),
+    )
     note_contact_text = text_field(
         gettext_lazy("Wie bel je"),
         max_length=300,
@@ -225,6 +243,8 @@ class ItemForm(RefusalMixin, forms.Form):
         municipalities=(),
         topics=(),
         organisations=(),
+        activities=(),
+        people=(),
         item=None,
         max_size="",
         **kwargs,
@@ -259,6 +279,30 @@ class ItemForm(RefusalMixin, forms.Form):
             ("", _("Geen gemeente")),
             *((pk, m.name) for pk, m in self.municipality_objects.items()),
         ]
+        self.activity_objects = {str(a.pk): a for a in activities}
+        activity_choices = [(pk, activity_label(a)) for pk, a in self.activity_objects.items()]
+        self.person_objects = {str(p.pk): p for p in people}
+        person_choices = [(pk, person_label(p)) for pk, p in self.person_objects.items()]
+        # What the item names already stays a choice (the services keep an unchanged one), an
+        # activity the user may not see without its title.
+        if (
+            item is not None
+            and item.activity_id
+            and str(item.activity_id) not in self.activity_objects
+        ):
+            self.activity_objects[str(item.activity_id)] = item.activity
+            activity_choices.insert(
+                0, (str(item.activity_id), _("De huidige activiteit (die u niet kunt inzien)"))
+            )
+        person = item.note_contact_person if item is not None else None
+        if person is not None and str(person.pk) not in self.person_objects:
+            self.person_objects[str(person.pk)] = person
+            person_choices.insert(0, (str(person.pk), person.full_name))
+        self.fields["activity"].choices = [("", _("Geen activiteit")), *activity_choices]
+        self.fields["note_contact_person"].choices = [
+            ("", _("Geen contactpersoon")),
+            *person_choices,
+        ]
         if item is not None:
             del self.fields["form"]
         else:
@@ -275,6 +319,8 @@ class ItemForm(RefusalMixin, forms.Form):
             "municipality": str(item.municipality_id or ""),
             "topic": str(item.topic_id or ""),
             "source_organisation": str(item.source_organisation_id or ""),
+            "activity": str(item.activity_id or ""),
+            "note_contact_person": str(item.note_contact_person_id or ""),
             "themes": [str(theme.pk) for theme in item.themes.all()],
             "body": body_key(body) if body is not None else BUREAU,
         }
@@ -288,9 +334,30 @@ class ItemForm(RefusalMixin, forms.Form):
         values["source_organisation"] = self.organisation_objects.get(
             data["source_organisation"] or ""
         )
+        values["activity"] = self.activity_objects.get(data["activity"] or "")
+        values["note_contact_person"] = self.person_objects.get(data["note_contact_person"] or "")
         values["themes"] = [self.theme_objects[pk] for pk in data["themes"]]
         values["body"] = self.bodies.get(data["body"]) if data["body"] != BUREAU else None
         return values
+
+
+def activity_label(activity) -> str:
+    """An activity in a select: its title and the day it starts, ``2 december 2026``."""
+    day = long_date(timezone.localtime(activity.starts_at).date())
+    if activity.is_cancelled:
+        return _("%(title)s (%(date)s, geannuleerd)") % {"title": activity.title, "date": day}
+    return f"{activity.title} ({day})"
+
+
+def person_label(person) -> str:
+    """A person in a select: their name and their first function that has not ended
+    (``current_positions``, prefetched), to tell namesakes apart."""
+    positions = getattr(person, "current_positions", None) or []
+    if not positions:
+        return person.full_name
+    position = positions[0]
+    function = position.title or position.get_function_display()
+    return f"{person.full_name} ({function}, {position.organisation.name})"
 
 
 class VersionForm(RefusalMixin, forms.Form):

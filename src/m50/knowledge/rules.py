@@ -14,6 +14,12 @@ Decisions recorded here (issue 11 leaves them open):
 * A member's official (participant, member contact) writes a good example (*voorbeeld*) of
   their own municipality as a draft, and submits it; it is published when the bureau or the
   chair of its pillar or group accepts it. Until then they may change it, and withdraw it.
+* The activity an item came from: one the writer may see (activities.rules.visible_q).
+* The person to call about a note (*wie bel je*), from the people register: whoever manages the
+  item's pillar or group (the bureau: any item) anyone with a function that has not ended; a
+  member's official writing their own example someone with such a function at their own
+  municipality or at the network's own organisation (M50): people they can vouch for, not
+  names picked from the whole register. A choice already made stays when an item is changed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from __future__ import annotations
 from django.db.models import Q
 
 from m50.accounts.permissions import has_rule
+from m50.activities import selectors as activities
+from m50.contacts import selectors as contacts
 from m50.knowledge.models import Access, Form, Kind, KnowledgeItem, Status
+from m50.municipalities.selectors import M50_NETWORK_CODE
 from m50.pillars import selectors as pillars
 
 #: The statuses in which the one who wrote an item may still change it.
@@ -172,3 +181,44 @@ def may_withdraw(user, item: KnowledgeItem) -> bool:
     if may_manage(user, item):
         return True
     return item.status in OWN_EDITABLE and _is_own(user, item)
+
+
+def activity_choices(user):
+    """The activities ``user`` may name as where an item came from: those they may see (a
+    queryset, latest first)."""
+    return activities.activity_choices(user=user)
+
+
+def may_name_activity(user, activity) -> bool:
+    return activity_choices(user).filter(pk=activity.pk).exists()
+
+
+def manages_some_body(user) -> bool:
+    """Whether ``user`` manages the items of some pillar or group (or all): for the choices of
+    a new item, whose pillar or group is chosen on the same form. At most one query."""
+    if has_rule(user, "knowledge.manage"):
+        return True
+    person_id = _person_id(user)
+    return (
+        person_id is not None
+        and has_rule(user, "knowledge.manage_own")
+        and bool(pillars.chaired_by(person_id=person_id))
+    )
+
+
+def contact_choices(user, *, body=None, manages: bool | None = None):
+    """The people ``user`` may name as whom to call in a note of ``body`` (a pillar or group;
+    None: the bureau's): a queryset by surname. ``manages``: whether they manage it, when
+    already known."""
+    if manages is None:
+        manages = may_manage_body(user, body)
+    if manages:
+        return contacts.person_choices(everyone=True)
+    return contacts.person_choices(
+        municipality_id=user.municipality_id if _signed_in(user) else None,
+        network_code=M50_NETWORK_CODE,
+    )
+
+
+def may_name_contact(user, person, *, body) -> bool:
+    return contact_choices(user, body=body).filter(pk=person.pk).exists()

@@ -16,13 +16,13 @@ SEARCH_KIND = "kennisitem"
 #: The search index's access level (m50.core.search.access.Access, by name) of a published
 #: item's access. Anything else is RESTRICTED, found only by who may see it through
 #: ``rules.visible_q`` (pass ``visible_ids(user=...)`` as the restricted subquery): an item not
-#: published, and one for the bureau only (the chair of its pillar or group, who manages it,
-#: sees it too, which the index's BUREAU level would not allow). A published item for a pillar
-#: or group is BODY: its participants (the chair among them), public affairs and the bureau.
+#: published; one for the bureau only (the chair of its pillar or group, who manages it, sees it
+#: too, which the index's BUREAU level would not allow); and one for a pillar or group (who
+#: wrote or submitted it sees it too, also when not taking part in it, e.g. a member's official
+#: whose example was accepted for a pillar they are not in; the index's BODY level would not).
 SEARCH_ACCESS = {
     Access.PUBLIC: "PUBLIC",
     Access.NETWORK: "NETWORK",
-    Access.BODY: "BODY",
 }
 
 

@@ -158,6 +158,31 @@ def _clean(item: KnowledgeItem) -> None:
         raise ValidationError(errors)
 
 
+def _check_choices(actor, item: KnowledgeItem, *, activity=True, contact=True) -> None:
+    """The activity and the contact person ``actor`` named (``activity``, ``contact``: when
+    they were given or changed) must be theirs to name (see rules): a refusal per field."""
+    if actor is None:
+        return
+    errors: dict[str, str] = {}
+    if activity and item.activity_id and not rules.may_name_activity(actor, item.activity):
+        errors["activity"] = _("Kies een activiteit uit de activiteiten die u kunt zien.")
+    person = item.note_contact_person
+    if contact and person is not None:
+        manages = rules.may_manage_body(actor, item.body)
+        choices = rules.contact_choices(actor, body=item.body, manages=manages)
+        if not choices.filter(pk=person.pk).exists():
+            errors["note_contact_person"] = (
+                _("Kies als contactpersoon iemand met een lopende functie uit het relatieregister.")
+                if manages
+                else _(
+                    "Kies als contactpersoon iemand met een functie bij uw eigen gemeente of bij "
+                    "de M50."
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _checked_themes(themes, *, kept=frozenset()) -> list:
     """``themes`` as a list; one no longer in use is refused unless the item has it already."""
     themes = list(themes)
@@ -337,6 +362,7 @@ def item_create(
         actor, body=item.body, kind=item.kind, municipality_id=item.municipality_id
     ):
         raise ValidationError(_("U mag dit kennisitem niet toevoegen."))
+    _check_choices(actor, item)
     if item.form == Form.DOCUMENT:
         prepared = _prepare(uploaded_file)
     elif uploaded_file is not None:
@@ -396,6 +422,7 @@ def item_update(
     if actor is not None and not rules.may_edit(actor, item):
         raise ValidationError(_("U mag dit kennisitem niet wijzigen."))
     before = {**_values(item), "themes": _theme_names(item)}
+    chosen = (item.activity_id, item.note_contact_person_id)
     for name, value in fields.items():
         setattr(item, name, value)
     if body is not False:
@@ -422,6 +449,13 @@ def item_update(
         )
     ):
         raise ValidationError(_("U mag dit kennisitem zo niet opslaan."))
+    # Only a new choice: one made before (perhaps by someone else) stays.
+    _check_choices(
+        actor,
+        item,
+        activity=item.activity_id != chosen[0],
+        contact=item.note_contact_person_id != chosen[1],
+    )
     if themes is not None:
         themes = _checked_themes(themes, kept=set(item.themes.values_list("pk", flat=True)))
     item.updated_at = timezone.now()

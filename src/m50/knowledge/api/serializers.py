@@ -9,7 +9,9 @@ from rest_framework import serializers
 
 from m50.api.fields import BlankAsNullCharField, LinkField, MappedChoiceField
 from m50.api.serializers import StrictSerializer
+from m50.contacts import selectors as contacts
 from m50.core.models import Theme
+from m50.knowledge import rules
 from m50.knowledge.models import Access, Form, Kind, Status
 from m50.membership.api import MunicipalityCodeField
 from m50.municipalities import selectors as registry
@@ -43,6 +45,8 @@ ITEM_FIELDS = {
     "themes": "themes",
     "body": "pillar",
     "topic": "topicId",
+    "activity": "activityId",
+    "note_contact_person": "noteContactPersonId",
     "link_url": "linkUrl",
     "link_publisher": "linkPublisher",
     "link_published_on": "linkPublishedOn",
@@ -190,6 +194,17 @@ class NoteSerializer(serializers.Serializer):
     contact = serializers.SerializerMethodField(
         help_text=gettext_lazy("Wie je belt; null als niet vermeld, en voor wie niet is ingelogd.")
     )
+    contactPersonId = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Het nummer van de contactpersoon in het relatieregister (zie /organisaties); null"
+            " als die er niet is, en voor wie niet is ingelogd."
+        )
+    )
+
+    def get_contactPersonId(self, item) -> int | None:  # noqa: N802 (the public name)
+        if not self.context.get("signed_in"):
+            return None
+        return item.note_contact_person_id
 
     def get_contact(self, item) -> str | None:
         if not self.context.get("signed_in"):
@@ -449,9 +464,66 @@ class KnowledgeChangeSerializer(StrictSerializer):
         allow_blank=True,
         help_text=gettext_lazy("Bij een notitie: wie je belt."),
     )
+    noteContactPersonId = serializers.IntegerField(
+        source="note_contact_person",
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Bij een notitie: het nummer van de persoon die je belt, uit het relatieregister"
+            " (iemand met een lopende functie; een deelnemer kiest iemand van de eigen gemeente"
+            " of van de M50); null: geen."
+        ),
+    )
+    activityId = serializers.IntegerField(
+        source="activity",
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Het nummer van de activiteit waaruit het voortkwam, een die u kunt zien (zie"
+            " /activiteiten); null: geen."
+        ),
+    )
 
     def validate_municipality(self, code):
         return _municipality(code)
+
+    def _current(self, name: str, pk: int):
+        """What the item being changed names already (it may stay, also unseen)."""
+        item = self.context.get("item")
+        if item is not None and getattr(item, f"{name}_id") == pk:
+            return getattr(item, name)
+        return None
+
+    def validate_activityId(self, pk):  # noqa: N802 (the public name)
+        if pk is None:
+            return None
+        activity = self._current("activity", pk)
+        if activity is None:
+            activity = rules.activity_choices(self.context.get("user")).filter(pk=pk).first()
+        if activity is None:
+            # The same answer whether it does not exist or may not be seen.
+            raise serializers.ValidationError(
+                _("Kies een activiteit uit de activiteiten die u kunt zien."), code="unknown"
+            )
+        return activity
+
+    def validate_noteContactPersonId(self, pk):  # noqa: N802 (the public name)
+        if pk is None:
+            return None
+        person = self._current("note_contact_person", pk)
+        if person is None:
+            found = contacts.people_by_pk(pks=[pk])
+            person = found[0] if found else None
+        if person is None:
+            raise serializers.ValidationError(
+                _("Er is geen persoon %(id)s in het relatieregister.") % {"id": pk},
+                code="unknown",
+            )
+        return person
 
     def service_arguments(self) -> dict:
         values = dict(self.validated_data)

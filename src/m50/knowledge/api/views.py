@@ -347,7 +347,7 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         examples=[CREATE_EXAMPLE],
     )
     def create(self, request, *args, **kwargs):
-        serializer = KnowledgeCreateSerializer(data=request.data)
+        serializer = KnowledgeCreateSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
         values = serializer.service_arguments()
         municipality = values.get("municipality")
@@ -393,7 +393,9 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
             locked = KnowledgeItem.objects.select_for_update().get(pk=item.pk)
             latest = locked.documents.aggregate(latest=Max("version"))["latest"]
             self._check_if_match(etag_of(locked, latest))
-            serializer = KnowledgeChangeSerializer(data=request.data)
+            serializer = KnowledgeChangeSerializer(
+                data=request.data, context={"user": request.user, "item": locked}
+            )
             serializer.is_valid(raise_exception=True)
             values = serializer.service_arguments()
             themes = values.pop("themes", None)

@@ -125,6 +125,10 @@ def item_detail(request, pk: int):
         for document in selectors.document_versions(item=item)
     ]
     pillar = item.pillar or (item.theme_group.pillar if item.theme_group_id else None)
+    # The activity it came from, to who may see that too (its title is the activity's).
+    activity = item.activity
+    if activity is not None and not rules.may_name_activity(user, activity):
+        activity = None
     return render(
         request,
         "knowledge/detail.html",
@@ -132,6 +136,7 @@ def item_detail(request, pk: int):
             "item": item,
             "themes": list(item.themes.all()),
             "pillar": pillar,
+            "activity": activity,
             "access_text": _access_text(item),
             "current": versions[0] if versions else None,
             "older": versions[1:],

@@ -59,7 +59,13 @@ def _max_size() -> str:
 
 
 def _item_form(request, *, item=None, initial=None) -> ItemForm:
+    user = request.user
     themes = Theme.objects.all() if item is not None else Theme.objects.filter(active=True)
+    if item is not None:
+        people = rules.contact_choices(user, body=item.body)
+    else:
+        # The pillar or group is chosen on the same form: the services check the person then.
+        people = rules.contact_choices(user, manages=rules.manages_some_body(user))
     return ItemForm(
         _bound(request),
         _files(request),
@@ -68,6 +74,8 @@ def _item_form(request, *, item=None, initial=None) -> ItemForm:
         municipalities=list(registry.municipality_list().select_related(None).only("pk", "name")),
         topics=list(pillars.topic_list().select_related("pillar", "theme_group")),
         organisations=contacts.organisation_choices(),
+        activities=list(rules.activity_choices(user)),
+        people=list(people),
         item=item,
         initial=initial,
         max_size=_max_size(),
