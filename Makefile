@@ -37,6 +37,7 @@ demo-data: $(RUN_STAMP)
 	$(M50) migrate --noinput
 	$(M50) load-reference-data
 	$(M50) create-demo-accounts
+	$(M50) rebuild-search-index
 
 ## test: the whole suite on SQLite and on PostgreSQL, the browser tests, lint and API rules
 test: system-deps $(TEST_STAMP) $(NODE_STAMP) lint lint-openapi test-sqlite test-postgres test-e2e test-fuzz
