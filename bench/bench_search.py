@@ -79,8 +79,9 @@ PILLARS = {1: "ruimtelijk", 2: "sociaal", 3: "financieel"}
 MUNICIPALITIES = [f"GM{n:04d}" for n in range(300, 360)]
 ACCESS = ["public"] * 8 + ["network"] * 6 + ["body"] * 4 + ["bureau", "confidential"]
 
-# (label, text, prefix): a rare word, a middle one, the commonest, two words, a phrase,
-# a prefix as typed, and a word not in the vocabulary.
+# (label, text, prefix[, filters[, page]]): a rare word, a middle one, the commonest, two
+# words, a phrase, a prefix as typed, a word not in the vocabulary, and the commonest narrowed
+# or paged.
 QUERIES = [
     ("rare word", "rekenkamer", False),
     ("rare compound", "woningfonds", False),
@@ -90,6 +91,9 @@ QUERIES = [
     ("phrase", '"tweede kamer"', False),
     ("type-ahead prefix", "woni", True),
     ("no match", "ruimtevaart", False),
+    # A facet chosen on the commonest word: the theme "wonen" is on about one entry in six.
+    ("common, one theme", "gemeenten", False, {"theme": "wonen"}),
+    ("common, page 5", "gemeenten", False, {}, 5),
 ]
 
 
@@ -289,11 +293,18 @@ def _raw(text: str, prefix: bool):
     return run
 
 
-def _full(text: str, prefix: bool, viewer):
+def _full(text: str, prefix: bool, viewer, filters=None, page=1):
     from m50.core.search import query
 
     def run():
-        results = query.search(text=text, viewer=viewer, per_page=PER_PAGE, prefix=prefix)
+        results = query.search(
+            text=text,
+            viewer=viewer,
+            per_page=PER_PAGE,
+            prefix=prefix,
+            filters=filters,
+            page=page,
+        )
         return results.total
 
     return run
@@ -344,10 +355,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{'full p50':>9} {'full p95':>9} {'raw p50':>8} {'raw p95':>8} {'p95 ÷':>6}"
         )
         print("-" * 96)
-        for label, text, prefix in QUERIES:
+        for label, text, prefix, *options in QUERIES:
             raw = timed(_raw(text, prefix), rounds)
             for name, viewer in viewers.items():
-                full_run = _full(text, prefix, viewer)
+                full_run = _full(text, prefix, viewer, *options)
                 matches = full_run()
                 full = timed(full_run, rounds)
                 ratio = full.quantile(0.95) / raw.quantile(0.95) if raw.quantile(0.95) else 0

@@ -34,8 +34,8 @@ MAX_SUGGESTIONS = 20
 # Matches counted one by one; above this many, the counts are estimated from a sample of about
 # SAMPLE matches (MIN_SAMPLE of them visible at least, else all are counted after all).
 EXACT_LIMIT = 2_000
-SAMPLE = 1_000
-MIN_SAMPLE = 50
+SAMPLE = 500
+MIN_SAMPLE = 30
 ESTIMATED_PAGES = 50
 HASH_FACTOR = 2_654_435_761
 HASH_RANGE = 2**32
