@@ -152,6 +152,12 @@ def test_the_topics_items_show_to_whoever_may_see_them(client, bureau, member, t
     assert "Alleen het bureau" in text_of(client.get(topic_url(topic)))
 
 
+def test_an_items_page_links_the_topic_it_came_from(client, bureau, topic):
+    item = published(bureau, title="Wachtlijstaanpak", access=Access.PUBLIC, topic=topic)
+    html = text_of(client.get(reverse("knowledge:detail", args=[item.pk])))
+    assert f'href="{topic_url(topic)}">Jeugdzorg</a>' in html
+
+
 def test_a_topic_without_items_says_so(client, topic):
     assert "Er zijn nog geen kennisitems." in text_of(client.get(topic_url(topic)))
 
