@@ -573,6 +573,8 @@ EXPECTED = {
     ("pillars:list", "get"): PUBLIC,
     ("pillars:detail", "get"): PUBLIC,
     ("pillars:group_detail", "get"): PUBLIC,
+    # A topic's page: public as its pillar's (the sample's topic of Sociaal).
+    ("pillars:topic_detail", "get"): PUBLIC,
     # Who takes part where: every logged-in user of the network.
     ("pillars:matrix", "get"): page(LOGGED_IN),
     # Registering and ending participations: the bureau; a member contact for its own

@@ -1,6 +1,7 @@
 """Pillars in the browser: a member contact registers an alderman for Sociaal, the chair of
 Sociaal adopts a topic, and the matrix shows the municipality in Sociaal; axe-core on the
-pillars list, the pillar's page, the registration form and the matrix."""
+pillars list, the pillar's page, a topic's page, the registration form and the matrix. Without
+JavaScript the chair changes a topic's status on its page."""
 
 import datetime
 import re
@@ -95,6 +96,12 @@ def test_contact_registers_an_alderman_and_the_chair_adopts_a_topic(
     assert topic.status == TopicStatus.ADOPTED
     axe_check()
 
+    # The topic's own page, from its link on the pillar's page: its status and the chair's form.
+    page.get_by_role("link", name="Jeugdzorg", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Onderwerp Jeugdzorg")
+    expect(page.get_by_role("button", name="Status van Jeugdzorg wijzigen")).to_be_visible()
+    check_page(page, axe_check, fits_narrow_screen)
+
     # The matrix shows Diemen in Sociaal with its two bestuurders.
     page.goto(f"{live_server.url}/pijlers/deelname/")
     expect(page.locator("h1")).to_have_text("Deelname per gemeente")
@@ -155,3 +162,33 @@ def test_the_bureau_starts_a_pillar_and_ends_a_theme_group(
     page.goto(f"{live_server.url}/pijlers/wonen/beeindigen/")
     expect(page.locator("h1")).to_have_text("Pijler Wonen beëindigen")
     check_page(page, axe_check, fits_narrow_screen)
+
+
+def test_the_chair_parks_a_topic_on_its_page_without_javascript(
+    browser, live_server, reference_data
+):
+    pillar_services.pillars_reference_load()
+    sociaal = Pillar.objects.get(slug="sociaal")
+    diemen = Organisation.objects.get(municipality__code="GM0384")
+    start = datetime.date(2023, 6, 1)
+    mayor = PositionFactory(organisation=diemen, function=Position.Function.MAYOR, start_date=start)
+    pillar_services.participation_register(
+        position=mayor, pillar=sociaal, role=PillarRole.CHAIR, start_date=start
+    )
+    topic = pillar_services.topic_propose(pillar=sociaal, title="Jeugdzorg", owner=mayor.person)
+    chair = UserFactory(
+        role=Role.PILLAR_CHAIR, person=mayor.person, municipality=diemen.municipality
+    )
+    context = browser.new_context(java_script_enabled=False, locale="nl-NL")
+    page = context.new_page()
+    log_in_as(page, live_server, chair)
+    page.goto(f"{live_server.url}/pijlers/onderwerpen/{topic.pk}/")
+    expect(page.locator("h1")).to_have_text("Onderwerp Jeugdzorg")
+    page.get_by_label("Nieuwe status").select_option(label="geparkeerd")
+    page.get_by_role("button", name="Status van Jeugdzorg wijzigen").click()
+    expect(page).to_have_url(f"{live_server.url}/pijlers/onderwerpen/{topic.pk}/")
+    expect(page.get_by_text("Het onderwerp Jeugdzorg is nu geparkeerd.")).to_be_visible()
+    expect(page.get_by_text("van voorgesteld naar geparkeerd")).to_be_visible()
+    topic.refresh_from_db()
+    assert topic.status == TopicStatus.PARKED
+    context.close()

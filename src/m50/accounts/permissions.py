@@ -45,6 +45,8 @@ RULES: Final[dict[str, frozenset]] = {
     "reports.handle_billing_change": frozenset({Role.BUREAU}),
     # Pillars and theme groups, their purpose and their chairs' municipalities: public.
     "pillars.view": EVERYONE,
+    # A topic's page: public as its pillar's or group's page (its owner for logged-in users).
+    "pillars.view_topic": EVERYONE,
     # Who takes part where: the network's own users.
     "pillars.view_participants": ALL_ROLES,
     "pillars.manage": frozenset({Role.BUREAU}),

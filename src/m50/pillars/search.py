@@ -4,10 +4,11 @@ one entry per object, written by the services in the write's own transaction, al
 
 Decisions: pillars and groups are public, as their pages are. Topics are public too: the page
 of their pillar or group shows every visitor their title, description and themes (see
-``tests/pillars/test_pages.py``); their owner, whom only logged-in users see, is not indexed.
-An ended pillar or group and a closed topic stay findable (their pages still show them); none
-of them is ever deleted, so no entry is ever removed. The text of a group or topic names its
-pillar or group, so a change of a name or of a group's pillar re-indexes what names it.
+``tests/pillars/test_pages.py``), and so does their own page, where a hit leads; their owner,
+whom only logged-in users see, is not indexed. An ended pillar or group and a closed topic stay
+findable (their pages still show them); none of them is ever deleted, so no entry is ever
+removed. The text of a group or topic names its pillar or group, so a change of a name or of a
+group's pillar re-indexes what names it.
 """
 
 from __future__ import annotations
@@ -67,12 +68,7 @@ def _group_data(group: ThemeGroup) -> index.EntryData:
 
 def _topic_data(topic: Topic) -> index.EntryData:
     body = topic.body
-    if topic.pillar_id:
-        pillar = topic.pillar
-        url = reverse("pillars:detail", kwargs={"pillar": body.slug})
-    else:
-        pillar = topic.theme_group.pillar
-        url = reverse("pillars:group_detail", kwargs={"group": body.slug})
+    pillar = topic.pillar if topic.pillar_id else topic.theme_group.pillar
     # Where it is worked on, and how far it is (a closed topic stays findable, marked so).
     names = [body.name, *([pillar.name] if pillar and pillar != body else [])]
     return index.EntryData(
@@ -81,7 +77,7 @@ def _topic_data(topic: Topic) -> index.EntryData:
         title=topic.title,
         summary=topic.description,
         body="\n".join([*names, str(TopicStatus(topic.status).label)]),
-        url=f"{url}#onderwerp-{topic.pk}",
+        url=reverse("pillars:topic_detail", kwargs={"topic_id": topic.pk}),
         access=Access.PUBLIC,
         date=topic.created_at.date(),
         facets={

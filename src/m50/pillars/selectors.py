@@ -400,7 +400,7 @@ def topics_by_status(*, body: Pillar | ThemeGroup) -> dict[str, list[Topic]]:
 def topic_detail(*, pk: int) -> Topic:
     """A topic with its history (``status_changes.all()``, oldest first) and its themes."""
     return (
-        Topic.objects.select_related("owner", "pillar", "theme_group")
+        Topic.objects.select_related("owner", "pillar", "theme_group__pillar")
         .prefetch_related("status_changes__changed_by", Prefetch("themes", queryset=theme_list()))
         .get(pk=pk)
     )

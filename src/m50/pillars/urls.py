@@ -20,6 +20,7 @@ urlpatterns = [
         views.participation_end,
         name="participation_end",
     ),
+    path("onderwerpen/<int:topic_id>/", views.topic_detail, name="topic_detail"),
     path("onderwerpen/<int:topic_id>/status/", views.topic_status, name="topic_status"),
     path("aanmeldingen/<int:request_id>/behandelen/", views.request_handle, name="request_handle"),
     path("themagroepen/<slug:group>/", views.pillar_detail, name="group_detail"),

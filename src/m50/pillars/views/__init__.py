@@ -30,6 +30,7 @@ from m50.pillars.views.participations import (
     participation_end,
     participation_register,
 )
+from m50.pillars.views.topics import topic_detail, topic_url
 
 __all__ = [
     "body_context",
@@ -48,6 +49,8 @@ __all__ = [
     "pillar_group_create",
     "pillar_list",
     "request_handle",
+    "topic_detail",
     "topic_propose",
     "topic_status",
+    "topic_url",
 ]

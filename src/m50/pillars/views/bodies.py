@@ -32,6 +32,7 @@ from m50.pillars.models import (
     Topic,
     TopicStatus,
 )
+from m50.pillars.views import topics
 from m50.pillars.views._common import (
     ACTION_LABELS,
     ORIGIN,
@@ -329,6 +330,8 @@ def topic_status(request, topic_id: int):
     _require(rules.may_manage(request.user, body))
     if request.method != "POST":
         return redirect(body_url(body) + f"#onderwerp-{topic.pk}")
+    # Posted from the topic's own page: answer with that page, not the pillar's or group's.
+    from_topic_page = request.POST.get("terug") == topics.FROM_TOPIC_PAGE
     form = TopicStatusForm(
         request.POST,
         statuses=rules.TOPIC_TRANSITIONS[topic.status],
@@ -351,7 +354,11 @@ def topic_status(request, topic_id: int):
                 _("Het onderwerp %(title)s is nu %(status)s.")
                 % {"title": topic.title, "status": TopicStatus(form.cleaned_data["status"]).label},
             )
+            if from_topic_page:
+                return redirect(topics.topic_url(topic))
             return redirect(body_url(body) + "#onderwerpen")
+    if from_topic_page:
+        return topics.render_topic(request, topic, form)
     return _render_body(request, body, {("topic", topic.pk): form})
 
 
