@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "m50.activities",
     "m50.knowledge",
     "m50.reports",
+    "m50.publicaffairs",
     "m50.api",
 ]
 
