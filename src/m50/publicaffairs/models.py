@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 class TweedeKamerRecord(models.Model):
     tk_id = models.UUIDField(_("id bij de Tweede Kamer"), unique=True)
     tk_changed_at = models.DateTimeField(_("gewijzigd bij de Tweede Kamer"), null=True, blank=True)
+    # ``GewijzigdOp`` exactly as the Tweede Kamer sent it: a re-sync compares this text and
+    # leaves a record it equals alone, without parsing a date per record.
+    tk_version = models.CharField(_("versie bij de Tweede Kamer"), max_length=40, blank=True)
 
     class Meta:
         abstract = True
@@ -146,6 +149,9 @@ class Motion(models.Model):
     source = models.CharField(_("bron"), max_length=20, choices=Source.choices, db_index=True)
     tk_id = models.UUIDField(_("id bij de Tweede Kamer"), unique=True, null=True, blank=True)
     tk_changed_at = models.DateTimeField(_("gewijzigd bij de Tweede Kamer"), null=True, blank=True)
+    # ``GewijzigdOp`` exactly as the Tweede Kamer sent it: a re-sync compares this text and
+    # leaves a record it equals alone, without parsing a date per record.
+    tk_version = models.CharField(_("versie bij de Tweede Kamer"), max_length=40, blank=True)
     number = models.CharField(_("nummer"), max_length=50, blank=True, db_index=True)
     kind = models.CharField(_("soort"), max_length=100, blank=True)
     title = models.TextField(_("titel"), blank=True)

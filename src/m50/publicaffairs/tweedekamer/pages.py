@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,42 +123,61 @@ def page_read(path: Path) -> Page:
     return page_parse(data, name=path.name, path=path)
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# Per entity (or container the sync does not store), the navigation properties that can hold
+# records it keeps: only these are looked into, a page holds 250 records or more.
+NESTED = {
+    "Stemming": ("Besluit", "Fractie", "Persoon"),
+    "Besluit": ("Agendapunt", "Zaak"),
+    "Agendapunt": ("Zaak",),
+    "Zaak": ("ZaakActor",),
+    "ZaakActor": ("Persoon", "Fractie", "Commissie"),
+    "CommissieZetelVastPersoon": ("CommissieZetel", "Persoon"),
+    "CommissieZetelVervangerPersoon": ("CommissieZetel", "Persoon"),
+    "CommissieZetel": ("Commissie",),
+}
+
+
 def _check_id(record, entity: str, name: str) -> str:
+    """The record's ``Id`` in its canonical (lower-case) form."""
     if not isinstance(record, dict):
         raise PageError(
             _("%(file)s: een record van %(entity)s is geen object.")
             % {"file": name, "entity": entity}
         )
     value = record.get("Id")
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError as exc:
-        raise PageError(
-            _("%(file)s: record van %(entity)s zonder geldig Id (%(value)s).")
-            % {"file": name, "entity": entity, "value": value}
-        ) from exc
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        return value.lower()
+    raise PageError(
+        _("%(file)s: record van %(entity)s zonder geldig Id (%(value)s).")
+        % {"file": name, "entity": entity, "value": value}
+    )
 
 
 def collect(entity: str, records: list, *, name: str) -> dict[str, dict[str, dict]]:
     """Every record of the page by entity and id, the expanded ones (``Stemming(Besluit(
     Agendapunt(Zaak())))``) included, each once. Containers the sync does not store
     (``Agendapunt``, ``CommissieZetel``) are looked into for the entities they hold."""
-    found: dict[str, dict[str, dict]] = {}
+    found: dict[str, dict[str, dict]] = {kind: {} for kind in ENTITIES}
 
-    def visit(kind: str | None, record) -> None:
-        if kind is not None:
-            found.setdefault(kind, {})[_check_id(record, kind, name)] = record
-        for key, value in record.items():
-            inner = key if key in ENTITIES else None
+    def visit(kind: str, record, nested: bool = True) -> None:
+        if kind in found:
+            # ``$expand=Zaak($select=Id)`` gives a link, not a record: the parent reads it.
+            if nested and isinstance(record, dict) and len(record) == 1 and "Id" in record:
+                return
+            found[kind][_check_id(record, kind, name)] = record
+        elif not isinstance(record, dict):
+            return
+        for key in NESTED.get(kind, ()):
+            value = record.get(key)
             if isinstance(value, dict):
-                visit(inner, value)
+                visit(key, value)
             elif isinstance(value, list):
                 for item in value:
-                    if isinstance(item, dict):
-                        visit(inner, item)
+                    visit(key, item)
 
     if entity not in ENTITIES:
         return {}
     for record in records:
-        visit(entity, record)
-    return {kind: found[kind] for kind in ENTITIES if kind in found}
+        visit(entity, record, nested=False)
+    return {kind: found[kind] for kind in ENTITIES if found[kind]}

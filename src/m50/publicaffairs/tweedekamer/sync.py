@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from m50.publicaffairs.models import (
 )
 from m50.publicaffairs.tweedekamer import records as rec
 from m50.publicaffairs.tweedekamer.pages import ENTITIES, Page, PageError
+from m50.publicaffairs.tweedekamer.rows import Table, aware
 
 
 @dataclass(frozen=True)
@@ -180,20 +181,44 @@ class SyncReport:
         return lines
 
 
+class SyncSession:
+    """What a run learns once and uses for every page: the municipality each place of
+    residence names, and which entities have deleted records remembered."""
+
+    def __init__(self):
+        self.municipalities: dict[str, int | None] = {}
+        self.with_deletions: dict[str, bool] = {}
+        self.latest_changed_at: dict[str, object] | None = None
+
+    def latest(self, entity: str):
+        """The stored last ``GewijzigdOp`` of ``entity`` (read once per run)."""
+        if self.latest_changed_at is None:
+            self.latest_changed_at = dict(
+                SyncState.objects.values_list("entity", "last_changed_at")
+            )
+        return self.latest_changed_at.get(entity)
+
+    def has_deletions(self, entity: str) -> bool:
+        if entity not in self.with_deletions:
+            self.with_deletions[entity] = DeletedRecord.objects.filter(entity=entity).exists()
+        return self.with_deletions[entity]
+
+
 class _Run:
     """The state of applying one page."""
 
-    def __init__(self, result: PageResult):
+    def __init__(self, result: PageResult, session: SyncSession):
         self.result = result
+        self.session = session
         self.decisions_to_count: set[int] = set()
         self.latest: dict[str, object] = {}
-        self.municipalities: dict[str, int | None] = {}
+        self.municipalities = session.municipalities
 
     def counts(self, entity: str) -> Counts:
         return self.result.counts.setdefault(entity, Counts())
 
 
-def page_apply(page: Page, *, name: str) -> PageResult:
+def page_apply(page: Page, *, name: str, session: SyncSession | None = None) -> PageResult:
     """Apply one page in one transaction: all of it, or (on an error) nothing."""
     result = PageResult(name=name)
     if page.entity is None:
@@ -204,19 +229,18 @@ def page_apply(page: Page, *, name: str) -> PageResult:
             "entity": page.entity
         }
         return result
-    run = _Run(result)
+    run = _Run(result, session or SyncSession())
     try:
         with transaction.atomic():
             for entity, by_id in page.by_entity.items():
                 _apply(SPECS[entity], by_id, run)
             _count_votes(run.decisions_to_count)
-            _remember_latest(run.latest)
-    except rec.RecordError as exc:
+            _remember_latest(run.latest, run.session)
+    except (rec.RecordError, PageError) as exc:
         result.counts = {}
-        result.error = f"{name}: {exc}"
-    except PageError as exc:
-        result.counts = {}
-        result.error = str(exc)
+        result.error = str(exc) if isinstance(exc, PageError) else f"{name}: {exc}"
+        # What the session learnt from the page was rolled back with it.
+        run.session.latest_changed_at = None
     return result
 
 
@@ -224,25 +248,16 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
     counts = run.counts(spec.entity)
     model = spec.model
     scope = dict(spec.scope)
-    live: list[tuple[uuid.UUID, dict]] = []
+    live: list[tuple[str, dict]] = []
     deleted: dict[uuid.UUID, object] = {}
     for tk_text, record in by_id.items():
-        if rec.is_placeholder(record):
+        # Every real record has a GewijzigdOp; checked first as it decides almost always.
+        if record.get("GewijzigdOp") is None and rec.is_placeholder(record):
             counts.skipped += 1
-            continue
-        try:
-            changed_at = rec.moment(record, "GewijzigdOp")
-        except rec.RecordError as exc:
-            raise rec.RecordError(f"{spec.entity} {tk_text}: {exc}") from exc
-        if changed_at is not None:
-            latest = run.latest.get(spec.entity)
-            if latest is None or changed_at > latest:
-                run.latest[spec.entity] = changed_at
-        tk_id = uuid.UUID(tk_text)
-        if rec.is_deleted(record):
-            deleted[tk_id] = changed_at
+        elif rec.is_deleted(record):
+            deleted[uuid.UUID(tk_text)] = _moment(spec, tk_text, record, run)
         else:
-            live.append((tk_id, record))
+            live.append((tk_text, record))
 
     if deleted:
         # Looked up first: deleting what is not there would still be a write.
@@ -257,29 +272,40 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
             model.objects.filter(pk__in=doomed).delete()
         counts.deleted += len(doomed)
         counts.unchanged += len(deleted) - len(doomed)
-        _remember_deleted(spec.entity, deleted)
+        _remember_deleted(spec.entity, deleted, run)
     if not live:
         return
 
-    known = dict(
-        model.objects.filter(tk_id__in=[tk_id for tk_id, _record in live]).values_list(
-            "tk_id", "tk_changed_at"
-        )
+    table = Table.of(model)
+    key = table.key_of_text
+    known = table.versions([key(tk_text) for tk_text, _record in live])
+    gone = (
+        _deleted_among([uuid.UUID(tk_text) for tk_text, _r in live if key(tk_text) not in known])
+        if run.session.has_deletions(spec.entity)
+        else {}
     )
-    gone = _deleted_among([tk_id for tk_id, _record in live if tk_id not in known])
     candidates: list[tuple[uuid.UUID, dict]] = []
-    for tk_id, record in live:
-        changed_at = rec.moment(record, "GewijzigdOp")
-        if tk_id in known:
-            stored = known[tk_id]
-            if stored is not None and changed_at is not None and changed_at <= stored:
+    new_ids: set[uuid.UUID] = set()
+    for tk_text, record in live:
+        version = record.get("GewijzigdOp")
+        stored = known.get(key(tk_text))
+        if stored is not None and version is not None and stored[0] == version:
+            counts.unchanged += 1
+            continue
+        changed_at = _moment(spec, tk_text, record, run)
+        tk_id = uuid.UUID(tk_text)
+        if stored is not None:
+            stored_at = aware(stored[1])
+            if stored_at is not None and changed_at is not None and changed_at <= stored_at:
                 counts.unchanged += 1
                 continue
-        elif tk_id in gone:
-            deleted_at = gone[tk_id]
-            if deleted_at is None or changed_at is None or changed_at <= deleted_at:
-                counts.unchanged += 1
-                continue
+        else:
+            if tk_id in gone:
+                deleted_at = gone[tk_id]
+                if deleted_at is None or changed_at is None or changed_at <= deleted_at:
+                    counts.unchanged += 1
+                    continue
+            new_ids.add(tk_id)
         try:
             values = spec.values(record)
         except rec.RecordError as exc:
@@ -290,29 +316,39 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
                 _lead_committee(record, run)
             continue
         values["tk_changed_at"] = changed_at
+        values["tk_version"] = version or ""
         candidates.append((tk_id, values))
     if not candidates:
         return
     _resolve(spec, candidates, run)
 
-    new = [(tk_id, values) for tk_id, values in candidates if tk_id not in known]
+    new = [(tk_id, values) for tk_id, values in candidates if tk_id in new_ids]
     if new:
-        model.objects.bulk_create([model(tk_id=tk_id, **values) for tk_id, values in new])
+        table.insert([{**values, "tk_id": tk_id} for tk_id, values in new])
         counts.new += len(new)
         _link_waiting(model, [tk_id for tk_id, _values in new])
-    existing = [(tk_id, values) for tk_id, values in candidates if tk_id in known]
+    existing = [(tk_id, values) for tk_id, values in candidates if tk_id not in new_ids]
     if existing:
         _update(spec, existing, counts, run)
     if model is Decision:
-        run.decisions_to_count.update(
-            model.objects.filter(tk_id__in=[tk_id for tk_id, _v in candidates]).values_list(
-                "pk", flat=True
-            )
-        )
+        run.decisions_to_count.update(table.pks([tk_id for tk_id, _v in candidates]).values())
     elif model is Vote:
         run.decisions_to_count.update(
             values["decision_id"] for _tk_id, values in candidates if values.get("decision_id")
         )
+
+
+def _moment(spec: Spec, tk_text: str, record: dict, run: _Run):
+    """The record's ``GewijzigdOp``, remembered as the entity's latest when it is."""
+    try:
+        changed_at = rec.moment(record, "GewijzigdOp")
+    except rec.RecordError as exc:
+        raise rec.RecordError(f"{spec.entity} {tk_text}: {exc}") from exc
+    if changed_at is not None:
+        latest = run.latest.get(spec.entity)
+        if latest is None or changed_at > latest:
+            run.latest[spec.entity] = changed_at
+    return changed_at
 
 
 def _deleted_among(tk_ids: list[uuid.UUID]) -> dict[uuid.UUID, object]:
@@ -323,7 +359,8 @@ def _deleted_among(tk_ids: list[uuid.UUID]) -> dict[uuid.UUID, object]:
     )
 
 
-def _remember_deleted(entity: str, deleted: dict[uuid.UUID, object]) -> None:
+def _remember_deleted(entity: str, deleted: dict[uuid.UUID, object], run: _Run) -> None:
+    run.session.with_deletions[entity] = True
     known = dict(
         DeletedRecord.objects.filter(tk_id__in=list(deleted)).values_list("tk_id", "tk_changed_at")
     )
@@ -344,14 +381,12 @@ def _resolve(spec: Spec, candidates: list[tuple[uuid.UUID, dict]], run: _Run) ->
     """Foreign keys from the Tweede Kamer ids: one query per kind of link for the page."""
     for fk, tk_field, target in spec.refs:
         wanted = {values[tk_field] for _tk, values in candidates if values.get(tk_field)}
-        found = (
-            dict(target.objects.filter(tk_id__in=wanted).values_list("tk_id", "pk"))
-            if wanted
-            else {}
-        )
+        table = Table.of(target)
+        found = table.pks(list(wanted))
         for _tk, values in candidates:
             if tk_field in values:
-                values[fk] = found.get(values[tk_field])
+                tk_id = values[tk_field]
+                values[fk] = found.get(table.key(tk_id)) if tk_id is not None else None
     if spec.model is MemberOfParliament:
         for _tk, values in candidates:
             values["municipality_id"] = _municipality_of(values["residence"], run)
@@ -385,7 +420,7 @@ def _update(spec: Spec, existing: list[tuple[uuid.UUID, dict]], counts: Counts, 
         if not different:
             counts.unchanged += 1
             continue
-        if different == ["tk_changed_at"]:
+        if set(different) <= {"tk_changed_at", "tk_version"}:
             counts.unchanged += 1
         else:
             counts.changed += 1
@@ -433,32 +468,39 @@ def vote_count_text(votes: list[tuple[str, int | None, object]]) -> str:
 
 
 def _count_votes(decision_ids: set[int]) -> None:
+    """Each decision's vote count from its votes, written only where it changed."""
     if not decision_ids:
         return
+    ids = sorted(decision_ids)
+    marks = ", ".join(["%s"] * len(ids))
+    vote, decision = Table.of(Vote).name, Table.of(Decision).name
     votes: dict[int, list] = defaultdict(list)
-    for decision_id, kind, size, member in Vote.objects.filter(
-        decision_id__in=decision_ids
-    ).values_list("decision_id", "kind", "fractie_size", "tk_member_id"):
-        votes[decision_id].append((kind, size, member))
-    changed = []
-    for decision in Decision.objects.filter(pk__in=decision_ids).only("pk", "vote_count"):
-        text = vote_count_text(votes.get(decision.pk, []))
-        if decision.vote_count != text:
-            decision.vote_count = text
-            changed.append(decision)
-    if changed:
-        Decision.objects.bulk_update(changed, ["vote_count"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT decision_id, kind, fractie_size, tk_member_id FROM {vote} "  # noqa: S608
+            f"WHERE decision_id IN ({marks})",
+            ids,
+        )
+        for decision_id, kind, size, member in cursor.fetchall():
+            votes[decision_id].append((kind, size, member))
+        cursor.execute(f"SELECT id, vote_count FROM {decision} WHERE id IN ({marks})", ids)  # noqa: S608
+        changed = [
+            (text, pk)
+            for pk, stored in cursor.fetchall()
+            if (text := vote_count_text(votes.get(pk, []))) != stored
+        ]
+        if changed:
+            update = f"UPDATE {decision} SET vote_count = %s WHERE id = %s"  # noqa: S608
+            cursor.executemany(update, changed)
 
 
-def _remember_latest(latest: dict[str, object]) -> None:
+def _remember_latest(latest: dict[str, object], session: SyncSession) -> None:
     """Move each entity's last seen ``GewijzigdOp`` forward (never back)."""
-    if not latest:
-        return
-    states = {state.entity: state for state in SyncState.objects.filter(entity__in=latest)}
     for entity, changed_at in latest.items():
-        state = states.get(entity)
-        if state is None:
-            SyncState.objects.create(entity=entity, last_changed_at=changed_at)
-        elif state.last_changed_at is None or changed_at > state.last_changed_at:
-            state.last_changed_at = changed_at
-            state.save(update_fields=["last_changed_at"])
+        stored = session.latest(entity)
+        if stored is not None and changed_at <= stored:
+            continue
+        state, _created = SyncState.objects.get_or_create(entity=entity)
+        state.last_changed_at = changed_at
+        state.save(update_fields=["last_changed_at"])
+        session.latest_changed_at[entity] = changed_at
