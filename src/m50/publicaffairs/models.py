@@ -10,7 +10,19 @@ appear without notice and must not be lost.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def waiting_index(link: str, name: str) -> models.Index:
+    """An index of the rows still waiting for the record ``tk_<link>_id`` names, which the
+    sync looks up when that record arrives. Partial: nearly every row has its link, and an
+    index of all of them would cost each of the many inserts."""
+    return models.Index(
+        fields=[f"tk_{link}_id"],
+        condition=Q(**{f"{link}__isnull": True, f"tk_{link}_id__isnull": False}),
+        name=name,
+    )
 
 
 class TweedeKamerRecord(models.Model):
@@ -93,7 +105,7 @@ class MemberOfParliament(TweedeKamerRecord):
         related_name="members",
         verbose_name=_("huidige fractie"),
     )
-    tk_fractie_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_fractie_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["surname", "first_name", "pk"]
@@ -113,7 +125,7 @@ class CommitteeMembership(TweedeKamerRecord):
         related_name="memberships",
         verbose_name=_("commissie"),
     )
-    tk_committee_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_committee_id = models.UUIDField(null=True, blank=True)
     member = models.ForeignKey(
         MemberOfParliament,
         on_delete=models.SET_NULL,
@@ -122,7 +134,7 @@ class CommitteeMembership(TweedeKamerRecord):
         related_name="committee_memberships",
         verbose_name=_("Kamerlid"),
     )
-    tk_member_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_member_id = models.UUIDField(null=True, blank=True)
     # "Lid", "Voorzitter", ...; a substitute's seat is "plaatsvervangend lid".
     function = models.CharField(_("functie"), max_length=100, blank=True)
     substitute = models.BooleanField(_("plaatsvervangend"), default=False)
@@ -131,6 +143,10 @@ class CommitteeMembership(TweedeKamerRecord):
 
     class Meta:
         ordering = ["committee", "member", "start", "pk"]
+        indexes = [
+            waiting_index("committee", "pa_membership_wait_committee"),
+            waiting_index("member", "pa_membership_wait_member"),
+        ]
         verbose_name = _("commissielidmaatschap")
         verbose_name_plural = _("commissielidmaatschappen")
 
@@ -179,7 +195,7 @@ class Motion(models.Model):
         verbose_name_plural = _("moties")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(source="vng") | models.Q(tk_id__isnull=False),
+                condition=Q(source="vng") | Q(tk_id__isnull=False),
                 name="publicaffairs_tk_motion_has_tk_id",
             )
         ]
@@ -203,7 +219,7 @@ class MotionSubmitter(TweedeKamerRecord):
         related_name="submitters",
         verbose_name=_("motie"),
     )
-    tk_motion_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_motion_id = models.UUIDField(null=True, blank=True)
     member = models.ForeignKey(
         MemberOfParliament,
         on_delete=models.SET_NULL,
@@ -212,13 +228,17 @@ class MotionSubmitter(TweedeKamerRecord):
         related_name="motions_submitted",
         verbose_name=_("Kamerlid"),
     )
-    tk_member_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_member_id = models.UUIDField(null=True, blank=True)
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     name = models.CharField(_("naam"), max_length=300, blank=True)
     fractie_name = models.CharField(_("fractie"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["motion", "role", "name", "pk"]
+        indexes = [
+            waiting_index("motion", "pa_submitter_wait_motion"),
+            waiting_index("member", "pa_submitter_wait_member"),
+        ]
         verbose_name = _("indiener")
         verbose_name_plural = _("indieners")
 
@@ -239,8 +259,8 @@ class Decision(TweedeKamerRecord):
     )
     # The Zaak and agenda item the decision is about, kept so that it links to its motion
     # when that arrives.
-    tk_motion_id = models.UUIDField(null=True, blank=True, db_index=True)
-    tk_agenda_item_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_motion_id = models.UUIDField(null=True, blank=True)
+    tk_agenda_item_id = models.UUIDField(null=True, blank=True)
     kind = models.CharField(_("soort besluit"), max_length=200, blank=True)
     text = models.TextField(_("besluit"), blank=True)
     # "Aangenomen", "Verworpen", ... from a vote's decision kind ("Stemmen - aangenomen").
@@ -254,6 +274,7 @@ class Decision(TweedeKamerRecord):
 
     class Meta:
         ordering = ["motion", "order", "pk"]
+        indexes = [waiting_index("motion", "pa_decision_wait_motion")]
         verbose_name = _("besluit")
         verbose_name_plural = _("besluiten")
 
@@ -272,7 +293,7 @@ class Vote(TweedeKamerRecord):
         related_name="votes",
         verbose_name=_("besluit"),
     )
-    tk_decision_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_decision_id = models.UUIDField(null=True, blank=True)
     fractie = models.ForeignKey(
         Fractie,
         on_delete=models.SET_NULL,
@@ -281,7 +302,7 @@ class Vote(TweedeKamerRecord):
         related_name="votes",
         verbose_name=_("fractie"),
     )
-    tk_fractie_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_fractie_id = models.UUIDField(null=True, blank=True)
     member = models.ForeignKey(
         MemberOfParliament,
         on_delete=models.SET_NULL,
@@ -289,8 +310,9 @@ class Vote(TweedeKamerRecord):
         blank=True,
         related_name="votes",
         verbose_name=_("Kamerlid"),
+        db_index=False,  # see the partial index in Meta
     )
-    tk_member_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_member_id = models.UUIDField(null=True, blank=True)
     # "Voor", "Tegen", "Niet deelgenomen", or whatever new value the Tweede Kamer sends.
     kind = models.CharField(_("stem"), max_length=50, blank=True)
     actor_name = models.CharField(_("naam"), max_length=300, blank=True)
@@ -300,6 +322,15 @@ class Vote(TweedeKamerRecord):
 
     class Meta:
         ordering = ["decision", "actor_name", "pk"]
+        indexes = [
+            waiting_index("decision", "pa_vote_wait_decision"),
+            waiting_index("fractie", "pa_vote_wait_fractie"),
+            waiting_index("member", "pa_vote_wait_member"),
+            # Only roll-call votes have a member.
+            models.Index(
+                fields=["member"], condition=Q(member__isnull=False), name="pa_vote_member"
+            ),
+        ]
         verbose_name = _("stemming")
         verbose_name_plural = _("stemmingen")
 
@@ -331,11 +362,12 @@ class ParliamentActivity(TweedeKamerRecord):
         related_name="activities",
         verbose_name=_("voortouwcommissie"),
     )
-    tk_committee_id = models.UUIDField(null=True, blank=True, db_index=True)
+    tk_committee_id = models.UUIDField(null=True, blank=True)
     committee_name = models.CharField(_("voortouw"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["date", "start", "pk"]
+        indexes = [waiting_index("committee", "pa_activity_wait_committee")]
         verbose_name = _("Kameractiviteit")
         verbose_name_plural = _("Kameractiviteiten")
 

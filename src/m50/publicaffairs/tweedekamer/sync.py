@@ -255,7 +255,7 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
         if record.get("GewijzigdOp") is None and rec.is_placeholder(record):
             counts.skipped += 1
         elif rec.is_deleted(record):
-            deleted[uuid.UUID(tk_text)] = _moment(spec, tk_text, record, run)
+            deleted[_uuid(spec, tk_text)] = _moment(spec, tk_text, record, run)
         else:
             live.append((tk_text, record))
 
@@ -278,7 +278,19 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
 
     table = Table.of(model)
     key = table.key_of_text
-    known = table.versions([key(tk_text) for tk_text, _record in live])
+    try:
+        keys = {tk_text: key(tk_text) for tk_text, _record in live}
+    except ValueError as exc:
+        raise rec.RecordError(_("%(entity)s: ongeldig Id") % {"entity": spec.entity}) from exc
+    differing = table.differing(
+        [(keys[tk_text], record.get("GewijzigdOp")) for tk_text, record in live]
+    )
+    unchanged = len(live)
+    live = [(tk_text, record) for tk_text, record in live if keys[tk_text] in differing]
+    counts.unchanged += unchanged - len(live)
+    if not live:
+        return
+    known = table.versions([keys[tk_text] for tk_text, _record in live])
     gone = (
         _deleted_among([uuid.UUID(tk_text) for tk_text, _r in live if key(tk_text) not in known])
         if run.session.has_deletions(spec.entity)
@@ -293,7 +305,7 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
             counts.unchanged += 1
             continue
         changed_at = _moment(spec, tk_text, record, run)
-        tk_id = uuid.UUID(tk_text)
+        tk_id = _uuid(spec, tk_text)
         if stored is not None:
             stored_at = aware(stored[1])
             if stored_at is not None and changed_at is not None and changed_at <= stored_at:
@@ -336,6 +348,15 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
         run.decisions_to_count.update(
             values["decision_id"] for _tk_id, values in candidates if values.get("decision_id")
         )
+
+
+def _uuid(spec: Spec, tk_text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(tk_text)
+    except ValueError as exc:
+        raise rec.RecordError(
+            _("%(entity)s: ongeldig Id %(id)s") % {"entity": spec.entity, "id": tk_text[:50]}
+        ) from exc
 
 
 def _moment(spec: Spec, tk_text: str, record: dict, run: _Run):
@@ -437,7 +458,9 @@ def _update(spec: Spec, existing: list[tuple[uuid.UUID, dict]], counts: Counts, 
 def _link_waiting(model: type[models.Model], tk_ids: list[uuid.UUID]) -> None:
     """Rows that arrived before the record they point to now point to it."""
     for child, fk, tk_field in WAITING.get(model, ()):
-        child.objects.filter(**{f"{fk}__isnull": True, f"{tk_field}__in": tk_ids}).update(
+        # The conditions of the partial index of waiting rows (``waiting_index``), spelt out.
+        waiting = {f"{fk}__isnull": True, f"{tk_field}__isnull": False, f"{tk_field}__in": tk_ids}
+        child.objects.filter(**waiting).update(
             **{fk: Subquery(model.objects.filter(tk_id=OuterRef(tk_field)).values("pk")[:1])}
         )
 
