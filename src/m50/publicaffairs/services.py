@@ -31,6 +31,16 @@ def tweedekamer_directory_sync(*, directory: Path, actor=None) -> SyncReport:
     return report
 
 
+def tweedekamer_online_sync(*, entities: tuple[str, ...] | None = None, actor=None, **options):
+    """What changed at the Tweede Kamer since the last sync, read from its API (see
+    ``tweedekamer.online``); audited once, like a sync from files."""
+    from m50.publicaffairs.tweedekamer import online
+
+    report = online.online_sync(entities=entities or online.ENTITY_NAMES, **options)
+    sync_run_audit(report=report, source=online.base_url(), actor=actor)
+    return report
+
+
 @transaction.atomic
 def sync_run_audit(*, report: SyncReport, source: str, actor=None) -> None:
     """One audit event per run: what it read, the counts per entity, the files that failed."""

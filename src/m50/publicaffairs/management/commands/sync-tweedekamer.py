@@ -1,4 +1,5 @@
-"""``m50 sync-tweedekamer --from-dir DIR``: the Tweede Kamer's open data from saved pages."""
+"""``m50 sync-tweedekamer``: the Tweede Kamer's open data, from its API or (``--from-dir``)
+from saved pages."""
 
 from pathlib import Path
 
@@ -7,13 +8,17 @@ from django.utils.translation import gettext as _
 
 from m50.core.commands import AuditedCommand
 from m50.publicaffairs import services
+from m50.publicaffairs.tweedekamer import online
 
 
 class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Werkt Kamerleden, fracties, commissies, moties, besluiten, stemmingen en activiteiten "
-        "bij uit de open data van de Tweede Kamer (Gegevensmagazijn, OData). Met --from-dir "
+        "bij uit de open data van de Tweede Kamer (Gegevensmagazijn, OData). Zonder --from-dir "
+        "wordt de API gelezen: per entiteit alleen wat sinds de vorige keer is gewijzigd, pagina "
+        "voor pagina (@odata.nextLink) met een pauze ertussen (M50_TWEEDEKAMER_REQUEST_DELAY); "
+        "na een storing gaat de volgende run verder bij de pagina die niet lukte. Met --from-dir "
         "worden opgeslagen antwoorden van de API gelezen: elk *.json-bestand in de map, op "
         "naam, elk in een eigen transactie (een pagina is ten hoogste 250 records, dus een "
         "bestand tegelijk in het geheugen). De entiteit volgt uit @odata.context "
@@ -31,13 +36,29 @@ class Command(AuditedCommand):
             dest="directory",
             help="Map met opgeslagen JSON-antwoorden van de API.",
         )
+        parser.add_argument(
+            "--entity",
+            action="append",
+            choices=online.ENTITY_NAMES,
+            help="Alleen deze entiteit van de API (te herhalen); standaard alle.",
+        )
+        parser.add_argument(
+            "--max-pages",
+            type=int,
+            help="Stop na zoveel pagina's van de API (de volgende run gaat verder).",
+        )
 
-    def handle(self, *args, directory: Path | None = None, verbosity=1, **options):
+    def handle(
+        self, *args, directory: Path | None = None, entity=None, max_pages=None, verbosity=1, **o
+    ):
         if directory is None:
-            raise CommandError(_("Geef een map met opgeslagen antwoorden op: --from-dir MAP."))
-        if not directory.is_dir():
+            report = services.tweedekamer_online_sync(
+                entities=tuple(entity) if entity else None, max_pages=max_pages
+            )
+        elif not directory.is_dir():
             raise CommandError(_("Map niet gevonden: %(dir)s") % {"dir": directory})
-        report = services.tweedekamer_directory_sync(directory=directory)
+        else:
+            report = services.tweedekamer_directory_sync(directory=directory)
         if verbosity >= 2:
             for page in report.pages:
                 if page.note:
@@ -49,6 +70,7 @@ class Command(AuditedCommand):
                 self.stdout.write(line)
         if report.failed:
             raise CommandError(
-                _("%(count)d bestand(en) niet toegepast.") % {"count": len(report.failed)},
+                _("%(count)d bestand(en) of pagina('s) niet toegepast.")
+                % {"count": len(report.failed)},
                 returncode=1,
             )
