@@ -160,10 +160,10 @@ def collect(entity: str, records: list, *, name: str) -> dict[str, dict[str, dic
     (``Agendapunt``, ``CommissieZetel``) are looked into for the entities they hold."""
     found: dict[str, dict[str, dict]] = {kind: {} for kind in ENTITIES}
 
-    def visit(kind: str, record, nested: bool = True) -> None:
+    def visit(kind: str, record) -> None:
         if kind in found:
             # ``$expand=Zaak($select=Id)`` gives a link, not a record: the parent reads it.
-            if nested and isinstance(record, dict) and len(record) == 1 and "Id" in record:
+            if isinstance(record, dict) and len(record) == 1 and "Id" in record:
                 return
             found[kind][_check_id(record, kind, name)] = record
         elif not isinstance(record, dict):
@@ -178,6 +178,21 @@ def collect(entity: str, records: list, *, name: str) -> dict[str, dict[str, dic
 
     if entity not in ENTITIES:
         return {}
+    # The page's own records inline (a function call each costs as much as the rest).
+    bucket = found[entity]
+    nested_keys = NESTED.get(entity, ())
     for record in records:
-        visit(entity, record, nested=False)
+        identifier = record.get("Id") if type(record) is dict else None
+        if type(identifier) is str and len(identifier) == 36:
+            bucket[identifier.lower()] = record
+        else:
+            bucket[_check_id(record, entity, name)] = record
+        for key in nested_keys:
+            value = record.get(key)
+            if value is not None:
+                if isinstance(value, list):
+                    for item in value:
+                        visit(key, item)
+                else:
+                    visit(key, value)
     return {kind: found[kind] for kind in ENTITIES if found[kind]}

@@ -254,7 +254,7 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
         # Every real record has a GewijzigdOp; checked first as it decides almost always.
         if record.get("GewijzigdOp") is None and rec.is_placeholder(record):
             counts.skipped += 1
-        elif rec.is_deleted(record):
+        elif record.get("Verwijderd") is True:
             deleted[_uuid(spec, tk_text)] = _moment(spec, tk_text, record, run)
         else:
             live.append((tk_text, record))
@@ -279,20 +279,23 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
     table = Table.of(model)
     key = table.key_of_text
     try:
-        keys = {tk_text: key(tk_text) for tk_text, _record in live}
+        keys = [key(tk_text) for tk_text, _record in live]
     except ValueError as exc:
         raise rec.RecordError(_("%(entity)s: ongeldig Id") % {"entity": spec.entity}) from exc
     differing = table.differing(
-        [(keys[tk_text], record.get("GewijzigdOp")) for tk_text, record in live]
+        [
+            (db_key, record.get("GewijzigdOp"))
+            for db_key, (_tk_text, record) in zip(keys, live, strict=True)
+        ]
     )
     unchanged = len(live)
-    live = [(tk_text, record) for tk_text, record in live if keys[tk_text] in differing]
+    live = [item for db_key, item in zip(keys, live, strict=True) if db_key in differing]
     counts.unchanged += unchanged - len(live)
     if not live:
         return
-    known = table.versions([keys[tk_text] for tk_text, _record in live])
+    known = table.versions([key(tk_text) for tk_text, _record in live])
     gone = (
-        _deleted_among([uuid.UUID(tk_text) for tk_text, _r in live if key(tk_text) not in known])
+        _deleted_among([_uuid(spec, t) for t, _r in live if key(t) not in known])
         if run.session.has_deletions(spec.entity)
         else {}
     )
