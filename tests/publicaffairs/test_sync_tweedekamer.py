@@ -279,6 +279,15 @@ def test_a_newer_record_with_other_values_is_updated(tmp_path):
         ('{"@odata.context": "x$metadata#Zaak", "value": [', "geen geldige JSON"),
         ('{"@odata.context": "x$metadata#Zaak", "value": {"Id": 1}}', "geen lijst"),
         ('[{"Id": "1"}]', "bestandsnaam"),
+        (
+            '{"@odata.context": "x$metadata#Zaak", "value": [{"Id": "geen-uuid"}]}',
+            "zonder geldig Id",
+        ),
+        (
+            '{"@odata.context": "x$metadata#Zaak", "value": [{"Id": "%s", "Soort": "Motie", '
+            '"GewijzigdOp": "2025-10-03T10:21:32+02:00", "Verwijderd": false}]}' % ("x" * 36),
+            "ongeldig Id",
+        ),
     ],
 )
 def test_a_bad_file_is_named_and_changes_nothing_while_the_rest_goes_on(tmp_path, content, message):
