@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 MODELS = [
     models.Fractie,
     models.MemberOfParliament,
+    models.FractieMembership,
     models.Committee,
     models.Motion,
     models.Decision,

@@ -453,3 +453,54 @@ def test_submitters_lead_committee_memberships_and_activities(tmp_path):
         "vaste commissie voor Defensie"
     )
     assert Committee.objects.count() == 1
+
+
+def seat(n: int, *, fractie: int, start: str, end: str | None = None) -> dict:
+    return {
+        "Id": ident(n),
+        "Persoon_Id": ident(700),
+        "Functie": "Lid",
+        "Van": start,
+        "TotEnMet": end,
+        "GewijzigdOp": "2025-01-01T10:00:00+01:00",
+        "Verwijderd": False,
+        "FractieZetel": {"Id": ident(n + 100), "Fractie_Id": ident(fractie)},
+    }
+
+
+def test_a_members_current_fractie_comes_from_the_seat_without_an_end(tmp_path):
+    context = "FractieZetelPersoon(FractieZetel(),Persoon())"
+    first = tmp_path / "first"
+    first.mkdir()
+    # The seats arrive before the member and before the fractie.
+    page(
+        first,
+        "1.json",
+        context,
+        [
+            seat(610, fractie=601, start="2017-03-23", end="2023-10-26"),
+            seat(611, fractie=602, start="2023-10-27"),
+        ],
+    )
+    page(first, "2.json", "Persoon", [{"Id": ident(700), "Achternaam": "Klaver"}])
+    assert sync(first).failed == []
+    member = MemberOfParliament.objects.get()
+    assert member.tk_fractie_id == uuid.UUID(ident(602))
+    assert member.fractie is None
+    second = tmp_path / "second"
+    second.mkdir()
+    fracties = [
+        {"Id": ident(601), "Afkorting": "GL", "NaamNL": "GroenLinks"},
+        {"Id": ident(602), "Afkorting": "GL-PvdA", "NaamNL": "GroenLinks-PvdA"},
+    ]
+    page(second, "1.json", "Fractie", fracties)
+    sync(second)
+    member.refresh_from_db()
+    assert member.fractie.abbreviation == "GL-PvdA"
+    assert member.fractie_memberships.count() == 2
+    # The current seat deleted: no current fractie.
+    gone = {"Id": ident(611), "GewijzigdOp": "2025-06-01T10:00:00+02:00", "Verwijderd": True}
+    page(second, "2.json", "FractieZetelPersoon", [gone])
+    sync(second)
+    member.refresh_from_db()
+    assert member.fractie is None

@@ -29,6 +29,12 @@ class MemberOfParliamentAdmin(ReadOnlyAdmin):
     search_fields = ("display_name", "surname", "residence")
 
 
+@admin.register(models.FractieMembership)
+class FractieMembershipAdmin(ReadOnlyAdmin):
+    list_display = ("member", "fractie", "function", "start", "end")
+    list_select_related = ("member", "fractie")
+
+
 @admin.register(models.Committee)
 class CommitteeAdmin(ReadOnlyAdmin):
     list_display = ("name", "abbreviation", "kind", "active_to")

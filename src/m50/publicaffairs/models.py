@@ -109,11 +109,52 @@ class MemberOfParliament(TweedeKamerRecord):
 
     class Meta:
         ordering = ["surname", "first_name", "pk"]
+        indexes = [waiting_index("fractie", "pa_member_wait_fractie")]
         verbose_name = _("Kamerlid")
         verbose_name_plural = _("Kamerleden")
 
     def __str__(self) -> str:
         return self.display_name or self.surname
+
+
+class FractieMembership(TweedeKamerRecord):
+    """A member's seat in a fractie (*FractieZetelPersoon*), from and to; the one without an
+    end is the member's current fractie."""
+
+    member = models.ForeignKey(
+        MemberOfParliament,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fractie_memberships",
+        verbose_name=_("Kamerlid"),
+    )
+    tk_member_id = models.UUIDField(null=True, blank=True)
+    fractie = models.ForeignKey(
+        Fractie,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("fractie"),
+    )
+    tk_fractie_id = models.UUIDField(null=True, blank=True)
+    function = models.CharField(_("functie"), max_length=100, blank=True)
+    start = models.DateField(_("van"), null=True, blank=True)
+    end = models.DateField(_("tot en met"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["member", "start", "pk"]
+        verbose_name = _("fractielidmaatschap")
+        verbose_name_plural = _("fractielidmaatschappen")
+        indexes = [
+            waiting_index("member", "pa_fractieseat_wait_member"),
+            waiting_index("fractie", "pa_fractieseat_wait_fractie"),
+            models.Index(fields=["tk_member_id"], name="pa_fractieseat_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.fractie}"
 
 
 class CommitteeMembership(TweedeKamerRecord):

@@ -33,6 +33,7 @@ ONLINE = (
     ("Fractie", {}),
     ("Commissie", {}),
     ("Persoon", {}),
+    ("FractieZetelPersoon", {"$expand": "FractieZetel($select=Id,Fractie_Id)"}),
     ("CommissieZetelVastPersoon", {"$expand": "CommissieZetel($select=Id,Commissie_Id)"}),
     ("CommissieZetelVervangerPersoon", {"$expand": "CommissieZetel($select=Id,Commissie_Id)"}),
     (

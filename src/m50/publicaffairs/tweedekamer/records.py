@@ -137,6 +137,17 @@ def member_values(record: dict) -> dict:
     }
 
 
+def fractie_membership_values(record: dict) -> dict:
+    seat = record.get("FractieZetel")
+    return {
+        "tk_member_id": ref(record, "Persoon_Id"),
+        "tk_fractie_id": ref(seat, "Fractie_Id") if isinstance(seat, dict) else None,
+        "function": text(record, "Functie", 100),
+        "start": day(record, "Van"),
+        "end": day(record, "TotEnMet"),
+    }
+
+
 def membership_values(record: dict, *, substitute: bool) -> dict:
     seat = record.get("CommissieZetel")
     committee = ref(seat, "Commissie_Id") if isinstance(seat, dict) else None

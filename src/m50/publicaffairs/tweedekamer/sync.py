@@ -10,12 +10,14 @@ fields but a newer ``GewijzigdOp`` only moves ``tk_changed_at`` (counted as unch
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from m50.municipalities.selectors import municipalities_named
@@ -25,6 +27,7 @@ from m50.publicaffairs.models import (
     Decision,
     DeletedRecord,
     Fractie,
+    FractieMembership,
     MemberOfParliament,
     Motion,
     MotionSubmitter,
@@ -53,6 +56,15 @@ SPECS = {
         Spec("Fractie", Fractie, rec.fractie_values),
         Spec("Commissie", Committee, rec.committee_values),
         Spec("Persoon", MemberOfParliament, rec.member_values),
+        Spec(
+            "FractieZetelPersoon",
+            FractieMembership,
+            rec.fractie_membership_values,
+            refs=(
+                ("member_id", "tk_member_id", MemberOfParliament),
+                ("fractie_id", "tk_fractie_id", Fractie),
+            ),
+        ),
         Spec(
             "CommissieZetelVastPersoon",
             CommitteeMembership,
@@ -116,6 +128,8 @@ for _spec in SPECS.values():
     for _fk, _tk_field, _target in _spec.refs:
         if (_spec.model, _fk, _tk_field) not in WAITING[_target]:
             WAITING[_target].append((_spec.model, _fk, _tk_field))
+# A member's current fractie, set from the seats by ``_place_members``, waits like the others.
+WAITING[Fractie].append((MemberOfParliament, "fractie_id", "tk_fractie_id"))
 
 
 @dataclass
@@ -211,6 +225,7 @@ class _Run:
         self.result = result
         self.session = session
         self.decisions_to_count: set[int] = set()
+        self.members_to_place: set[uuid.UUID] = set()
         self.latest: dict[str, object] = {}
         self.municipalities = session.municipalities
 
@@ -235,6 +250,7 @@ def page_apply(page: Page, *, name: str, session: SyncSession | None = None) -> 
             for entity, by_id in page.by_entity.items():
                 _apply(SPECS[entity], by_id, run)
             _count_votes(run.decisions_to_count)
+            _place_members(run.members_to_place)
             _remember_latest(run.latest, run.session)
     except (rec.RecordError, PageError) as exc:
         result.counts = {}
@@ -261,14 +277,13 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
 
     if deleted:
         # Looked up first: deleting what is not there would still be a write.
-        doomed = dict(
-            model.objects.filter(tk_id__in=deleted, **scope).values_list(
-                "pk", "decision_id" if model is Vote else "pk"
-            )
-        )
+        linked = {Vote: "decision_id", FractieMembership: "tk_member_id"}.get(model, "pk")
+        doomed = dict(model.objects.filter(tk_id__in=deleted, **scope).values_list("pk", linked))
         if doomed:
             if model is Vote:
                 run.decisions_to_count.update(pk for pk in doomed.values() if pk)
+            elif model is FractieMembership:
+                run.members_to_place.update(tk for tk in doomed.values() if tk)
             model.objects.filter(pk__in=doomed).delete()
         counts.deleted += len(doomed)
         counts.unchanged += len(deleted) - len(doomed)
@@ -351,6 +366,12 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
         run.decisions_to_count.update(
             values["decision_id"] for _tk_id, values in candidates if values.get("decision_id")
         )
+    elif model is FractieMembership:
+        run.members_to_place.update(
+            values["tk_member_id"] for _tk_id, values in candidates if values["tk_member_id"]
+        )
+    elif model is MemberOfParliament:
+        run.members_to_place.update(tk_id for tk_id, _values in new)
 
 
 def _uuid(spec: Spec, tk_text: str) -> uuid.UUID:
@@ -518,6 +539,36 @@ def _count_votes(decision_ids: set[int]) -> None:
         if changed:
             update = f"UPDATE {decision} SET vote_count = %s WHERE id = %s"  # noqa: S608
             cursor.executemany(update, changed)
+
+
+def _place_members(tk_member_ids: set[uuid.UUID]) -> None:
+    """Each member's current fractie: that of the seat without an end (or ending today or
+    later), the latest begun if several; written only where it changed."""
+    if not tk_member_ids:
+        return
+    today = timezone.localdate()
+    current: dict[uuid.UUID, uuid.UUID | None] = {}
+    seats = FractieMembership.objects.filter(tk_member_id__in=tk_member_ids).values_list(
+        "tk_member_id", "tk_fractie_id", "start", "end"
+    )
+    for member, fractie, _start, end in sorted(
+        seats, key=lambda seat: seat[2] or datetime.date.min
+    ):
+        if end is None or end >= today:
+            current[member] = fractie
+    fracties = Table.of(Fractie)
+    found = fracties.pks([tk for tk in current.values() if tk])
+    changed = []
+    for member in MemberOfParliament.objects.filter(tk_id__in=tk_member_ids).only(
+        "pk", "tk_id", "tk_fractie_id", "fractie_id"
+    ):
+        tk_fractie = current.get(member.tk_id)
+        fractie = found.get(fracties.key(tk_fractie)) if tk_fractie else None
+        if (member.tk_fractie_id, member.fractie_id) != (tk_fractie, fractie):
+            member.tk_fractie_id, member.fractie_id = tk_fractie, fractie
+            changed.append(member)
+    if changed:
+        MemberOfParliament.objects.bulk_update(changed, ["tk_fractie_id", "fractie_id"])
 
 
 def _remember_latest(latest: dict[str, object], session: SyncSession) -> None:
