@@ -92,6 +92,11 @@ class Table:
         """
         if not pairs:
             return set()
+        if not self.sqlite:
+            # PostgreSQL plans the join below as a scan of the whole table; a lookup of the
+            # ids by the unique index, compared here, stays one index probe per record.
+            stored = dict(self._select("tk_version", [key for key, _version in pairs]))
+            return {key for key, version in pairs if version is None or stored.get(key) != version}
         values = ", ".join(["(%s, %s)"] * len(pairs))
         sql = (
             f"WITH incoming(k, v) AS (VALUES {values}) SELECT k FROM incoming "  # noqa: S608
