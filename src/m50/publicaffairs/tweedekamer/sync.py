@@ -1,11 +1,15 @@
 """Applying pages of Tweede Kamer records to the database: the engine of ``m50
 sync-tweedekamer``, the same for saved files and for pages read from the API.
 
-Per page and entity: one query for the ids the page names, one for the rows whose
-``GewijzigdOp`` differs, one insert for the new rows and one update for the changed ones, one
-lookup per foreign key. A record whose ``GewijzigdOp`` equals (or is older than) the stored one
-is not looked at further, so a re-sync of the same data writes nothing. A record with the same
-fields but a newer ``GewijzigdOp`` only moves ``tk_changed_at`` (counted as unchanged).
+Per page and entity: one query for which of the page's records differ from the stored version
+(``GewijzigdOp`` as sent, ``tk_version``); for those only, one for the stored rows, one lookup
+per foreign key, one insert of the new rows (plain SQL, ``tweedekamer.rows``) and one
+``bulk_update`` of the changed ones. A record whose ``GewijzigdOp`` equals (or is older than)
+the stored one is not looked at further, so a re-sync of the same data writes nothing. A record
+with the same fields but a newer ``GewijzigdOp`` only moves ``tk_changed_at`` (counted as
+unchanged). Rows that point to a record not yet known keep its Tweede Kamer id and are linked
+when it arrives (``WAITING``); decisions' vote counts and members' current fractie are derived
+at the end of each page from what it changed.
 """
 
 from __future__ import annotations
