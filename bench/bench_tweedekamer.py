@@ -203,23 +203,30 @@ def main(argv: list[str] | None = None) -> int:
             f"Wrote {files:,} pages ({size / 2**20:,.0f} MiB) for {motions:,} motions "
             f"in {time.perf_counter() - started:.1f} s; peak RSS {_peak_rss_mib():,.0f} MiB"
         )
-        print(f"{'run':<22} {'seconds':>8} {'target':>7} {'records/s':>10} {'peak RSS':>9}  result")
-        print("-" * 90)
+        # CPU seconds beside the wall clock: on a shared machine the wall clock also counts
+        # the time other processes had the CPU (the database's own work is in this process).
+        print(
+            f"{'run':<22} {'seconds':>8} {'cpu s':>6} {'target':>7} {'records/s':>10} "
+            f"{'peak RSS':>9}  result"
+        )
+        print("-" * 97)
         failures = 0
         for label, target in (
             ("first sync", TARGET_FIRST_S),
             ("re-sync, no change", TARGET_AGAIN_S),
         ):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             report = tweedekamer_directory_sync(directory=pages)
             seconds = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
             total = report.total()
             records = total.new + total.changed + total.unchanged + total.skipped + total.deleted
             verdict = "ok" if seconds < target and not report.failed else "OVER TARGET"
             failures += verdict != "ok"
             print(
-                f"{label:<22} {seconds:>8.1f} {target:>7.0f} {records / seconds:>10,.0f} "
-                f"{_peak_rss_mib():>6,.0f} MiB  {total.line()} [{verdict}]",
+                f"{label:<22} {seconds:>8.1f} {cpu:>6.1f} {target:>7.0f} "
+                f"{records / seconds:>10,.0f} {_peak_rss_mib():>6,.0f} MiB  "
+                f"{total.line()} [{verdict}]",
                 flush=True,
             )
         tracemalloc.start()
