@@ -388,6 +388,7 @@ M50_TWEEDEKAMER_API_URL = os.environ.get(
     "M50_TWEEDEKAMER_API_URL", "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
 )
 M50_TWEEDEKAMER_REQUEST_DELAY = float(os.environ.get("M50_TWEEDEKAMER_REQUEST_DELAY", "1.0"))
+
 # Demo accounts are created, and can log in, only in a development install (the embedded one or
 # DEBUG), never in a production install with a configured key; the setting can only switch
 # them off.
