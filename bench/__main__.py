@@ -2,7 +2,7 @@
 
 ``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
 national, activities, agenda, calendar,
-search) with its own options, e.g.
+search, tweedekamer) with its own options, e.g.
 ``python -m bench national --quick``.
 """
 
@@ -19,6 +19,7 @@ from bench import (
     bench_invoice,
     bench_national,
     bench_search,
+    bench_tweedekamer,
 )
 
 BENCHMARKS = {
@@ -32,6 +33,7 @@ BENCHMARKS = {
     "calendar": bench_calendar,
     "agenda": bench_agenda,
     "search": bench_search,
+    "tweedekamer": bench_tweedekamer,
 }
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "m50.activities",
     "m50.knowledge",
     "m50.reports",
+    "m50.publicaffairs",
     "m50.api",
 ]
 
@@ -380,6 +381,14 @@ M50_ACTIVITY_REMINDER_DAYS = [int(d) for d in env_list("M50_ACTIVITY_REMINDER_DA
 # reading of its text may take before the file is kept as not searchable.
 M50_KNOWLEDGE_DOCUMENT_MAX_BYTES = env_int("M50_KNOWLEDGE_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 M50_KNOWLEDGE_EXTRACT_SECONDS = env_int("M50_KNOWLEDGE_EXTRACT_SECONDS", 20)
+
+# The Tweede Kamer's open data (``m50 sync-tweedekamer``): the OData service, and the pause
+# between two requests (its conditions allow the bandwidth per address to be limited).
+M50_TWEEDEKAMER_API_URL = os.environ.get(
+    "M50_TWEEDEKAMER_API_URL", "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
+)
+M50_TWEEDEKAMER_REQUEST_DELAY = float(os.environ.get("M50_TWEEDEKAMER_REQUEST_DELAY", "1.0"))
+
 # Demo accounts are created, and can log in, only in a development install (the embedded one or
 # DEBUG), never in a production install with a configured key; the setting can only switch
 # them off.

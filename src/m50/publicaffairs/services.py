@@ -1,0 +1,61 @@
+"""Writes of public affairs. The Tweede Kamer sync applies each page in its own transaction
+(see ``tweedekamer.sync``), so that one bad file does not hold back the others; the run as a
+whole is audited once, with its counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from m50.core.audit import audit_record_of
+from m50.publicaffairs.tweedekamer.pages import PageError, page_read
+from m50.publicaffairs.tweedekamer.sync import PageResult, SyncReport, SyncSession, page_apply
+
+SYNC_AUDIT_ACTION = "tweedekamer.sync"
+
+
+def tweedekamer_directory_sync(*, directory: Path, actor=None) -> SyncReport:
+    """Apply every ``*.json`` file in ``directory`` (by name), each in its own transaction;
+    a file that cannot be read or applied changes nothing and is reported by name."""
+    report = SyncReport()
+    session = SyncSession()
+    for path in sorted(directory.glob("*.json")):
+        try:
+            page = page_read(path)
+        except PageError as exc:
+            report.pages.append(PageResult(name=path.name, error=str(exc)))
+            continue
+        report.pages.append(page_apply(page, name=path.name, session=session))
+    sync_run_audit(report=report, source=str(directory), actor=actor)
+    return report
+
+
+def tweedekamer_online_sync(*, entities: tuple[str, ...] | None = None, actor=None, **options):
+    """What changed at the Tweede Kamer since the last sync, read from its API (see
+    ``tweedekamer.online``); audited once, like a sync from files."""
+    from m50.publicaffairs.tweedekamer import online
+
+    report = online.online_sync(entities=entities or online.ENTITY_NAMES, **options)
+    sync_run_audit(report=report, source=online.base_url(), actor=actor)
+    return report
+
+
+@transaction.atomic
+def sync_run_audit(*, report: SyncReport, source: str, actor=None) -> None:
+    """One audit event per run: what it read, the counts per entity, the files that failed."""
+    changes = {
+        entity: {"old": None, "new": counts.as_dict()} for entity, counts in report.totals().items()
+    }
+    changes["bestanden"] = {
+        "old": None,
+        "new": {"gelezen": len(report.pages), "mislukt": [page.name for page in report.failed]},
+    }
+    audit_record_of(
+        action=SYNC_AUDIT_ACTION,
+        object_type="publicaffairs.SyncState",
+        object_id="tweedekamer",
+        object_repr=source,
+        actor=actor,
+        changes=changes,
+    )

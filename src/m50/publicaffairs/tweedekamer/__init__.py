@@ -1,0 +1,1 @@
+"""The Tweede Kamer's open data (Gegevensmagazijn, OData v4, CC0) read into public affairs."""

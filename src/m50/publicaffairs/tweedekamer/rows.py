@@ -1,0 +1,140 @@
+"""Reading and inserting the sync's rows in plain SQL, for its hot path.
+
+A re-sync of 50,000 motions reads some 800,000 records and must compare each with the stored
+one; the ORM's per-value preparation and conversion (a UUID and a datetime per row, each way)
+cost more than the comparison itself. Here each value is converted once, by the database
+backend's own adapters (``connection.ops``), so the rows are the same as the ORM would write.
+Updates, deletes and everything else still go through the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.db import connection, models
+
+
+def aware(value) -> datetime.datetime | None:
+    """A stored datetime as an aware one: SQLite keeps it in UTC without zone (as text, or
+    parsed by the driver), PostgreSQL gives it aware."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+
+
+class Table:
+    """One model's table: its rows by Tweede Kamer id, and bulk inserts."""
+
+    _tables: dict[type[models.Model], Table] = {}
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> Table:
+        if model not in cls._tables:
+            cls._tables[model] = cls(model)
+        return cls._tables[model]
+
+    def __init__(self, model: type[models.Model]):
+        quote = connection.ops.quote_name
+        self.model = model
+        self.name = quote(model._meta.db_table)
+        self.pk_column = quote(model._meta.pk.column)
+        self.native_uuid = connection.features.has_native_uuid_field
+        self.sqlite = connection.vendor == "sqlite"
+        self.fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        columns = ", ".join(quote(field.column) for field in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        # Names from the model's own metadata, values as parameters.
+        self.insert_sql = f"INSERT INTO {self.name} ({columns}) VALUES ({marks})"  # noqa: S608
+        # What the ORM would store for a field left out ("" for text, None for a link).
+        self.defaults = {field.attname: field.get_default() for field in self.fields}
+        self.adapters = [self._adapter(field) for field in self.fields]
+
+    def _adapter(self, field: models.Field):
+        ops = connection.ops
+        if isinstance(field, models.UUIDField):
+            return None if self.native_uuid else (lambda value: value.hex)
+        if isinstance(field, models.DateTimeField):
+            return ops.adapt_datetimefield_value
+        if isinstance(field, models.DateField):
+            return ops.adapt_datefield_value
+        if isinstance(field, models.JSONField):
+            return lambda value: field.get_db_prep_save(value, connection)
+        return None
+
+    def key(self, tk_id: uuid.UUID):
+        """``tk_id`` as the database gives it back (a UUID, or SQLite's 32 hex digits)."""
+        return tk_id if self.native_uuid else tk_id.hex
+
+    def key_of_text(self, tk_text: str):
+        """:meth:`key` of an id in its canonical text form (lower case, with hyphens)."""
+        return uuid.UUID(tk_text) if self.native_uuid else tk_text.replace("-", "")
+
+    def _select(self, columns: str, keys: list) -> list[tuple]:
+        if not keys:
+            return []
+        marks = ", ".join(["%s"] * len(keys))
+        params = keys
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT tk_id, {columns} FROM {self.name} WHERE tk_id IN ({marks})",  # noqa: S608
+                params,
+            )
+            return cursor.fetchall()
+
+    def differing(self, pairs: list[tuple]) -> set:
+        """The keys of ``pairs`` (key, version) that have no row, or one of another version.
+
+        Asked of the database in one statement: in a re-sync nearly every record is unchanged,
+        and this returns none of them, so nothing is fetched or compared per record.
+        """
+        if not pairs:
+            return set()
+        if not self.sqlite:
+            # On PostgreSQL the join below measured slower (2.5 s against 1.6 s for a re-sync
+            # of 5,000 motions): the ids are looked up by the unique index, compared here.
+            stored = dict(self._select("tk_version", [key for key, _version in pairs]))
+            return {key for key, version in pairs if version is None or stored.get(key) != version}
+        values = ", ".join(["(%s, %s)"] * len(pairs))
+        sql = (
+            f"WITH incoming(k, v) AS (VALUES {values}) SELECT k FROM incoming "  # noqa: S608
+            f"WHERE NOT EXISTS (SELECT 1 FROM {self.name} AS stored "
+            "WHERE stored.tk_id = incoming.k AND stored.tk_version = incoming.v)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for pair in pairs for value in pair])
+            return {key for (key,) in cursor.fetchall()}
+
+    def versions(self, keys: list) -> dict:
+        """``{key: (tk_version, tk_changed_at)}`` of the rows with these ids (as :meth:`key`)
+        that exist; the datetime as stored, for :func:`aware`."""
+        # On SQLite as text: the driver's conversion of a datetime column costs more, and is
+        # only needed for the few rows whose version differs.
+        column = "tk_changed_at || ''" if self.sqlite else "tk_changed_at"
+        return {
+            key: (version, changed)
+            for key, version, changed in self._select(f"tk_version, {column}", keys)
+        }
+
+    def pks(self, tk_ids: list[uuid.UUID]) -> dict:
+        """``{key: pk}`` of the rows with these ids that exist."""
+        return dict(self._select(self.pk_column, [self.key(tk_id) for tk_id in tk_ids]))
+
+    def insert(self, rows: list[dict]) -> None:
+        """Insert ``rows`` (``{attname: value}``; what is missing gets the field's default)."""
+        if not rows:
+            return
+        defaults = self.defaults
+        params = []
+        for row in rows:
+            values = []
+            for field, adapter in zip(self.fields, self.adapters, strict=True):
+                value = row[field.attname] if field.attname in row else defaults[field.attname]
+                if adapter is not None and value is not None:
+                    value = adapter(value)
+                values.append(value)
+            params.append(values)
+        with connection.cursor() as cursor:
+            cursor.executemany(self.insert_sql, params)
