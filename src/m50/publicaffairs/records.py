@@ -37,6 +37,7 @@ from m50.publicaffairs.models import (
 )
 
 MASKED = "***"
+NOTE_CHANGED = "*** (gewijzigd)"
 MAX_WATCH_TERMS = 50
 MAX_WATCH_TERM_LENGTH = 100
 
@@ -482,6 +483,7 @@ def interaction_update(*, actor, interaction: Interaction, **changes) -> Interac
     # Read again in full: the instance given may come from a selector without the note.
     interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
     before = _interaction_values(interaction)
+    note_before = interaction.confidential_note
     for name in INTERACTION_FIELDS:
         if name in changes:
             setattr(interaction, name, changes[name])
@@ -493,11 +495,16 @@ def interaction_update(*, actor, interaction: Interaction, **changes) -> Interac
     interaction.save()
     for name, objects in links.items():
         getattr(interaction, name).set(objects)
+    changed = diff(before, _interaction_values(interaction))
+    if (
+        note_before
+        and interaction.confidential_note
+        and note_before != interaction.confidential_note
+    ):
+        # Both masked, so ``diff`` sees no change; that there was one is recorded.
+        changed["confidential_note"] = {"old": MASKED, "new": NOTE_CHANGED}
     audit_record(
-        action="publicaffairs.interaction_update",
-        obj=interaction,
-        actor=actor,
-        changes=diff(before, _interaction_values(interaction)),
+        action="publicaffairs.interaction_update", obj=interaction, actor=actor, changes=changed
     )
     return interaction
 
