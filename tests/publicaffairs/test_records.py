@@ -6,10 +6,15 @@ refused with a Dutch message and nothing written on bad input, audited."""
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from m50.accounts.models import Role
+from m50.activities.models import Activity
 from m50.contacts.models import Organisation
 from m50.core.models import AuditEvent
 from m50.pillars.models import Pillar, Topic
@@ -20,6 +25,7 @@ from m50.publicaffairs.models import (
     Interaction,
     Motion,
     MotionCoSubmitter,
+    MotionSubmitter,
     PositionVersion,
     Stakeholder,
     ThemeDossier,
@@ -542,3 +548,125 @@ def test_a_synced_motion_gets_co_submitters_without_changing_its_fields(lobbyist
     assert motion.source == Motion.Source.TWEEDE_KAMER
     last = AuditEvent.objects.filter(action="publicaffairs.motion_co_submitters_set").latest("pk")
     assert last.changes == {"co_submitters": {"old": "G40, M50", "new": "G40, P10"}}
+
+
+def test_a_work_visit_planned_as_an_activity_takes_its_municipality(lobbyist):
+    town, elsewhere = MunicipalityFactory(name="Houten"), MunicipalityFactory(name="Zeist")
+    start = timezone.make_aware(datetime.datetime(2026, 12, 2, 10))
+    planned = Activity.objects.create(
+        kind="werkbezoek",
+        title="Werkbezoek Houten",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=3),
+        host_municipality=town,
+    )
+
+    visit = records.interaction_create(
+        actor=lobbyist,
+        kind=Interaction.Kind.WORK_VISIT,
+        date=TODAY,
+        subject="Werkbezoek Houten",
+        activity=planned,
+    )
+    error = refused(
+        records.interaction_create,
+        actor=lobbyist,
+        kind=Interaction.Kind.WORK_VISIT,
+        date=TODAY,
+        subject="Werkbezoek Zeist",
+        activity=planned,
+        municipality=elsewhere,
+    )
+
+    assert (visit.municipality, visit.activity) == (town, planned)
+    assert error.message_dict == {
+        "activity": ["De activiteit is in een andere gemeente dan het werkbezoek."]
+    }
+    assert Interaction.objects.count() == 1
+
+
+def test_the_theme_stakeholder_map_lists_the_mps_of_its_motions_and_last_contact(
+    lobbyist, wonen, django_assert_num_queries
+):
+    cda = fractie("CDA")
+    submitter, co_signer, outsider = mp("Bontenbal", cda), mp("Jansen"), mp("Buiten")
+    theirs = [tk_motion("Motie over woningen"), tk_motion("Motie over huur")]
+    other = tk_motion("Motie over het spoor")
+    for motion in theirs:
+        records.dossier_motion_link(actor=lobbyist, dossier=wonen, motion=motion)
+    for motion, member, role in [
+        (theirs[0], submitter, MotionSubmitter.Role.SUBMITTER),
+        (theirs[1], submitter, MotionSubmitter.Role.SUBMITTER),
+        (theirs[1], co_signer, MotionSubmitter.Role.CO_SIGNER),
+        (other, outsider, MotionSubmitter.Role.SUBMITTER),
+    ]:
+        MotionSubmitter.objects.create(
+            tk_id=uuid.uuid4(), motion=motion, member=member, role=role, name=str(member)
+        )
+    records.interaction_create(
+        actor=lobbyist,
+        kind=Interaction.Kind.TALK,
+        date=datetime.date(2026, 11, 3),
+        subject="Gesprek",
+        members=[submitter],
+    )
+
+    with django_assert_num_queries(1):
+        members = [
+            (str(m), str(m.fractie), m.motion_count, m.last_contact)
+            for m in selectors.theme_members(user=lobbyist, dossier=wonen)
+        ]
+
+    assert members == [
+        ("Bontenbal", "CDA", 2, datetime.date(2026, 11, 3)),
+        ("Jansen", "None", 1, None),
+    ]
+
+
+def test_lists_cost_the_same_queries_for_one_row_or_ten(lobbyist, wonen):
+    def read() -> int:
+        shown = []
+        with CaptureQueriesContext(connection) as queries:
+            for s in selectors.stakeholder_list(user=lobbyist):
+                shown.append((s.last_contact, str(s), s.owner))
+            for f in selectors.my_open_follow_ups(user=lobbyist, today=TODAY):
+                shown.append((f.overdue, f.interaction.subject, f.owner))
+            for status in selectors.series_status_list(user=lobbyist, today=TODAY):
+                shown.append((status.overdue, status.series.counterpart.name))
+            for m in selectors.dossier_motions(user=lobbyist, dossier=wonen):
+                shown.append((m.committee, list(m.co_submitters.all()), m.network_outcome))
+        assert len(shown) == 4 * selectors.stakeholder_list(user=lobbyist).count()
+        return len(queries.captured_queries)
+
+    def add(n: int) -> None:
+        member = mp(f"Kamerlid {n}")
+        records.stakeholder_create(actor=lobbyist, member=member, owner=lobbyist)
+        series = records.series_create(
+            actor=lobbyist, name=f"Overleg {n}", cadence_months=6, counterpart=org(f"O{n}")
+        )
+        talk = records.interaction_create(
+            actor=lobbyist,
+            kind=Interaction.Kind.CONSULTATION,
+            date=TODAY,
+            subject="Overleg",
+            members=[member],
+            series=series,
+        )
+        records.follow_up_create(
+            actor=lobbyist, interaction=talk, description="Actie", owner=lobbyist, due_date=TODAY
+        )
+        records.vng_motion_create(
+            actor=lobbyist,
+            title=f"Motie {n}",
+            date=TODAY,
+            dossiers=[wonen],
+            co_submitters=[org(f"N{n}")],
+        )
+
+    add(0)
+    one = read()
+    for n in range(1, 10):
+        add(n)
+
+    assert read() == one
+    assert selectors.stakeholder_list(user=lobbyist).count() == 10

@@ -389,6 +389,16 @@ def _interaction_clean(interaction: Interaction) -> None:
         errors["subject"] = _("Vul het onderwerp in.")
     elif len(interaction.subject) > 300:
         errors["subject"] = _("Gebruik hoogstens 300 tekens voor het onderwerp.")
+    activity = interaction.activity
+    if activity is not None and interaction.municipality_id is None:
+        # A work visit planned in the activities app is hosted by the municipality visited.
+        interaction.municipality_id = activity.host_municipality_id
+    if (
+        activity is not None
+        and activity.host_municipality_id is not None
+        and interaction.municipality_id != activity.host_municipality_id
+    ):
+        errors["activity"] = _("De activiteit is in een andere gemeente dan het werkbezoek.")
     if interaction.kind == Interaction.Kind.WORK_VISIT and interaction.municipality_id is None:
         errors["municipality"] = _("Kies de gemeente van het werkbezoek.")
     if interaction.series_id is not None and interaction.kind != Interaction.Kind.CONSULTATION:
@@ -757,10 +767,11 @@ def _new_matches(watchers, rows, field: str, seen: set) -> list[WatchMatch]:
     any_terms = any(w.terms for w in watchers)
     found = []
     for pk, text, committee_id in rows:
+        waiting = [w for w in watchers if (w.dossier_id, pk) not in seen]
+        if not waiting:
+            continue  # judged or linked in every dossier: not normalised again
         normal_text = _padded(normalise(text)) if any_terms else None
-        for watcher in watchers:
-            if (watcher.dossier_id, pk) in seen:
-                continue
+        for watcher in waiting:
             terms, by_committee = watcher.matches(normal_text, committee_id)
             if terms or by_committee:
                 found.append(

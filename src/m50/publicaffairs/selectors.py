@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
+    Exists,
     F,
+    IntegerField,
     Max,
     OuterRef,
     Prefetch,
@@ -36,8 +39,10 @@ from m50.publicaffairs.models import (
     ConsultationSeries,
     FollowUp,
     Interaction,
+    MemberOfParliament,
     Motion,
     MotionCoSubmitter,
+    MotionSubmitter,
     PositionVersion,
     Stakeholder,
     ThemeDossier,
@@ -111,6 +116,27 @@ def dossier_motions(*, user, dossier: ThemeDossier) -> QuerySet[Motion]:
     if not rules.may_read(user):
         return Motion.objects.none()
     return _motions().filter(theme_dossiers=dossier).order_by("-date", "-pk")
+
+
+def theme_members(*, user, dossier: ThemeDossier) -> QuerySet[MemberOfParliament]:
+    """The stakeholder map's Kamerleden of a theme: who submitted or co-signed one of its
+    motions, with their fractie, ``motion_count`` (of the theme's) and ``last_contact`` (the
+    latest interaction with them, derived). One query, whatever their number."""
+    if not rules.may_read(user):
+        return MemberOfParliament.objects.none()
+    theirs = MotionSubmitter.objects.filter(member=OuterRef("pk"), motion__theme_dossiers=dossier)
+    count = (
+        theirs.order_by().values("member").annotate(n=Count("motion", distinct=True)).values("n")
+    )
+    return (
+        MemberOfParliament.objects.filter(Exists(theirs))
+        .select_related("fractie")
+        .annotate(
+            motion_count=Subquery(count, output_field=IntegerField()),
+            last_contact=_last_contact(Q(members=OuterRef("pk"))),
+        )
+        .order_by("-motion_count", "surname", "pk")
+    )
 
 
 def theme_interactions(*, user, theme) -> QuerySet[Interaction]:
