@@ -5,8 +5,10 @@ to the theme) or dismiss; a refresh is idempotent and does not bring a dismissed
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from m50.accounts.models import Role
 from m50.core.models import AuditEvent
@@ -155,3 +157,18 @@ def test_changing_the_watch_terms_lists_what_the_new_terms_match(lobbyist, wonen
     assert refresh(lobbyist).motions == 1
     audit = AuditEvent.objects.get(action="publicaffairs.dossier_update")
     assert audit.changes["watch_terms"] == {"old": "woning, sociale huur", "new": "Omgevingswet"}
+
+
+def test_the_command_refreshes_the_list_and_a_second_run_adds_nothing(wonen):
+    tk_motion("Motie over woningen")
+    out = io.StringIO()
+
+    call_command("refresh-watch-list", stdout=out)
+    call_command("refresh-watch-list", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "Nieuwe signaleringen: 1 moties, 0 Kameractiviteiten.",
+        "Nieuwe signaleringen: 0 moties, 0 Kameractiviteiten.",
+    ]
+    audit = AuditEvent.objects.get(action="publicaffairs.watch_matches_refresh")
+    assert audit.origin.startswith("opdrachtregel")

@@ -671,7 +671,11 @@ class Interaction(models.Model):
         # A note a selector left out stays out: touching the attribute (a template, a
         # serializer) must not load it for a reader who may not see it. Services that change
         # an interaction read it again in full.
-        if fields is not None and list(fields) == ["confidential_note"]:
+        if (
+            fields is not None
+            and list(fields) == ["confidential_note"]
+            and "confidential_note" in self.get_deferred_fields()
+        ):
             self.confidential_note = ""
             return
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
