@@ -109,6 +109,12 @@ RULES: Final[dict[str, frozenset]] = {
     "knowledge.view_api": EVERYONE,
     # Type-ahead of the header's search box: anyone; each sees only what the index lets them.
     "search.suggest": EVERYONE,
+    # Public affairs' own records (themes, stakeholders, contacts, follow-ups, watch list):
+    # public affairs and the bureau write and read everything; the rest of the network reads
+    # all but the confidential notes of contacts (publicaffairs.rules).
+    "publicaffairs.view_records": ALL_ROLES,
+    "publicaffairs.manage_records": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
+    "publicaffairs.view_confidential": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
 }
 
 
