@@ -105,6 +105,12 @@ RULES: Final[dict[str, frozenset]] = {
     "knowledge.write": ALL_ROLES,
     # The knowledge API answers everyone; what each caller sees is scoped by visible_q.
     "knowledge.view_api": EVERYONE,
+    # Public affairs' own records (themes, stakeholders, contacts, follow-ups, watch list):
+    # public affairs and the bureau write and read everything; the rest of the network reads
+    # all but the confidential notes of contacts (publicaffairs.rules).
+    "publicaffairs.view_records": ALL_ROLES,
+    "publicaffairs.manage_records": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
+    "publicaffairs.view_confidential": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
 }
 
 

@@ -450,3 +450,431 @@ class SyncState(models.Model):
 
     def __str__(self) -> str:
         return self.entity
+
+
+# --- The network's own records: theme dossiers, stakeholders, interactions, watch list --------
+#
+# What the lobbyist records, next to the Tweede Kamer's data above: per theme of the shared list
+# (``core.Theme``) a dossier, relations with stakeholders, contacts (*contactmomenten*) with
+# their follow-ups, recurring consultations, motions' co-submitters and outcome, and the watch
+# list. Who may read and write what: ``publicaffairs.rules``.
+
+USER_MODEL = "accounts.User"
+
+
+class ThemeDossier(models.Model):
+    """The network's dossier on one theme: goals, watch terms, committees, linked motions and
+    Kamer activities. The position is versioned (``PositionVersion``)."""
+
+    theme = models.OneToOneField(
+        "core.Theme", on_delete=models.PROTECT, related_name="dossier", verbose_name=_("thema")
+    )
+    goals = models.TextField(_("doelen"), blank=True)
+    # Words and phrases as the lobbyist typed them; matched after search normalisation.
+    watch_terms = models.JSONField(_("zoektermen"), default=list, blank=True)
+    committees = models.ManyToManyField(
+        Committee, blank=True, related_name="theme_dossiers", verbose_name=_("commissies")
+    )
+    motions = models.ManyToManyField(
+        Motion, blank=True, related_name="theme_dossiers", verbose_name=_("moties")
+    )
+    activities = models.ManyToManyField(
+        ParliamentActivity,
+        blank=True,
+        related_name="theme_dossiers",
+        verbose_name=_("Kameractiviteiten"),
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    class Meta:
+        ordering = ["theme__position", "theme__name"]
+        verbose_name = _("themadossier")
+        verbose_name_plural = _("themadossiers")
+
+    def __str__(self) -> str:
+        return str(self.theme)
+
+
+class PositionVersion(models.Model):
+    """One version of the network's position on a theme; the latest is the current one."""
+
+    dossier = models.ForeignKey(
+        ThemeDossier,
+        on_delete=models.CASCADE,
+        related_name="positions",
+        verbose_name=_("themadossier"),
+    )
+    number = models.PositiveIntegerField(_("versie"))
+    text = models.TextField(_("standpunt"))
+    author = models.ForeignKey(
+        USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    created_at = models.DateTimeField(_("datum"), auto_now_add=True)
+    # Shown on the public site; at most one version of a dossier at a time.
+    published = models.BooleanField(_("gepubliceerd"), default=False)
+
+    class Meta:
+        ordering = ["dossier", "-number"]
+        verbose_name = _("standpunt")
+        verbose_name_plural = _("standpunten")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="pa_position_number"),
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(published=True), name="pa_position_one_published"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} v{self.number}"
+
+
+class Stakeholder(models.Model):
+    """The network's relation with an organisation, a Kamerlid or a fractie: who owns it and
+    the next step. The last contact is derived from the interactions (selectors)."""
+
+    organisation = models.OneToOneField(
+        "contacts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stakeholder",
+        verbose_name=_("organisatie"),
+    )
+    member = models.OneToOneField(
+        MemberOfParliament,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stakeholder",
+        verbose_name=_("Kamerlid"),
+    )
+    fractie = models.OneToOneField(
+        Fractie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stakeholder",
+        verbose_name=_("fractie"),
+    )
+    owner = models.ForeignKey(
+        USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pa_stakeholders",
+        verbose_name=_("relatiebeheerder"),
+    )
+    next_step = models.TextField(_("volgende stap"), blank=True)
+    next_step_date = models.DateField(_("datum volgende stap"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, member__isnull=True, fractie__isnull=True)
+                    | Q(organisation__isnull=True, member__isnull=False, fractie__isnull=True)
+                    | Q(organisation__isnull=True, member__isnull=True, fractie__isnull=False)
+                ),
+                name="pa_stakeholder_one_party",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation or self.member or self.fractie)
+
+
+class ConsultationSeries(models.Model):
+    """A recurring consultation (*overleg*) with a counterpart, every ``cadence_months``
+    months, such as the half-yearly meeting with J&V on public order, safety and subversion."""
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    cadence_months = models.PositiveSmallIntegerField(_("frequentie in maanden"))
+    counterpart = models.ForeignKey(
+        "contacts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="pa_consultation_series",
+        verbose_name=_("gesprekspartner"),
+    )
+    active = models.BooleanField(_("lopend"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("terugkerend overleg")
+        verbose_name_plural = _("terugkerende overleggen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence_months__gt=0), name="pa_series_cadence_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interaction(models.Model):
+    """A contact (*contactmoment*): a talk, a work visit, a letter or contribution, a meeting
+    of a recurring consultation, a MIRT table. Its confidential note is for public affairs and
+    the bureau only; selectors leave it out of every other reader's query."""
+
+    class Kind(models.TextChoices):
+        TALK = "bestuurlijk_gesprek", _("bestuurlijk gesprek")
+        WORK_VISIT = "werkbezoek", _("werkbezoek")
+        CONTRIBUTION = "inbreng", _("brief, inbreng of position paper")
+        CONSULTATION = "overleg", _("overleg")
+        MIRT = "mirt_tafel", _("MIRT-tafel")
+        OTHER = "overig", _("overig")
+
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices, db_index=True)
+    date = models.DateField(_("datum"), db_index=True)
+    subject = models.CharField(_("onderwerp"), max_length=300)
+    network_people = models.ManyToManyField(
+        "contacts.Person",
+        blank=True,
+        related_name="pa_interactions_for_network",
+        verbose_name=_("namens het netwerk"),
+    )
+    other_people = models.ManyToManyField(
+        "contacts.Person",
+        blank=True,
+        related_name="pa_interactions_as_counterpart",
+        verbose_name=_("gesprekspartners"),
+    )
+    members = models.ManyToManyField(
+        MemberOfParliament, blank=True, related_name="interactions", verbose_name=_("Kamerleden")
+    )
+    fracties = models.ManyToManyField(
+        Fractie, blank=True, related_name="interactions", verbose_name=_("fracties")
+    )
+    organisations = models.ManyToManyField(
+        "contacts.Organisation",
+        blank=True,
+        related_name="pa_interactions",
+        verbose_name=_("organisaties"),
+    )
+    themes = models.ManyToManyField(
+        "core.Theme", blank=True, related_name="pa_interactions", verbose_name=_("thema's")
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pa_interactions",
+        verbose_name=_("gemeente"),
+    )
+    # A work visit is also an activity of the activities app (registrations, calendar).
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pa_interactions",
+        verbose_name=_("activiteit"),
+    )
+    series = models.ForeignKey(
+        ConsultationSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interactions",
+        verbose_name=_("terugkerend overleg"),
+    )
+    outcome = models.TextField(_("uitkomst"), blank=True)
+    confidential_note = models.TextField(_("vertrouwelijke notitie"), blank=True)
+    created_by = models.ForeignKey(
+        USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(_("vastgelegd"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("contactmoment")
+        verbose_name_plural = _("contactmomenten")
+        indexes = [models.Index(fields=["series", "date"], name="pa_interaction_series_date")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # A note a selector left out stays out: touching the attribute (a template, a
+        # serializer) must not load it for a reader who may not see it. Services that change
+        # an interaction read it again in full.
+        if (
+            fields is not None
+            and list(fields) == ["confidential_note"]
+            and "confidential_note" in self.get_deferred_fields()
+        ):
+            self.confidential_note = ""
+            return
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+
+
+class FollowUp(models.Model):
+    """An action agreed in an interaction: who does it, before when, and when it was done."""
+
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("contactmoment"),
+    )
+    description = models.TextField(_("omschrijving"))
+    owner = models.ForeignKey(
+        USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pa_follow_ups",
+        verbose_name=_("eigenaar"),
+    )
+    due_date = models.DateField(_("uiterlijk"), null=True, blank=True)
+    done_at = models.DateTimeField(_("gedaan op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("vervolgactie")
+        verbose_name_plural = _("vervolgacties")
+        indexes = [
+            models.Index(
+                fields=["owner", "due_date"],
+                condition=Q(done_at__isnull=True),
+                name="pa_followup_open_by_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class MotionCoSubmitter(models.Model):
+    """An organisation that submitted a motion or resolution together with others (M50, G40,
+    P10, K80, ...): for VNG motions, and for Tweede Kamer motions the network worked on."""
+
+    motion = models.ForeignKey(
+        Motion, on_delete=models.CASCADE, related_name="co_submitters", verbose_name=_("motie")
+    )
+    organisation = models.ForeignKey(
+        "contacts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="pa_motions",
+        verbose_name=_("organisatie"),
+    )
+
+    class Meta:
+        ordering = ["motion", "organisation__name"]
+        verbose_name = _("mede-indiener")
+        verbose_name_plural = _("mede-indieners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["motion", "organisation"], name="pa_motion_cosubmitter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.motion}"
+
+
+class MotionOutcome(models.Model):
+    """The outcome of a motion or resolution as the network records it: for the VNG's general
+    meeting, which publishes no open data; a Tweede Kamer motion has its decisions."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("nog niet bekend")
+        ADOPTED = "aangenomen", _("aangenomen")
+        REJECTED = "verworpen", _("verworpen")
+        WITHDRAWN = "ingetrokken", _("ingetrokken")
+        HELD = "aangehouden", _("aangehouden")
+
+    motion = models.OneToOneField(
+        Motion, on_delete=models.CASCADE, related_name="network_outcome", verbose_name=_("motie")
+    )
+    outcome = models.CharField(
+        _("uitkomst"), max_length=20, choices=Outcome.choices, blank=True, default=""
+    )
+    decided_on = models.DateField(_("besloten op"), null=True, blank=True)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("uitkomst van een motie")
+        verbose_name_plural = _("uitkomsten van moties")
+
+    def __str__(self) -> str:
+        return f"{self.motion}: {self.get_outcome_display()}"
+
+
+class WatchMatch(models.Model):
+    """A motion or Kamer activity that matches a dossier's watch terms or committees, for the
+    lobbyist to accept (linked to the theme) or dismiss. Kept once decided, so that a refresh
+    does not bring a dismissed one back."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("te beoordelen")
+        ACCEPTED = "accepted", _("geaccepteerd")
+        DISMISSED = "dismissed", _("afgewezen")
+
+    dossier = models.ForeignKey(
+        ThemeDossier,
+        on_delete=models.CASCADE,
+        related_name="watch_matches",
+        verbose_name=_("themadossier"),
+    )
+    motion = models.ForeignKey(
+        Motion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="watch_matches",
+        verbose_name=_("motie"),
+    )
+    activity = models.ForeignKey(
+        ParliamentActivity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="watch_matches",
+        verbose_name=_("Kameractiviteit"),
+    )
+    # The watch terms that matched (as typed), and whether a committee of the dossier did.
+    matched_terms = models.JSONField(_("gevonden zoektermen"), default=list, blank=True)
+    by_committee = models.BooleanField(_("via commissie"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    found_at = models.DateTimeField(_("gevonden"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beoordeeld door"),
+    )
+    decided_at = models.DateTimeField(_("beoordeeld"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "pk"]
+        verbose_name = _("signalering")
+        verbose_name_plural = _("signaleringen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(motion__isnull=False, activity__isnull=True)
+                | Q(motion__isnull=True, activity__isnull=False),
+                name="pa_watch_motion_or_activity",
+            ),
+            models.UniqueConstraint(fields=["dossier", "motion"], name="pa_watch_motion_once"),
+            models.UniqueConstraint(fields=["dossier", "activity"], name="pa_watch_activity_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.motion or self.activity}"

@@ -1,0 +1,350 @@
+"""Reads of public affairs' own records (issue 12), already scoped to the reader.
+
+A contact's confidential note is for public affairs and the bureau (``rules``): for everyone
+else the selectors leave the column out of the query (``defer``), so it reaches no page, list,
+API or export; and the model does not load it afterwards either (``Interaction``).
+Who may not read the records at all (a visitor) gets empty results.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from m50.knowledge import selectors as knowledge
+from m50.pillars import selectors as pillars
+from m50.publicaffairs import rules
+from m50.publicaffairs.models import (
+    ConsultationSeries,
+    FollowUp,
+    Interaction,
+    MemberOfParliament,
+    Motion,
+    MotionCoSubmitter,
+    MotionSubmitter,
+    PositionVersion,
+    Stakeholder,
+    ThemeDossier,
+    WatchMatch,
+)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+# --- Theme dossiers ---------------------------------------------------------------------------
+
+
+def dossier_list(*, user) -> QuerySet[ThemeDossier]:
+    """The dossiers in the themes' order, with their theme and committees."""
+    if not rules.may_read(user):
+        return ThemeDossier.objects.none()
+    return (
+        ThemeDossier.objects.select_related("theme")
+        .prefetch_related("committees")
+        .order_by("theme__position", "theme__name", "pk")
+    )
+
+
+def dossier_detail(*, user, theme) -> ThemeDossier:
+    """The dossier of ``theme``; ``ThemeDossier.DoesNotExist`` if none or not for ``user``."""
+    return dossier_list(user=user).get(theme=theme)
+
+
+def position_current(*, user, dossier: ThemeDossier) -> PositionVersion | None:
+    """The latest version of the dossier's position."""
+    if not rules.may_read(user):
+        return None
+    return (
+        PositionVersion.objects.filter(dossier=dossier)
+        .select_related("author")
+        .order_by("-number")
+        .first()
+    )
+
+
+def position_history(*, user, dossier: ThemeDossier) -> QuerySet[PositionVersion]:
+    """Every version, newest first, with its author."""
+    if not rules.may_read(user):
+        return PositionVersion.objects.none()
+    return PositionVersion.objects.filter(dossier=dossier).select_related("author")
+
+
+def position_published(*, theme) -> PositionVersion | None:
+    """The version of the theme's position marked for the public site (anyone may read it)."""
+    return (
+        PositionVersion.objects.filter(dossier__theme=theme, published=True)
+        .select_related("dossier__theme")
+        .first()
+    )
+
+
+def _motions() -> QuerySet[Motion]:
+    return Motion.objects.select_related("committee", "network_outcome").prefetch_related(
+        Prefetch(
+            "co_submitters",
+            queryset=MotionCoSubmitter.objects.select_related("organisation"),
+        )
+    )
+
+
+def dossier_motions(*, user, dossier: ThemeDossier) -> QuerySet[Motion]:
+    """The motions linked to the dossier's theme, newest first, with committee, outcome (for
+    a VNG motion) and co-submitting organisations: three queries, whatever their number."""
+    if not rules.may_read(user):
+        return Motion.objects.none()
+    return _motions().filter(theme_dossiers=dossier).order_by("-date", "-pk")
+
+
+def theme_members(*, user, dossier: ThemeDossier) -> QuerySet[MemberOfParliament]:
+    """The stakeholder map's Kamerleden of a theme: who submitted or co-signed one of its
+    motions, with their fractie, ``motion_count`` (of the theme's) and ``last_contact`` (the
+    latest interaction with them, derived). One query, whatever their number."""
+    if not rules.may_read(user):
+        return MemberOfParliament.objects.none()
+    theirs = MotionSubmitter.objects.filter(member=OuterRef("pk"), motion__theme_dossiers=dossier)
+    count = (
+        theirs.order_by().values("member").annotate(n=Count("motion", distinct=True)).values("n")
+    )
+    return (
+        MemberOfParliament.objects.filter(Exists(theirs))
+        .select_related("fractie")
+        .annotate(
+            motion_count=Subquery(count, output_field=IntegerField()),
+            last_contact=_last_contact(Q(members=OuterRef("pk"))),
+        )
+        .order_by("-motion_count", "surname", "pk")
+    )
+
+
+def theme_interactions(*, user, theme) -> QuerySet[Interaction]:
+    return interaction_list(user=user, theme=theme)
+
+
+def theme_knowledge_items(*, user, theme):
+    """The knowledge items of the theme that ``user`` may read (the knowledge app decides)."""
+    return knowledge.item_list(user=user, theme=theme)
+
+
+def theme_topics(*, user, theme):
+    """The pillars' topics with this theme."""
+    if not rules.may_read(user):
+        return pillars.topic_list().none()
+    return pillars.topic_list(theme=theme)
+
+
+# --- Interactions and follow-ups --------------------------------------------------------------
+
+
+def _interactions(user) -> QuerySet[Interaction]:
+    queryset = Interaction.objects.select_related(
+        "municipality", "series", "activity"
+    ).prefetch_related(
+        "themes", "members__fractie", "fracties", "organisations", "network_people", "other_people"
+    )
+    if not rules.sees_confidential(user):
+        # Not selected at all: the note cannot leak from a list, a page or an export.
+        queryset = queryset.defer("confidential_note")
+    return queryset
+
+
+def interaction_list(
+    *,
+    user,
+    theme=None,
+    kind: str = "",
+    member=None,
+    fractie=None,
+    organisation=None,
+    municipality=None,
+    series=None,
+) -> QuerySet[Interaction]:
+    """The contacts, newest first, with everything shown in a list (seven queries whatever
+    their number); the confidential note only for who may see it."""
+    if not rules.may_read(user):
+        return Interaction.objects.none()
+    queryset = _interactions(user)
+    if theme is not None:
+        queryset = queryset.filter(themes=theme)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if member is not None:
+        queryset = queryset.filter(members=member)
+    if fractie is not None:
+        queryset = queryset.filter(Q(fracties=fractie) | Q(members__fractie=fractie)).distinct()
+    if organisation is not None:
+        queryset = queryset.filter(
+            Q(organisations=organisation) | Q(series__counterpart=organisation)
+        ).distinct()
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    if series is not None:
+        queryset = queryset.filter(series=series)
+    return queryset.order_by("-date", "-pk")
+
+
+def interaction_detail(*, user, pk: int) -> Interaction:
+    """The contact with its follow-ups; ``Interaction.DoesNotExist`` for who may not read."""
+    return (
+        interaction_list(user=user)
+        .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner")))
+        .get(pk=pk)
+    )
+
+
+def note_visible(*, user) -> bool:
+    """Whether pages and the API show ``user`` the confidential notes."""
+    return rules.sees_confidential(user)
+
+
+def open_follow_ups(*, user, owner=None, today: datetime.date | None = None):
+    """Open follow-ups, soonest due first (those without a date last), each with ``overdue``
+    (due before ``today``) and its interaction's date and subject. ``owner``: only theirs
+    ("mijn acties": ``owner=user``)."""
+    if not rules.may_read(user):
+        return FollowUp.objects.none()
+    queryset = (
+        FollowUp.objects.filter(done_at__isnull=True)
+        .select_related("owner")
+        .select_related("interaction")
+        .defer("interaction__confidential_note")
+        .annotate(
+            overdue=Case(
+                When(due_date__lt=_today(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    return queryset.order_by(F("due_date").asc(nulls_last=True), "pk")
+
+
+def my_open_follow_ups(*, user, today: datetime.date | None = None):
+    """*Mijn acties*: the user's own open follow-ups, overdue ones flagged."""
+    return open_follow_ups(user=user, owner=user, today=today)
+
+
+# --- Stakeholders -----------------------------------------------------------------------------
+
+
+def _last_contact(condition: Q) -> Subquery:
+    return Subquery(
+        Interaction.objects.filter(condition).order_by("-date").values("date")[:1],
+        output_field=DateField(),
+    )
+
+
+def stakeholder_list(*, user, owner=None) -> QuerySet[Stakeholder]:
+    """The stakeholders with their party and owner, and ``last_contact``: the date of the
+    latest interaction with them (derived, never stored). For a fractie, a contact with one of
+    its members counts; for an organisation, a meeting of a consultation with it."""
+    if not rules.may_read(user):
+        return Stakeholder.objects.none()
+    last_contact = Coalesce(
+        _last_contact(
+            Q(organisations=OuterRef("organisation"))
+            | Q(series__counterpart=OuterRef("organisation"))
+        ),
+        _last_contact(Q(members=OuterRef("member"))),
+        _last_contact(Q(fracties=OuterRef("fractie")) | Q(members__fractie=OuterRef("fractie"))),
+    )
+    queryset = Stakeholder.objects.select_related(
+        "organisation", "member__fractie", "fractie", "owner"
+    ).annotate(last_contact=last_contact)
+    if owner is not None:
+        queryset = queryset.filter(owner=owner)
+    return queryset.order_by("pk")
+
+
+def stakeholder_detail(*, user, pk: int) -> Stakeholder:
+    return stakeholder_list(user=user).get(pk=pk)
+
+
+# --- Recurring consultations ------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months; the 31st becomes the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class SeriesStatus:
+    series: ConsultationSeries
+    last_held: datetime.date | None
+    next_due: datetime.date | None
+    overdue: bool
+
+
+def series_status_list(
+    *, user, today: datetime.date | None = None, active_only: bool = True
+) -> list[SeriesStatus]:
+    """Each recurring consultation with the date it was last held (its latest interaction up
+    to ``today``), the date the next one is due (last + cadence) and whether that has passed.
+    One query. A series never held has no due date and is not flagged."""
+    if not rules.may_read(user):
+        return []
+    day = _today(today)
+    queryset = ConsultationSeries.objects.select_related("counterpart").annotate(
+        last_held=Max("interactions__date", filter=Q(interactions__date__lte=day))
+    )
+    if active_only:
+        queryset = queryset.filter(active=True)
+    result = []
+    for series in queryset.order_by("name", "pk"):
+        next_due = add_months(series.last_held, series.cadence_months) if series.last_held else None
+        result.append(
+            SeriesStatus(
+                series=series,
+                last_held=series.last_held,
+                next_due=next_due,
+                overdue=next_due is not None and next_due < day,
+            )
+        )
+    return result
+
+
+# --- Watch list -------------------------------------------------------------------------------
+
+
+def watch_list(
+    *, user, dossier: ThemeDossier | None = None, status: str = WatchMatch.Status.OPEN
+) -> QuerySet[WatchMatch]:
+    """Matches to judge (or of ``status``), with their dossier's theme and the motion or
+    activity and its committee: one query."""
+    if not rules.may_read(user):
+        return WatchMatch.objects.none()
+    queryset = WatchMatch.objects.select_related(
+        "dossier__theme", "motion__committee", "activity__committee"
+    )
+    if dossier is not None:
+        queryset = queryset.filter(dossier=dossier)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("dossier__theme__position", "-found_at", "pk")
