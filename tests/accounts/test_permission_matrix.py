@@ -602,6 +602,7 @@ EXPECTED = {
     ("api:vote-detail", "get"): endpoint(LOGGED_IN),
     ("api:interaction-list", "get"): endpoint(LOGGED_IN),
     ("api:interaction-detail", "get"): endpoint(LOGGED_IN),
+    ("api:interaction-list", "post"): endpoint({B, PA}, WRITE_ALLOWED),
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

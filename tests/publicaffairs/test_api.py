@@ -570,3 +570,86 @@ def test_list_query_count_does_not_grow(world, user_for_role, url, params, role)
         assert response.json()["results"], "the list must not be empty, or it proves nothing"
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# --- Recording a contact -----------------------------------------------------------------------
+
+
+def _visit_body(world, place, **extra) -> dict:
+    return {
+        "kind": "werkbezoek",
+        "date": "2026-12-02",
+        "subject": "Werkbezoek woningbouw",
+        "municipality": place.code,
+        "memberIds": [world["jansen"].pk, world["bakker"].pk],
+        "themes": ["wonen"],
+        "outcome": "Vragen over de bouwleges.",
+        "confidentialNote": NOTE,
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("role", [Role.PUBLIC_AFFAIRS, Role.BUREAU])
+def test_public_affairs_and_the_bureau_record_a_work_visit(world, user_for_role, role):
+    from m50.core.models import AuditEvent
+    from tests.factories import MunicipalityFactory
+
+    diemen = MunicipalityFactory()
+    response = client_of(user_for_role(role)).post(
+        "/api/v1/contactmomenten", _visit_body(world, diemen), format="json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["Location"].endswith(f"/api/v1/contactmomenten/{body['id']}")
+    assert body["kind"] == "werkbezoek"
+    assert body["municipality"]["code"] == diemen.code
+    # Members in their order (by name).
+    assert [m["name"] for m in body["members"]] == ["Bakker", "Jansen"]
+    assert body["confidentialNote"] == NOTE
+    visit = Interaction.objects.get(pk=body["id"])
+    assert visit.confidential_note == NOTE
+    assert set(visit.members.all()) == {world["jansen"], world["bakker"]}
+    event = AuditEvent.objects.get(action="publicaffairs.interaction_create", object_id=visit.pk)
+    assert NOTE not in str(event.changes)
+
+
+@pytest.mark.parametrize("role", OTHERS)
+def test_other_roles_may_not_record_a_contact(world, user_for_role, role):
+    from tests.factories import MunicipalityFactory
+
+    body = _visit_body(world, MunicipalityFactory())
+    assert_problem(
+        client_of(user_for_role(role)).post("/api/v1/contactmomenten", body, format="json"), 403
+    )
+    assert_problem(client_of(None).post("/api/v1/contactmomenten", body, format="json"), 401)
+    assert Interaction.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "name", "reason"),
+    [
+        ({"municipality": None}, "municipality", "Kies de gemeente van het werkbezoek."),
+        ({"memberIds": [999999]}, "memberIds", "Er is geen Kamerlid 999999."),
+        ({"fractieIds": ["VVD"]}, "fractieIds", None),
+        ({"organisations": ["bestaat-niet"]}, "organisations", None),
+        ({"themes": ["bestaat-niet"]}, "themes", "Er is geen thema bestaat-niet."),
+        ({"kind": "feest"}, "kind", None),
+        ({"subject": "   "}, "subject", None),
+        ({"date": "1800-01-01"}, "date", "Geef een datum van 1900 tot en met 2099."),
+        ({"municipality": "GM9999"}, "municipality", "Onbekende gemeente GM9999."),
+        ({"notitie": "x"}, "notitie", None),
+    ],
+)
+def test_a_refused_contact_is_a_400_problem_and_nothing_is_recorded(
+    world, lobbyist, change, name, reason
+):
+    from tests.factories import MunicipalityFactory
+
+    body = _visit_body(world, MunicipalityFactory(), **change)
+    response = client_of(lobbyist).post("/api/v1/contactmomenten", body, format="json")
+    problem = assert_problem(response, 400)
+    names = [param["name"] for param in problem["invalidParams"]]
+    assert names and names[0].startswith(name), problem
+    if reason:
+        assert problem["invalidParams"][0]["reason"] == reason
+    assert Interaction.objects.count() == 1

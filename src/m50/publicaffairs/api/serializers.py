@@ -8,10 +8,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from m50.api.fields import BlankAsNullCharField, MappedChoiceField
+from m50.api.serializers import StrictSerializer
+from m50.contacts.models import Organisation, Person
 from m50.knowledge.api.serializers import OrganisationReferenceSerializer
-from m50.membership.api import MAX_ID
+from m50.membership.api import MAX_ID, MunicipalityCodeField
+from m50.municipalities import selectors as registry
 from m50.municipalities.api import MunicipalityReferenceSerializer
-from m50.pillars.api.common import PersonReferenceSerializer, PillarDateField, ThemeSlugField
+from m50.pillars.api.common import (
+    SLUG,
+    PersonReferenceSerializer,
+    PillarDateField,
+    ThemeSlugField,
+    ThemeSlugsField,
+)
 from m50.publicaffairs.models import (
     Committee,
     Fractie,
@@ -551,3 +560,134 @@ class InteractionDetailSerializer(InteractionSerializer):
     followUps = FollowUpSerializer(
         source="follow_ups", many=True, help_text=gettext_lazy("De vervolgacties.")
     )
+
+
+# --- Request bodies ---------------------------------------------------------------------------
+
+MAX_LINKS = 50
+# Service field names as the API names them, for a service's refusal.
+INTERACTION_FIELDS = {
+    "kind": "kind",
+    "date": "date",
+    "subject": "subject",
+    "municipality": "municipality",
+    "themes": "themes",
+    "outcome": "outcome",
+    "confidential_note": "confidentialNote",
+}
+
+
+class RecordIdsField(serializers.ListField):
+    """Ids of records of ``model``, given back as the records in one query; an unknown id is
+    named in the refusal."""
+
+    model = None
+    unknown = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_LINKS)
+        super().__init__(
+            child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            allow_empty=True,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        ids = list(dict.fromkeys(super().to_internal_value(data)))
+        found = self.model.objects.in_bulk(ids)
+        unknown = [pk for pk in ids if pk not in found]
+        if unknown:
+            raise serializers.ValidationError(self.unknown % {"id": unknown[0]}, code="unknown")
+        return [found[pk] for pk in ids]
+
+
+class MemberIdsField(RecordIdsField):
+    model = MemberOfParliament
+    unknown = gettext_lazy("Er is geen Kamerlid %(id)s.")
+
+
+class FractieIdsField(RecordIdsField):
+    model = Fractie
+    unknown = gettext_lazy("Er is geen fractie %(id)s.")
+
+
+class PersonIdsField(RecordIdsField):
+    model = Person
+    unknown = gettext_lazy("Er is geen persoon %(id)s.")
+
+
+class OrganisationSlugsField(serializers.ListField):
+    """Slugs of organisations (see /organisaties), given back as the organisations."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_LINKS)
+        super().__init__(
+            child=serializers.RegexField(f"^{SLUG}$", max_length=100), allow_empty=True, **kwargs
+        )
+
+    def to_internal_value(self, data):
+        slugs = list(dict.fromkeys(super().to_internal_value(data)))
+        found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise serializers.ValidationError(
+                _("Er is geen organisatie %(slug)s.") % {"slug": unknown[0]}, code="unknown"
+            )
+        return [found[slug] for slug in slugs]
+
+
+class InteractionCreateSerializer(StrictSerializer):
+    """Een contactmoment om vast te leggen."""
+
+    kind = MappedChoiceField(
+        KIND_VALUES, enum_name="InteractionKind", help_text=gettext_lazy("Soort.")
+    )
+    date = PillarDateField(help_text=gettext_lazy("Datum."))
+    subject = serializers.CharField(max_length=300, help_text=gettext_lazy("Onderwerp."))
+    themes = ThemeSlugsField(
+        required=False, help_text=gettext_lazy("De thema's (slugs, zoals wonen).")
+    )
+    memberIds = MemberIdsField(
+        source="members", required=False, help_text=gettext_lazy("De Kamerleden (nummers).")
+    )
+    fractieIds = FractieIdsField(
+        source="fracties", required=False, help_text=gettext_lazy("De fracties (nummers).")
+    )
+    organisations = OrganisationSlugsField(
+        required=False, help_text=gettext_lazy("De organisaties (slugs, zie /organisaties).")
+    )
+    networkPersonIds = PersonIdsField(
+        source="network_people",
+        required=False,
+        help_text=gettext_lazy("Wie namens het netwerk deelnam (nummers van personen)."),
+    )
+    otherPersonIds = PersonIdsField(
+        source="other_people",
+        required=False,
+        help_text=gettext_lazy("De gesprekspartners (nummers van personen)."),
+    )
+    municipality = MunicipalityCodeField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("De gemeente (CBS-code); bij een werkbezoek verplicht."),
+    )
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, help_text=gettext_lazy("Uitkomst.")
+    )
+    confidentialNote = serializers.CharField(
+        source="confidential_note",
+        required=False,
+        allow_blank=True,
+        max_length=10000,
+        help_text=gettext_lazy("Vertrouwelijke notitie: alleen public affairs en het bureau."),
+    )
+
+    def validate_municipality(self, code):
+        if code is None:
+            return None
+        municipality = registry.municipality_queryset().filter(code=code).first()
+        if municipality is None:
+            raise serializers.ValidationError(
+                _("Onbekende gemeente %(code)s.") % {"code": code}, code="unknown"
+            )
+        return municipality

@@ -3,19 +3,30 @@ which scope every read to the caller (and leave a confidential note out of other
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import mixins
 from rest_framework.exceptions import NotFound
 
 from m50.api.viewsets import ReadOnlyApiViewSet
-from m50.pillars.api.common import SLUG, id_from_path, id_parameter
-from m50.publicaffairs import selectors
+from m50.pillars.api.common import (
+    SLUG,
+    created,
+    id_from_path,
+    id_parameter,
+    location_parameter,
+    service_error,
+)
+from m50.publicaffairs import records, selectors
 from m50.publicaffairs.api.serializers import (
+    INTERACTION_FIELDS,
     FractieSerializer,
+    InteractionCreateSerializer,
     InteractionDetailSerializer,
     InteractionFilterSerializer,
     InteractionSerializer,
@@ -38,6 +49,8 @@ from m50.publicaffairs.models import (
 
 # The network's logged-in users read what the pages show them (publicaffairs.rules).
 VIEW_RULE = "publicaffairs.view_records"
+# Public affairs and the bureau record contacts (the service checks it again).
+WRITE_RULE = "publicaffairs.manage_records"
 READERS = gettext_lazy("Voor ingelogde gebruikers van het netwerk.")
 
 
@@ -270,11 +283,29 @@ class VoteViewSet(_RecordViewSet):
         return super().retrieve(request, *args, **kwargs)
 
 
+CREATE_EXAMPLE = OpenApiExample(
+    "werkbezoek",
+    summary=gettext_lazy("Een werkbezoek in Diemen met een Kamerlid"),
+    request_only=True,
+    value={
+        "kind": "werkbezoek",
+        "date": "2026-12-02",
+        "subject": "Werkbezoek woningbouw",
+        "municipality": "GM0384",
+        "memberIds": [1],
+        "themes": ["wonen"],
+        "outcome": "Het Kamerlid stelt vragen over de bouwleges.",
+    },
+)
+
+
 @extend_schema(tags=["contactmomenten"])
-class InteractionViewSet(_RecordViewSet):
-    """The network's contacts; the confidential note only for public affairs and the bureau."""
+class InteractionViewSet(mixins.CreateModelMixin, _RecordViewSet):
+    """The network's contacts; the confidential note only for public affairs and the bureau,
+    who also record them."""
 
     model = Interaction
+    action_permission_rules = {"create": WRITE_RULE}
     missing = gettext_lazy("Er is geen contactmoment %(id)s.")
     filter_serializer_class = InteractionFilterSerializer
 
@@ -310,6 +341,34 @@ class InteractionViewSet(_RecordViewSet):
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="createInteraction",
+        summary=gettext_lazy("Een contactmoment vastleggen"),
+        description=gettext_lazy(
+            "Legt een contactmoment vast, na dezelfde regels als het formulier: een werkbezoek"
+            " heeft een gemeente, een onderwerp is verplicht, alleen thema's die in gebruik"
+            " zijn. Mag: public affairs en het bureau; anderen krijgen 403. Een geweigerd"
+            " contactmoment geeft 400 met de reden; er wordt dan niets vastgelegd."
+        ),
+        request=InteractionCreateSerializer,
+        responses={201: InteractionDetailSerializer},
+        parameters=[location_parameter(gettext_lazy("De URL van het nieuwe contactmoment."))],
+        examples=[CREATE_EXAMPLE],
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = InteractionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            interaction = records.interaction_create(
+                actor=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc, INTERACTION_FIELDS) from exc
+        data = InteractionDetailSerializer(
+            self.record(interaction.pk), context=self.get_serializer_context()
+        ).data
+        return created(request, data, "api:interaction-detail", interaction.pk)
 
     @extend_schema(
         operation_id="getInteraction",
