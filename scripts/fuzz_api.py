@@ -171,6 +171,67 @@ services.item_create(
 )
 print("KNOWLEDGE=5")
 """
+# Public affairs: fracties, Kamerleden with a committee seat, a Tweede Kamer motion with its
+# decision and votes (one roll call, one waiting for its decision), a VNG motion, a theme
+# dossier with a position, and a contact with a confidential note and a follow-up, so that
+# /themas, /kamerleden, /fracties, /moties, /stemmingen and /contactmomenten answer with data.
+PUBLICAFFAIRS_SCRIPT = """
+import datetime
+import uuid
+from django.contrib.auth import get_user_model
+from m50.core.models import Theme
+from m50.publicaffairs import records
+from m50.publicaffairs.models import (
+    Committee, CommitteeMembership, Decision, Fractie, MemberOfParliament, Motion,
+    MotionSubmitter, Vote,
+)
+from m50.municipalities.models import Municipality
+vvd = Fractie.objects.create(tk_id=uuid.uuid4(), name="VVD", abbreviation="VVD", seats=24)
+old = Fractie.objects.create(
+    tk_id=uuid.uuid4(), name="Oud", active_from=datetime.date(2010, 1, 1),
+    active_to=datetime.date(2017, 3, 22),
+)
+housing = Committee.objects.create(tk_id=uuid.uuid4(), name="Volkshuisvesting")
+member = MemberOfParliament.objects.create(
+    tk_id=uuid.uuid4(), surname="Jansen", display_name="Jansen", fractie=vvd,
+    residence="Diemen", municipality=Municipality.objects.order_by("code").first(),
+)
+MemberOfParliament.objects.create(tk_id=uuid.uuid4())
+CommitteeMembership.objects.create(
+    tk_id=uuid.uuid4(), committee=housing, member=member, function="Lid",
+)
+motion = Motion.objects.create(
+    source="tweede_kamer", tk_id=uuid.uuid4(), number="36200-12", title="Meer woningen",
+    date=datetime.date(2026, 11, 5), committee=housing,
+)
+MotionSubmitter.objects.create(
+    tk_id=uuid.uuid4(), motion=motion, member=member, role="submitter", name="Jansen",
+    fractie_name="VVD",
+)
+decision = Decision.objects.create(
+    tk_id=uuid.uuid4(), motion=motion, result="Aangenomen", vote_count="95-55",
+)
+Vote.objects.create(tk_id=uuid.uuid4(), decision=decision, fractie=vvd, kind="Voor")
+Vote.objects.create(
+    tk_id=uuid.uuid4(), decision=decision, member=member, kind="Tegen", mistake=True,
+)
+Vote.objects.create(tk_id=uuid.uuid4(), tk_decision_id=uuid.uuid4(), kind="Voor")
+wonen = Theme.objects.get(slug="wonen")
+dossier = records.dossier_create(actor=None, theme=wonen, watch_terms=["woningbouw"],
+    committees=[housing])
+records.position_add(actor=None, dossier=dossier, text="Bouwen.")
+records.dossier_motion_link(actor=None, dossier=dossier, motion=motion)
+records.vng_motion_create(
+    actor=None, title="Jeugdzorg", date=datetime.date(2026, 6, 12), outcome="aangenomen",
+)
+talk = records.interaction_create(
+    actor=None, kind="bestuurlijk_gesprek", date=datetime.date(2026, 12, 2), subject="Gesprek",
+    members=[member], fracties=[vvd], themes=[wonen], confidential_note="Vertrouwelijk.",
+)
+owner = get_user_model().objects.create_user(username="fuzz-lobbyist", role="public_affairs")
+records.follow_up_create(actor=None, interaction=talk, description="Bellen", owner=owner)
+print("PUBLICAFFAIRS=1")
+"""
 PROXY_VARIABLES = (
     "http_proxy",
     "https_proxy",
@@ -274,6 +335,7 @@ def main(argv: list[str]) -> int:
         run([M50, "shell", "-c", PILLARS_SCRIPT], env, workdir)
         run([M50, "shell", "-c", ACTIVITIES_SCRIPT], env, workdir)
         run([M50, "shell", "-c", KNOWLEDGE_SCRIPT], env, workdir)
+        run([M50, "shell", "-c", PUBLICAFFAIRS_SCRIPT], env, workdir)
         output = run([M50, "shell", "-c", TOKEN_SCRIPT], env, workdir)
         token = next(
             line.removeprefix("TOKEN=") for line in output.splitlines() if line.startswith("TOKEN=")

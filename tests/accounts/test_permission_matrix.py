@@ -119,9 +119,18 @@ def sample(db):
         **_sample_public_activity(),
         **_sample_knowledge(),
         **_sample_knowledge_api(),
+        **_sample_publicaffairs_api(),
     }
 
 
+PUBLICAFFAIRS_API_PREFIXES = (
+    "api:theme-dossier-",
+    "api:member-of-parliament-",
+    "api:fractie-",
+    "api:motion-",
+    "api:vote-",
+    "api:interaction-",
+)
 # The agenda's pages of one activity take the public sample, which every role sees.
 PUBLIC_ACTIVITY_ROUTES = frozenset(
     {"activities:detail", "activities:register", "activities:cancel_registration"}
@@ -245,6 +254,41 @@ def _sample_knowledge_api():
     )
     knowledge.item_accept(actor=None, item=item)
     return {"api_knowledge_item_id": item.pk}
+
+
+def _sample_publicaffairs_api():
+    """A theme dossier, a Kamerlid of a fractie, a motion with a decision and a vote, and a
+    contact: every logged-in user of the network reads them."""
+    import uuid
+
+    from m50.core.models import Theme
+    from m50.publicaffairs import records
+    from m50.publicaffairs.models import (
+        Decision,
+        Fractie,
+        Interaction,
+        MemberOfParliament,
+        Motion,
+        Vote,
+    )
+
+    fractie = Fractie.objects.create(tk_id=uuid.uuid4(), name="Fractie", abbreviation="F")
+    member = MemberOfParliament.objects.create(tk_id=uuid.uuid4(), surname="Lid", fractie=fractie)
+    motion = Motion.objects.create(source=Motion.Source.TWEEDE_KAMER, tk_id=uuid.uuid4())
+    decision = Decision.objects.create(tk_id=uuid.uuid4(), motion=motion, result="Aangenomen")
+    vote = Vote.objects.create(tk_id=uuid.uuid4(), decision=decision, fractie=fractie, kind="Voor")
+    records.dossier_create(actor=None, theme=Theme.objects.get(slug="wonen"))
+    interaction = records.interaction_create(
+        actor=None, kind=Interaction.Kind.TALK, date=datetime.date(2026, 12, 2), subject="Gesprek"
+    )
+    return {
+        "api:theme-dossier-": {"slug": "wonen"},
+        "api:member-of-parliament-": {"pk": member.pk},
+        "api:fractie-": {"pk": fractie.pk},
+        "api:motion-": {"pk": motion.pk},
+        "api:vote-": {"pk": vote.pk},
+        "api:interaction-": {"pk": interaction.pk},
+    }
 
 
 def _sample_calendar():
@@ -411,6 +455,9 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["api_registration_id"]} if "pk" in names else {}
     if name.startswith("api:knowledge-item-"):
         return {"pk": sample["api_knowledge_item_id"]} if "pk" in names else {}
+    for prefix in PUBLICAFFAIRS_API_PREFIXES:
+        if name.startswith(prefix):
+            return {key: sample[prefix][key] for key in names}
     return {key: sample[key] for key in names}
 
 
@@ -542,6 +589,20 @@ EXPECTED = {
     ("api:knowledge-item-submit", "post"): endpoint(set()),
     ("api:knowledge-item-publish", "post"): endpoint(set()),
     ("api:knowledge-item-reject", "post"): endpoint(set()),
+    # Public affairs: every logged-in user of the network reads (the note by role).
+    ("api:theme-dossier-list", "get"): endpoint(LOGGED_IN),
+    ("api:theme-dossier-detail", "get"): endpoint(LOGGED_IN),
+    ("api:member-of-parliament-list", "get"): endpoint(LOGGED_IN),
+    ("api:member-of-parliament-detail", "get"): endpoint(LOGGED_IN),
+    ("api:fractie-list", "get"): endpoint(LOGGED_IN),
+    ("api:fractie-detail", "get"): endpoint(LOGGED_IN),
+    ("api:motion-list", "get"): endpoint(LOGGED_IN),
+    ("api:motion-detail", "get"): endpoint(LOGGED_IN),
+    ("api:vote-list", "get"): endpoint(LOGGED_IN),
+    ("api:vote-detail", "get"): endpoint(LOGGED_IN),
+    ("api:interaction-list", "get"): endpoint(LOGGED_IN),
+    ("api:interaction-detail", "get"): endpoint(LOGGED_IN),
+    ("api:interaction-list", "post"): endpoint({B, PA}, WRITE_ALLOWED),
     # Finance pages: the bureau's. The sample invoice is Diemen's, so for the member contact (of
     # another municipality) its page and downloads do not exist (404, as in the API).
     ("finance:overview", "get"): page({B}),

@@ -94,6 +94,18 @@ def test_paths(schema):
         "/kennisitems/{id}/publicatie",
         "/kennisitems/{id}/afwijzing",
         "/kennisitems/{id}/intrekking",
+        "/themas",
+        "/themas/{slug}",
+        "/kamerleden",
+        "/kamerleden/{id}",
+        "/fracties",
+        "/fracties/{id}",
+        "/moties",
+        "/moties/{id}",
+        "/stemmingen",
+        "/stemmingen/{id}",
+        "/contactmomenten",
+        "/contactmomenten/{id}",
         "/openapi.json",
     }
     for path in schema["paths"]:

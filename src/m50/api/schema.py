@@ -71,6 +71,24 @@ TAGS = {
         " token de openbare), met hun bestanden; toevoegen, wijzigen en intrekken door wie dat"
         " mag."
     ),
+    "themas": _(
+        "De themadossiers van public affairs: standpunt, doelen, zoektermen, commissies en moties"
+        " (alleen met een token)."
+    ),
+    "kamerleden": _("Kamerleden uit de open data van de Tweede Kamer (alleen met een token)."),
+    "fracties": _("Fracties van de Tweede Kamer (alleen met een token)."),
+    "moties": _(
+        "Moties van de Tweede Kamer en moties en resoluties van de VNG, met indieners, besluiten"
+        " en uitkomst (alleen met een token)."
+    ),
+    "stemmingen": _(
+        "Stemmen over besluiten van de Tweede Kamer, per fractie en hoofdelijk (alleen met een"
+        " token)."
+    ),
+    "contactmomenten": _(
+        "Contactmomenten van public affairs; de vertrouwelijke notitie alleen voor public affairs"
+        " en het bureau (alleen met een token)."
+    ),
     "openapi": _("Dit OpenAPI-document."),
 }
 

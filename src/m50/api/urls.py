@@ -16,6 +16,14 @@ from m50.pillars.api import (
     ThemeGroupViewSet,
     TopicViewSet,
 )
+from m50.publicaffairs.api import (
+    FractieViewSet,
+    InteractionViewSet,
+    MemberViewSet,
+    MotionViewSet,
+    ThemeDossierViewSet,
+    VoteViewSet,
+)
 
 router = SimpleRouter(trailing_slash=False)
 router.register("gemeenten", MunicipalityViewSet, basename="municipality")
@@ -30,6 +38,12 @@ router.register("onderwerpen", TopicViewSet, basename="topic")
 router.register("activiteiten", ActivityViewSet, basename="activity")
 router.register("aanmeldingen", RegistrationViewSet, basename="registration")
 router.register("kennisitems", KnowledgeItemViewSet, basename="knowledge-item")
+router.register("themas", ThemeDossierViewSet, basename="theme-dossier")
+router.register("kamerleden", MemberViewSet, basename="member-of-parliament")
+router.register("fracties", FractieViewSet, basename="fractie")
+router.register("moties", MotionViewSet, basename="motion")
+router.register("stemmingen", VoteViewSet, basename="vote")
+router.register("contactmomenten", InteractionViewSet, basename="interaction")
 
 app_name = "api"
 urlpatterns = [

@@ -36,8 +36,12 @@ from m50.knowledge import selectors as knowledge
 from m50.pillars import selectors as pillars
 from m50.publicaffairs import rules
 from m50.publicaffairs.models import (
+    Committee,
+    CommitteeMembership,
     ConsultationSeries,
+    Decision,
     FollowUp,
+    Fractie,
     Interaction,
     MemberOfParliament,
     Motion,
@@ -46,6 +50,7 @@ from m50.publicaffairs.models import (
     PositionVersion,
     Stakeholder,
     ThemeDossier,
+    Vote,
     WatchMatch,
 )
 
@@ -348,3 +353,126 @@ def watch_list(
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("dossier__theme__position", "-found_at", "pk")
+
+
+# --- The Tweede Kamer's records, for the API --------------------------------------------------
+
+
+def member_list(*, user, fractie=None, committee=None) -> QuerySet[MemberOfParliament]:
+    """Kamerleden by name, with fractie, municipality and current committee seats: three
+    queries, whatever their number."""
+    if not rules.may_read(user):
+        return MemberOfParliament.objects.none()
+    queryset = MemberOfParliament.objects.select_related(
+        "fractie", "municipality"
+    ).prefetch_related(
+        Prefetch(
+            "committee_memberships",
+            queryset=CommitteeMembership.objects.filter(
+                end__isnull=True, committee__isnull=False
+            ).select_related("committee"),
+            to_attr="current_committee_seats",
+        )
+    )
+    if fractie is not None:
+        queryset = queryset.filter(fractie=fractie)
+    if committee is not None:
+        queryset = queryset.filter(
+            Exists(
+                CommitteeMembership.objects.filter(
+                    member=OuterRef("pk"), committee=committee, end__isnull=True
+                )
+            )
+        )
+    return queryset.order_by("surname", "first_name", "pk")
+
+
+def fractie_list(*, user) -> QuerySet[Fractie]:
+    """Fracties by name, active and inactive."""
+    if not rules.may_read(user):
+        return Fractie.objects.none()
+    return Fractie.objects.order_by("name", "pk")
+
+
+def committee_list(*, user) -> QuerySet[Committee]:
+    if not rules.may_read(user):
+        return Committee.objects.none()
+    return Committee.objects.order_by("name", "pk")
+
+
+def motion_list(
+    *,
+    user,
+    theme=None,
+    fractie=None,
+    result: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    source: str = "",
+) -> QuerySet[Motion]:
+    """Motions newest first, with committee, outcome, co-submitting organisations, submitters,
+    decisions and themes: a fixed number of queries. ``fractie``: a submitter (or co-signer)
+    sits in it now or signed on its behalf; ``result``: a decision's result (Tweede Kamer) or the
+    recorded outcome (VNG), case folded."""
+    if not rules.may_read(user):
+        return Motion.objects.none()
+    queryset = _motions().prefetch_related(
+        # Submitters before co-signers ("submitter" sorts after "co_signer").
+        Prefetch("submitters", queryset=MotionSubmitter.objects.order_by("-role", "name", "pk")),
+        Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk")),
+        Prefetch("theme_dossiers", queryset=ThemeDossier.objects.select_related("theme")),
+    )
+    if theme is not None:
+        queryset = queryset.filter(theme_dossiers__theme=theme)
+    if fractie is not None:
+        signed = Q(member__fractie=fractie)
+        names = {name for name in (fractie.abbreviation, fractie.name) if name}
+        if names:
+            signed |= Q(fractie_name__in=names)
+        queryset = queryset.filter(
+            Exists(MotionSubmitter.objects.filter(signed, motion=OuterRef("pk")))
+        )
+    if result:
+        queryset = queryset.filter(
+            Exists(Decision.objects.filter(motion=OuterRef("pk"), result__iexact=result))
+            | Q(network_outcome__outcome=result)
+        )
+    if since is not None:
+        queryset = queryset.filter(date__gte=since)
+    if until is not None:
+        queryset = queryset.filter(date__lte=until)
+    if source:
+        queryset = queryset.filter(source=source)
+    return queryset.order_by("-date", "-pk")
+
+
+def vote_list(*, user, tk_decision=None, member=None, fractie=None) -> QuerySet[Vote]:
+    """Votes with their decision, fractie and member: one query. ``tk_decision``: the Tweede
+    Kamer's id of the decision, also of one that has not arrived yet."""
+    if not rules.may_read(user):
+        return Vote.objects.none()
+    queryset = Vote.objects.select_related("decision", "fractie", "member")
+    if tk_decision is not None:
+        queryset = queryset.filter(
+            Q(decision__tk_id=tk_decision) | Q(decision__isnull=True, tk_decision_id=tk_decision)
+        )
+    if member is not None:
+        queryset = queryset.filter(member=member)
+    if fractie is not None:
+        queryset = queryset.filter(fractie=fractie)
+    return queryset.order_by("pk")
+
+
+def dossier_list_with_links(*, user) -> QuerySet[ThemeDossier]:
+    """The dossiers with their committees, the ids of their motions and their current
+    position (number, text, date) annotated: three queries, whatever their number."""
+    latest = PositionVersion.objects.filter(dossier=OuterRef("pk")).order_by("-number")
+    return (
+        dossier_list(user=user)
+        .prefetch_related(Prefetch("motions", queryset=Motion.objects.only("pk").order_by("pk")))
+        .annotate(
+            position_number=Subquery(latest.values("number")[:1]),
+            position_text=Subquery(latest.values("text")[:1]),
+            position_created_at=Subquery(latest.values("created_at")[:1]),
+        )
+    )
