@@ -291,3 +291,14 @@ def test_theme_member_and_motion_pages_cost_the_same_for_10_and_1000_motions(
     _bulk_motions(world["dossier"], member, world["fractie"], 990)
     many = [_queries(client, url) for url in urls]
     assert few == many
+
+
+def test_a_municipality_page_lists_the_kamerleden_living_there_and_the_contacts(
+    client, user_for_role, world
+):
+    url = reverse("municipalities:detail", args=["GM0384"])
+    assert "Kamerleden die in Diemen wonen" not in client.get(url).text  # a visitor
+    client.force_login(user_for_role(Role.PARTICIPANT))
+    html = client.get(url).text
+    assert "Kamerleden die in Diemen wonen" in html and "Bontenbal" in html
+    assert "Werkbezoek Diemen" in html and NOTE not in html

@@ -472,3 +472,21 @@ def my_actions(request):
         "publicaffairs/my_actions.html",
         {"actions": list(selectors.my_open_follow_ups(user=request.user))},
     )
+
+
+def municipality_public_affairs_context(request, municipality) -> dict:
+    """For a municipality's page: the Kamerleden who live there (to plan work visits) and the
+    contacts held there, for who may read public affairs' records. Two queries plus the
+    contacts' links; nothing for a visitor (whose page is cached)."""
+    user = request.user
+    if not rules.may_read(user):
+        return {"municipality_public_affairs": None}
+    return {
+        "municipality_public_affairs": {
+            "municipality": municipality,
+            "members": list(selectors.municipality_members(user=user, municipality=municipality)),
+            "contacts": list(
+                selectors.interaction_list(user=user, municipality=municipality)[:RECENT]
+            ),
+        }
+    }
