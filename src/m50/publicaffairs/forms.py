@@ -24,9 +24,29 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+    if hasattr(form, "describe_errors"):
+        form.describe_errors()
 
 
-class _FilterForm(forms.Form):
+class _DescribedErrors:
+    """Ties each error message (``-fout``, as the templates show it) and help text to its
+    field for assistive technology."""
+
+    def full_clean(self):
+        super().full_clean()
+        self.describe_errors()
+
+    def describe_errors(self):
+        for name in self.errors:
+            if name in self.fields:
+                ids = [f"{self[name].auto_id}-fout"]
+                if self.fields[name].help_text:
+                    ids.append(f"{self[name].auto_id}_helptext")
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+class _FilterForm(_DescribedErrors, forms.Form):
     def cleaned(self, name, default=None):
         return (getattr(self, "cleaned_data", None) or {}).get(name) or default
 
@@ -125,7 +145,7 @@ class InteractionFilterForm(_FilterForm):
         return {"kind": self.cleaned("soort", ""), "theme": self.cleaned("thema")}
 
 
-class InteractionForm(forms.Form):
+class InteractionForm(_DescribedErrors, forms.Form):
     kind = forms.ChoiceField(
         label=_("Soort contactmoment"),
         choices=[("", "—"), *Interaction.Kind.choices],
@@ -192,7 +212,7 @@ class InteractionForm(forms.Form):
             self.fields[name].error_messages["invalid_pk_value"] = invalid
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(_DescribedErrors, forms.Form):
     description = forms.CharField(
         label=_("Vervolgactie"),
         widget=forms.TextInput(TEXTBOX),
@@ -219,7 +239,7 @@ class FollowUpForm(forms.Form):
         self.fields["owner"].queryset = selectors.follow_up_owner_choices()
 
 
-class DossierForm(forms.Form):
+class DossierForm(_DescribedErrors, forms.Form):
     goals = forms.CharField(label=_("Doelen"), required=False, widget=forms.Textarea(TEXTAREA))
     watch_terms = forms.CharField(
         label=_("Zoektermen"),
@@ -245,7 +265,7 @@ class DossierForm(forms.Form):
         ]
 
 
-class PositionForm(forms.Form):
+class PositionForm(_DescribedErrors, forms.Form):
     text = forms.CharField(
         label=_("Nieuw standpunt"),
         widget=forms.Textarea({**TEXTAREA, "rows": 8}),

@@ -73,6 +73,12 @@ def dossier_detail(*, user, theme) -> ThemeDossier:
     return dossier_list(user=user).get(theme=theme)
 
 
+def dossier_by_slug(*, user, slug: str) -> ThemeDossier:
+    """The dossier of the theme ``slug``; ``ThemeDossier.DoesNotExist`` if none or not for
+    ``user``."""
+    return dossier_list(user=user).get(theme__slug=slug)
+
+
 def position_current(*, user, dossier: ThemeDossier) -> PositionVersion | None:
     """The latest version of the dossier's position."""
     if not rules.may_read(user):
@@ -241,6 +247,14 @@ def open_follow_ups(*, user, owner=None, today: datetime.date | None = None):
     if owner is not None:
         queryset = queryset.filter(owner=owner)
     return queryset.order_by(F("due_date").asc(nulls_last=True), "pk")
+
+
+def follow_up_detail(*, user, pk: int) -> FollowUp:
+    """A follow-up (without its contact's note); ``FollowUp.DoesNotExist`` for who may not
+    read."""
+    if not rules.may_read(user):
+        raise FollowUp.DoesNotExist
+    return FollowUp.objects.select_related("owner").get(pk=pk)
 
 
 def my_open_follow_ups(*, user, today: datetime.date | None = None):

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from m50.core.access import rule_required
-from m50.core.models import Theme
 from m50.publicaffairs import records, rules, selectors
 from m50.publicaffairs.charts import vote_chart, vote_kind_class
 from m50.publicaffairs.forms import (
@@ -110,9 +109,8 @@ def match_dismiss(request, match_id: int):
 
 
 def _dossier(request, theme: str) -> ThemeDossier:
-    theme_obj = get_object_or_404(Theme, slug=theme)
     try:
-        return selectors.dossier_detail(user=request.user, theme=theme_obj)
+        return selectors.dossier_by_slug(user=request.user, slug=theme)
     except ThemeDossier.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -451,9 +449,10 @@ def follow_up_create(request, interaction_id: int):
 @require_POST
 @rule_required(READ)
 def follow_up_complete(request, follow_up_id: int):
-    follow_up = get_object_or_404(
-        FollowUp.objects.only("pk", "owner_id", "interaction_id", "done_at"), pk=follow_up_id
-    )
+    try:
+        follow_up = selectors.follow_up_detail(user=request.user, pk=follow_up_id)
+    except FollowUp.DoesNotExist as exc:
+        raise Http404 from exc
     try:
         records.follow_up_complete(actor=request.user, follow_up=follow_up)
     except ValidationError as exc:
