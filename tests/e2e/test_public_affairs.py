@@ -117,3 +117,24 @@ def test_the_lobbyist_records_a_work_visit_and_sees_it_on_the_stakeholder_map(
     expect(page.locator("table", has_text="Stemmen per fractie")).to_contain_text("Tegen")
     expect(page.locator("svg.m50-vote-chart")).to_have_count(1)
     check_page(page, axe_check, fits_narrow_screen)
+
+    # The lists and the pages of a Kamerlid and a fractie.
+    for link, heading in (
+        ("Moties", "Moties"),
+        ("Kamerleden", "Kamerleden"),
+        ("Fracties", "Fracties"),
+        ("Contactmomenten", "Contactmomenten"),
+    ):
+        page.get_by_role("link", name=link, exact=True).last.click()
+        expect(page.locator("h1")).to_have_text(heading)
+        check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_role("link", name="Kamerleden", exact=True).last.click()
+    page.get_by_label("Naam", exact=True).fill("Jans")
+    page.get_by_role("button", name="Filteren").click()
+    page.get_by_role("link", name="Jansen").click()
+    expect(page.locator("h1")).to_have_text("Jansen")
+    expect(page.get_by_text("Werkbezoek woningbouw in Diemen")).to_be_visible()
+    check_page(page, axe_check, fits_narrow_screen)
+    page.get_by_role("link", name="VVD").first.click()
+    expect(page.locator("h1")).to_have_text("VVD")
+    check_page(page, axe_check, fits_narrow_screen)
