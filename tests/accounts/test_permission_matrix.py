@@ -710,6 +710,7 @@ EXPECTED = {
     # GET: 405); the follow-up form is on the contact's page (a GET goes back there).
     ("publicaffairs:overview", "get"): page(LOGGED_IN),
     ("publicaffairs:dossier", "get"): page(LOGGED_IN),
+    ("publicaffairs:dossier_create", "get"): page({B, PA}),
     ("publicaffairs:dossier_edit", "get"): page({B, PA}),
     ("publicaffairs:position_add", "get"): page({B, PA}),
     ("publicaffairs:position_publish", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},

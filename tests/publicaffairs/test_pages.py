@@ -302,3 +302,23 @@ def test_a_municipality_page_lists_the_kamerleden_living_there_and_the_contacts(
     html = client.get(url).text
     assert "Kamerleden die in Diemen wonen" in html and "Bontenbal" in html
     assert "Werkbezoek Diemen" in html and NOTE not in html
+
+
+def test_the_lobbyist_starts_a_dossier_for_a_theme_without_one(client, lobbyist, world):
+    from m50.publicaffairs.models import ThemeDossier
+
+    client.force_login(lobbyist)
+    url = reverse("publicaffairs:dossier_create")
+    before, audits = ThemeDossier.objects.count(), audit_count()
+    response = client.post(url, {"goals": "Doelen"})
+    assert response.status_code == 400 and "Kies het thema van het dossier." in response.text
+    # Wonen has a dossier already: it is not offered.
+    response = client.post(url, {"theme": theme("wonen").pk})
+    assert response.status_code == 400 and "Kies een thema zonder dossier" in response.text
+    assert ThemeDossier.objects.count() == before and audit_count() == audits
+    response = client.post(
+        url, {"theme": theme("mobiliteit").pk, "goals": "Bereikbaarheid", "watch_terms": "spoor"}
+    )
+    assert response.status_code == 302
+    dossier = ThemeDossier.objects.get(theme__slug="mobiliteit")
+    assert dossier.watch_terms == ["spoor"] and dossier.goals == "Bereikbaarheid"

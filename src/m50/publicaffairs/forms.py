@@ -265,6 +265,23 @@ class DossierForm(_DescribedErrors, forms.Form):
         ]
 
 
+class DossierCreateForm(DossierForm):
+    theme = forms.ModelChoiceField(
+        label=_("Thema"),
+        queryset=None,
+        widget=forms.Select(attrs=SELECT),
+        error_messages={
+            "required": _("Kies het thema van het dossier."),
+            "invalid_choice": _("Kies een thema zonder dossier uit de lijst."),
+        },
+    )
+    field_order = ["theme", "goals", "watch_terms", "committees"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = selectors.themes_without_dossier()
+
+
 class PositionForm(_DescribedErrors, forms.Form):
     text = forms.CharField(
         label=_("Nieuw standpunt"),

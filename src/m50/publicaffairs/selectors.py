@@ -599,6 +599,11 @@ def member_choices():
     )
 
 
+def themes_without_dossier():
+    """The active themes of the shared list that have no dossier yet."""
+    return theme_choices().filter(dossier__isnull=True)
+
+
 def theme_choices():
     from m50.core.models import Theme
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("signaleringen/<int:match_id>/accepteren/", views.match_accept, name="match_accept"),
     path("signaleringen/<int:match_id>/afwijzen/", views.match_dismiss, name="match_dismiss"),
+    path("themas/nieuw/", views.dossier_create, name="dossier_create"),
     path("themas/<slug:theme>/", views.dossier, name="dossier"),
     path("themas/<slug:theme>/wijzigen/", views.dossier_edit, name="dossier_edit"),
     path("themas/<slug:theme>/standpunt/", views.position_add, name="position_add"),

@@ -20,6 +20,7 @@ from m50.core.access import rule_required
 from m50.publicaffairs import records, rules, selectors
 from m50.publicaffairs.charts import vote_chart, vote_kind_class
 from m50.publicaffairs.forms import (
+    DossierCreateForm,
     DossierForm,
     FollowUpForm,
     InteractionFilterForm,
@@ -142,6 +143,30 @@ def dossier(request, theme: str):
             ),
             "topics": list(selectors.theme_topics(user=user, theme=dossier.theme)),
         },
+    )
+
+
+@rule_required(WRITE)
+def dossier_create(request):
+    form = DossierCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = records.dossier_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Het themadossier is gestart."))
+            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+    return render(
+        request,
+        "publicaffairs/form.html",
+        {
+            "form": form,
+            "title": _("Themadossier starten"),
+            "button": _("Dossier starten"),
+            "back": ("publicaffairs:overview", None),
+        },
+        status=400 if form.errors else 200,
     )
 
 
