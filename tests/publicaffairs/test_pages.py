@@ -322,3 +322,13 @@ def test_the_lobbyist_starts_a_dossier_for_a_theme_without_one(client, lobbyist,
     assert response.status_code == 302
     dossier = ThemeDossier.objects.get(theme__slug="mobiliteit")
     assert dossier.watch_terms == ["spoor"] and dossier.goals == "Bereikbaarheid"
+
+
+def test_a_motion_on_two_themes_counts_once_on_each_stakeholder_map(client, lobbyist, world):
+    mobiliteit = records.dossier_create(actor=lobbyist, theme=theme("mobiliteit"))
+    records.dossier_motion_link(actor=lobbyist, dossier=mobiliteit, motion=world["motion"])
+    client.force_login(lobbyist)
+    for slug in ("wonen", "mobiliteit"):
+        html = client.get(reverse("publicaffairs:dossier", args=[slug])).text
+        assert "1 voor, 0 tegen" in html and "0 voor, 1 tegen" in html, slug
+        assert "2 voor" not in html and "2 tegen" not in html, slug

@@ -539,12 +539,13 @@ def theme_member_map(*, user, dossier: ThemeDossier):
 
     theme_votes = Vote.objects.filter(decision__motion__theme_dossiers=dossier)
 
-    def count(condition: Q, kind: str) -> Subquery:
+    def count(condition: Q, by: str, kind: str) -> Subquery:
+        # Grouped by the column the condition fixes: one group, its count.
         return Subquery(
             theme_votes.filter(condition, kind__iexact=kind)
             .order_by()
-            .values("decision__motion__theme_dossiers")
-            .annotate(n=Count("pk"))
+            .values(by)
+            .annotate(n=Count("pk", distinct=True))
             .values("n")[:1],
             output_field=IntegerField(),
         )
@@ -555,10 +556,10 @@ def theme_member_map(*, user, dossier: ThemeDossier):
     return (
         theme_members(user=user, dossier=dossier)
         .annotate(
-            fractie_for=count(fractie_vote, VOTE_FOR),
-            fractie_against=count(fractie_vote, VOTE_AGAINST),
-            own_for=count(own_vote, VOTE_FOR),
-            own_against=count(own_vote, VOTE_AGAINST),
+            fractie_for=count(fractie_vote, "fractie", VOTE_FOR),
+            fractie_against=count(fractie_vote, "fractie", VOTE_AGAINST),
+            own_for=count(own_vote, "member", VOTE_FOR),
+            own_against=count(own_vote, "member", VOTE_AGAINST),
             last_contact_id=Subquery(latest.values("pk")[:1]),
         )
         .prefetch_related(Prefetch("committee_memberships", queryset=_current_committee_seats()))
