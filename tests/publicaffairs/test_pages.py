@@ -332,3 +332,36 @@ def test_a_motion_on_two_themes_counts_once_on_each_stakeholder_map(client, lobb
         html = client.get(reverse("publicaffairs:dossier", args=[slug])).text
         assert "1 voor, 0 tegen" in html and "0 voor, 1 tegen" in html, slug
         assert "2 voor" not in html and "2 tegen" not in html, slug
+
+
+def test_the_start_page_flags_an_overdue_consultation_and_an_overdue_action(
+    client, lobbyist, world
+):
+    from m50.contacts.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    jv = OrganisationFactory(kind=Organisation.Kind.MINISTRY, name="Justitie en Veiligheid")
+    series = records.series_create(
+        actor=lobbyist, name="Halfjaarlijks overleg J&V", cadence_months=6, counterpart=jv
+    )
+    long_ago = datetime.date.today() - datetime.timedelta(days=300)
+    records.interaction_create(
+        actor=lobbyist,
+        kind=Interaction.Kind.CONSULTATION,
+        date=long_ago,
+        subject="Ondermijning",
+        series=series,
+    )
+    records.follow_up_create(
+        actor=lobbyist,
+        interaction=world["visit"],
+        description="Verslag rondsturen",
+        owner=lobbyist,
+        due_date=long_ago,
+    )
+    client.force_login(lobbyist)
+    html = client.get(reverse("publicaffairs:overview")).text
+    assert "Terugkerend overleg over tijd" in html and "Halfjaarlijks overleg J&amp;V" in html
+    assert "te laat" in html and "Verslag rondsturen" in html
+    assert "Motie woningbouw" in html  # the match to judge, with its buttons
+    assert reverse("publicaffairs:match_accept", args=[world["match"].pk]) in html
