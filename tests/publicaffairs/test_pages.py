@@ -193,6 +193,8 @@ def test_a_contact_with_bad_input_is_refused_in_dutch_and_nothing_written(client
     )
     assert response.status_code == 400
     assert "Kies de gemeente van het werkbezoek." in response.text
+    # What was typed comes back, the date as the browser's date field reads it.
+    assert 'value="2026-12-01"' in response.text and 'value="Bezoek"' in response.text
     assert Interaction.objects.count() == before and audit_count() == audits
 
 

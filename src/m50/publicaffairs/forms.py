@@ -69,8 +69,12 @@ class MotionFilterForm(_FilterForm):
     uitslag = forms.ChoiceField(
         label=_("Uitslag"), required=False, widget=forms.Select(attrs=SELECT)
     )
-    vanaf = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(DATE))
-    tot = forms.DateField(label=_("Tot en met"), required=False, widget=forms.DateInput(DATE))
+    vanaf = forms.DateField(
+        label=_("Vanaf"), required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
+    tot = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +158,7 @@ class InteractionForm(_DescribedErrors, forms.Form):
     )
     date = forms.DateField(
         label=_("Datum"),
-        widget=forms.DateInput(DATE),
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
         error_messages={
             "required": _("Vul de datum van het contactmoment in."),
             "invalid": _("Vul een geldige datum in, zoals 2-12-2026."),
@@ -230,7 +234,7 @@ class FollowUpForm(_DescribedErrors, forms.Form):
     due_date = forms.DateField(
         label=_("Uiterlijk"),
         required=False,
-        widget=forms.DateInput(DATE),
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
         error_messages={"invalid": _("Vul een geldige datum in, zoals 2-12-2026.")},
     )
 
