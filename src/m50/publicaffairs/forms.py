@@ -211,6 +211,9 @@ class InteractionForm(_DescribedErrors, forms.Form):
         self.fields["themes"].queryset = selectors.theme_choices()
         self.fields["municipality"].queryset = selectors.municipality_choices()
         invalid = _("Kies uit de lijst.")
+        several = _("Meer dan één kiezen: houd Ctrl (op een Mac Cmd) ingedrukt.")
+        for name in ("network_people", "members", "organisations", "themes"):
+            self.fields[name].help_text = several
         for name in ("network_people", "members", "organisations", "themes", "municipality"):
             self.fields[name].error_messages["invalid_choice"] = invalid
             self.fields[name].error_messages["invalid_pk_value"] = invalid
