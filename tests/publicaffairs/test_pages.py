@@ -367,3 +367,15 @@ def test_the_start_page_flags_an_overdue_consultation_and_an_overdue_action(
     assert "te laat" in html and "Verslag rondsturen" in html
     assert "Motie woningbouw" in html  # the match to judge, with its buttons
     assert reverse("publicaffairs:match_accept", args=[world["match"].pk]) in html
+
+
+def test_the_vote_chart_scales_bars_to_the_largest_fractie():
+    from m50.publicaffairs.charts import vote_chart
+
+    assert vote_chart([]) is None
+    chart = vote_chart([("VVD", "Tegen", 24), ("CDA", "Voor", 12), ("Leeg", "Voor", None)])
+    assert [(bar.width, bar.css) for bar in chart.bars] == [
+        ("300.0", "m50-vote--against"),
+        ("150.0", "m50-vote--for"),
+        ("0.0", "m50-vote--for"),
+    ]
