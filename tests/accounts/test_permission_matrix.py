@@ -120,6 +120,7 @@ def sample(db):
         **_sample_knowledge(),
         **_sample_knowledge_api(),
         **_sample_publicaffairs_api(),
+        **_sample_public_affairs(diemen),
     }
 
 
@@ -277,12 +278,13 @@ def _sample_publicaffairs_api():
     motion = Motion.objects.create(source=Motion.Source.TWEEDE_KAMER, tk_id=uuid.uuid4())
     decision = Decision.objects.create(tk_id=uuid.uuid4(), motion=motion, result="Aangenomen")
     vote = Vote.objects.create(tk_id=uuid.uuid4(), decision=decision, fractie=fractie, kind="Voor")
-    records.dossier_create(actor=None, theme=Theme.objects.get(slug="wonen"))
+    # Mobiliteit: the pages' sample below starts Wonen's dossier.
+    records.dossier_create(actor=None, theme=Theme.objects.get(slug="mobiliteit"))
     interaction = records.interaction_create(
         actor=None, kind=Interaction.Kind.TALK, date=datetime.date(2026, 12, 2), subject="Gesprek"
     )
     return {
-        "api:theme-dossier-": {"slug": "wonen"},
+        "api:theme-dossier-": {"slug": "mobiliteit"},
         "api:member-of-parliament-": {"pk": member.pk},
         "api:fractie-": {"pk": fractie.pk},
         "api:motion-": {"pk": motion.pk},
@@ -354,6 +356,65 @@ def _sample_knowledge():
     document.file.save("publicatie.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
     document.save()
     return {"knowledge_pk": item.pk, "knowledge_version": document.version}
+
+
+def _sample_public_affairs(municipality):
+    """Wonen's dossier with a position, a Tweede Kamer motion on it with a submitter, a work
+    visit in Diemen with a follow-up of the bureau's service, and a match to judge."""
+    import uuid
+
+    from m50.core.models import Theme
+    from m50.publicaffairs import records
+    from m50.publicaffairs.models import (
+        Fractie,
+        Interaction,
+        MemberOfParliament,
+        Motion,
+        MotionSubmitter,
+        WatchMatch,
+    )
+    from tests.factories import UserFactory
+
+    dossier = records.dossier_create(actor=None, theme=Theme.objects.get(slug="wonen"))
+    version = records.position_add(actor=None, dossier=dossier, text="Meer woningen.")
+    fractie = Fractie.objects.create(tk_id=uuid.uuid4(), name="Fractie", abbreviation="F")
+    member = MemberOfParliament.objects.create(
+        tk_id=uuid.uuid4(), surname="Kamerlid", fractie=fractie, municipality=municipality
+    )
+    motion = Motion.objects.create(
+        source=Motion.Source.TWEEDE_KAMER, tk_id=uuid.uuid4(), number="36000-1", title="Motie"
+    )
+    dossier.motions.add(motion)
+    MotionSubmitter.objects.create(
+        tk_id=uuid.uuid4(), motion=motion, member=member, role="submitter"
+    )
+    visit = records.interaction_create(
+        actor=None,
+        kind=Interaction.Kind.WORK_VISIT,
+        date=datetime.date(2026, 11, 3),
+        subject="Werkbezoek",
+        municipality=municipality,
+        members=[member],
+        confidential_note="Vertrouwelijk",
+    )
+    owner = UserFactory(role=Role.PUBLIC_AFFAIRS)
+    follow_up = records.follow_up_create(
+        actor=None, interaction=visit, description="Bellen", owner=owner
+    )
+    other = Motion.objects.create(
+        source=Motion.Source.TWEEDE_KAMER, tk_id=uuid.uuid4(), number="36000-2", title="Andere"
+    )
+    match = WatchMatch.objects.create(dossier=dossier, motion=other)
+    return {
+        "theme": "wonen",
+        "version_id": version.pk,
+        "motion_id": motion.pk,
+        "member_id": member.pk,
+        "fractie_id": fractie.pk,
+        "interaction_id": visit.pk,
+        "follow_up_id": follow_up.pk,
+        "match_id": match.pk,
+    }
 
 
 def _sample_billing_change(municipality):
@@ -709,6 +770,29 @@ EXPECTED = {
     # One search box for everyone; each finds only what they may see (tests/knowledge).
     ("search:page", "get"): PUBLIC,
     ("search:suggestions", "get"): PUBLIC,
+    # Public affairs: every logged-in user reads (without confidential notes); public affairs
+    # and the bureau write. Accepting, dismissing, publishing and completing are posted (a
+    # GET: 405); the follow-up form is on the contact's page (a GET goes back there).
+    ("publicaffairs:overview", "get"): page(LOGGED_IN),
+    ("publicaffairs:dossier", "get"): page(LOGGED_IN),
+    ("publicaffairs:dossier_create", "get"): page({B, PA}),
+    ("publicaffairs:dossier_edit", "get"): page({B, PA}),
+    ("publicaffairs:position_add", "get"): page({B, PA}),
+    ("publicaffairs:position_publish", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("publicaffairs:match_accept", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("publicaffairs:match_dismiss", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("publicaffairs:motion_list", "get"): page(LOGGED_IN),
+    ("publicaffairs:motion_detail", "get"): page(LOGGED_IN),
+    ("publicaffairs:member_list", "get"): page(LOGGED_IN),
+    ("publicaffairs:member_detail", "get"): page(LOGGED_IN),
+    ("publicaffairs:fractie_list", "get"): page(LOGGED_IN),
+    ("publicaffairs:fractie_detail", "get"): page(LOGGED_IN),
+    ("publicaffairs:interaction_list", "get"): page(LOGGED_IN),
+    ("publicaffairs:interaction_create", "get"): page({B, PA}),
+    ("publicaffairs:interaction_detail", "get"): page(LOGGED_IN),
+    ("publicaffairs:follow_up_create", "get"): {**page(set()), B: LOGIN, PA: LOGIN},
+    ("publicaffairs:follow_up_complete", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("publicaffairs:my_actions", "get"): page(LOGGED_IN),
 }
 
 

@@ -82,8 +82,9 @@ def test_page_shell_has_skip_link_navigation_and_language_switch(client):
     assert 'id="main"' in html
     assert re.search(r'<nav class="m50-nav" aria-label="Hoofdmenu"', html)
     assert f'href="{reverse("municipalities:list")}"' in html
-    assert "Lidmaatschap" in html and "binnenkort" in html
-    # People and prospects are not offered to anonymous visitors.
+    assert "Lidmaatschap" in html and "binnenkort" not in html
+    # People, prospects and public affairs are not offered to anonymous visitors.
+    assert f'href="{reverse("publicaffairs:overview")}"' not in html
     assert f'href="{reverse("contacts:organisation_list")}"' not in html
     assert f'href="{reverse("municipalities:prospects")}"' not in html
     assert f'action="{reverse("set_language")}"' in html

@@ -549,8 +549,9 @@ def test_detail_query_count_does_not_grow_with_data(client, sample, user_for_rol
     assert count_queries(client, detail_url("GM0384")) == small
     assert count_queries(client.__class__(), detail_url("GM0384")) == anonymous_small
     # Ten, two for the participation in pillars, two for the activities hosted and the
-    # attendance (logged in), and one for the knowledge items of the municipality.
-    assert small <= 15
+    # attendance (logged in), one for the knowledge items of the municipality, and two for
+    # the Kamerleden living there and the contacts held there (public affairs).
+    assert small <= 17
 
 
 # --- Prospects -----------------------------------------------------------------------------

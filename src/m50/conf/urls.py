@@ -16,6 +16,7 @@ urlpatterns = [
     path("activiteiten/", include("m50.activities.urls")),
     path("kennis/", include("m50.knowledge.urls")),
     path("zoeken/", include("m50.knowledge.search_urls")),
+    path("public-affairs/", include("m50.publicaffairs.urls")),
     path("", include("m50.reports.urls")),
     path("api/v1/", include("m50.api.urls")),
     # Switching language is open to everyone, also before logging in.

@@ -32,6 +32,7 @@ from m50.municipalities.forms import (
 )
 from m50.municipalities.models import Municipality
 from m50.pillars.views import municipality_pillars_context
+from m50.publicaffairs.views import municipality_public_affairs_context
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
@@ -115,6 +116,7 @@ def municipality_detail(request, code: str):
     context.update(municipality_pillars_context(request, municipality))
     context.update(municipality_activities_context(request, municipality))
     context.update(items_section_context(request, municipality=municipality))
+    context.update(municipality_public_affairs_context(request, municipality))
     return render(request, "municipalities/detail.html", context)
 
 

@@ -78,6 +78,12 @@ def dossier_detail(*, user, theme) -> ThemeDossier:
     return dossier_list(user=user).get(theme=theme)
 
 
+def dossier_by_slug(*, user, slug: str) -> ThemeDossier:
+    """The dossier of the theme ``slug``; ``ThemeDossier.DoesNotExist`` if none or not for
+    ``user``."""
+    return dossier_list(user=user).get(theme__slug=slug)
+
+
 def position_current(*, user, dossier: ThemeDossier) -> PositionVersion | None:
     """The latest version of the dossier's position."""
     if not rules.may_read(user):
@@ -248,6 +254,14 @@ def open_follow_ups(*, user, owner=None, today: datetime.date | None = None):
     return queryset.order_by(F("due_date").asc(nulls_last=True), "pk")
 
 
+def follow_up_detail(*, user, pk: int) -> FollowUp:
+    """A follow-up (without its contact's note); ``FollowUp.DoesNotExist`` for who may not
+    read."""
+    if not rules.may_read(user):
+        raise FollowUp.DoesNotExist
+    return FollowUp.objects.select_related("owner").get(pk=pk)
+
+
 def my_open_follow_ups(*, user, today: datetime.date | None = None):
     """*Mijn acties*: the user's own open follow-ups, overdue ones flagged."""
     return open_follow_ups(user=user, owner=user, today=today)
@@ -358,9 +372,12 @@ def watch_list(
 # --- The Tweede Kamer's records, for the API --------------------------------------------------
 
 
-def member_list(*, user, fractie=None, committee=None) -> QuerySet[MemberOfParliament]:
+def member_list(
+    *, user, fractie=None, committee=None, search: str = ""
+) -> QuerySet[MemberOfParliament]:
     """Kamerleden by name, with fractie, municipality and current committee seats: three
-    queries, whatever their number."""
+    queries, whatever their number. Filtered by fractie, committee (a current seat) or a part
+    of the name."""
     if not rules.may_read(user):
         return MemberOfParliament.objects.none()
     queryset = MemberOfParliament.objects.select_related(
@@ -384,20 +401,41 @@ def member_list(*, user, fractie=None, committee=None) -> QuerySet[MemberOfParli
                 )
             )
         )
+    if search.strip():
+        term = search.strip()
+        queryset = queryset.filter(
+            Q(display_name__icontains=term)
+            | Q(surname__icontains=term)
+            | Q(first_name__icontains=term)
+        )
     return queryset.order_by("surname", "first_name", "pk")
 
 
-def fractie_list(*, user) -> QuerySet[Fractie]:
-    """Fracties by name, active and inactive."""
+def fractie_list(*, user, by_size: bool = False) -> QuerySet[Fractie]:
+    """Fracties, active and inactive, with ``member_count`` (current members): by name, or
+    with ``by_size`` the active ones first, largest first."""
     if not rules.may_read(user):
         return Fractie.objects.none()
-    return Fractie.objects.order_by("name", "pk")
+    queryset = Fractie.objects.annotate(member_count=Count("members", distinct=True))
+    if by_size:
+        return queryset.order_by(F("active_to").desc(nulls_first=True), "-seats", "name", "pk")
+    return queryset.order_by("name", "pk")
 
 
-def committee_list(*, user) -> QuerySet[Committee]:
+def committee_list(*, user, active_only: bool = False) -> QuerySet[Committee]:
     if not rules.may_read(user):
         return Committee.objects.none()
-    return Committee.objects.order_by("name", "pk")
+    queryset = Committee.objects.order_by("name", "pk")
+    return queryset.filter(active_to__isnull=True) if active_only else queryset
+
+
+# --- The Tweede Kamer's data, for the pages (issue 12) ----------------------------------------
+#
+# Synced from open data (CC0): every logged-in user of the network may read it; the selectors
+# still ask ``rules.may_read`` so that the pages need no rule of their own.
+
+VOTE_FOR = "Voor"
+VOTE_AGAINST = "Tegen"
 
 
 def motion_list(
@@ -416,11 +454,21 @@ def motion_list(
     recorded outcome (VNG), case folded."""
     if not rules.may_read(user):
         return Motion.objects.none()
-    queryset = _motions().prefetch_related(
-        # Submitters before co-signers ("submitter" sorts after "co_signer").
-        Prefetch("submitters", queryset=MotionSubmitter.objects.order_by("-role", "name", "pk")),
-        Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk")),
-        Prefetch("theme_dossiers", queryset=ThemeDossier.objects.select_related("theme")),
+    latest = Decision.objects.filter(motion=OuterRef("pk")).exclude(result="")
+    queryset = (
+        _motions()
+        .annotate(
+            # The result of the last decision, for a list's column.
+            latest_result=Subquery(latest.order_by("-order", "-pk").values("result")[:1])
+        )
+        .prefetch_related(
+            # Submitters before co-signers ("submitter" sorts after "co_signer").
+            Prefetch(
+                "submitters", queryset=MotionSubmitter.objects.order_by("-role", "name", "pk")
+            ),
+            Prefetch("decisions", queryset=Decision.objects.order_by("order", "pk")),
+            Prefetch("theme_dossiers", queryset=ThemeDossier.objects.select_related("theme")),
+        )
     )
     if theme is not None:
         queryset = queryset.filter(theme_dossiers__theme=theme)
@@ -435,7 +483,7 @@ def motion_list(
     if result:
         queryset = queryset.filter(
             Exists(Decision.objects.filter(motion=OuterRef("pk"), result__iexact=result))
-            | Q(network_outcome__outcome=result)
+            | Q(network_outcome__outcome__iexact=result)
         )
     if since is not None:
         queryset = queryset.filter(date__gte=since)
@@ -443,7 +491,7 @@ def motion_list(
         queryset = queryset.filter(date__lte=until)
     if source:
         queryset = queryset.filter(source=source)
-    return queryset.order_by("-date", "-pk")
+    return queryset.order_by(F("date").desc(nulls_last=True), "-pk")
 
 
 def vote_list(*, user, tk_decision=None, member=None, fractie=None) -> QuerySet[Vote]:
@@ -476,3 +524,172 @@ def dossier_list_with_links(*, user) -> QuerySet[ThemeDossier]:
             position_created_at=Subquery(latest.values("created_at")[:1]),
         )
     )
+
+
+def motion_results() -> list[str]:
+    """The results the decisions name, for the filter (the Tweede Kamer's own words)."""
+    from m50.publicaffairs.models import Decision
+
+    return list(
+        Decision.objects.exclude(result="")
+        .order_by("result")
+        .values_list("result", flat=True)
+        .distinct()
+    )
+
+
+def motion_detail(*, user, pk: int) -> Motion:
+    """A motion with its submitters, decisions and their votes (fracties and, in a roll call,
+    members) and its themes: a fixed number of queries."""
+    from m50.publicaffairs.models import Decision, Vote
+
+    if not rules.may_read(user):
+        raise Motion.DoesNotExist
+    votes = Vote.objects.select_related("fractie", "member").order_by(
+        "member_id", "actor_fractie", "actor_name", "pk"
+    )
+    return (
+        _motions()
+        .prefetch_related(
+            Prefetch(
+                "submitters",
+                queryset=MotionSubmitter.objects.select_related("member__fractie").order_by(
+                    "-role", "name", "pk"
+                ),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("votes", queryset=votes)
+                ),
+            ),
+            Prefetch("theme_dossiers", queryset=ThemeDossier.objects.select_related("theme")),
+        )
+        .get(pk=pk)
+    )
+
+
+def _current_committee_seats():
+    from m50.publicaffairs.models import CommitteeMembership
+
+    return CommitteeMembership.objects.filter(
+        end__isnull=True, committee__isnull=False
+    ).select_related("committee")
+
+
+def member_detail(*, user, pk: int) -> MemberOfParliament:
+    """A Kamerlid with fractie, municipality and current committee seats."""
+    if not rules.may_read(user):
+        raise MemberOfParliament.DoesNotExist
+    return (
+        MemberOfParliament.objects.select_related("fractie", "municipality")
+        .prefetch_related(Prefetch("committee_memberships", queryset=_current_committee_seats()))
+        .get(pk=pk)
+    )
+
+
+def member_motions(*, user, member) -> QuerySet[MotionSubmitter]:
+    """The motions ``member`` submitted or co-signed, newest first."""
+    if not rules.may_read(user):
+        return MotionSubmitter.objects.none()
+    return (
+        MotionSubmitter.objects.filter(member=member, motion__isnull=False)
+        .select_related("motion")
+        .order_by(F("motion__date").desc(nulls_last=True), "-pk")
+    )
+
+
+def fractie_detail(*, user, pk: int):
+    from m50.publicaffairs.models import Fractie
+
+    if not rules.may_read(user):
+        raise Fractie.DoesNotExist
+    return Fractie.objects.get(pk=pk)
+
+
+def theme_member_map(*, user, dossier: ThemeDossier):
+    """The stakeholder map of a theme: ``theme_members`` with, per member, their current
+    committees (``seats``), how their fractie voted on the theme's motions (``fractie_for``,
+    ``fractie_against``), how they voted themselves in roll calls (``own_for``,
+    ``own_against``) and ``last_contact_id``. Four queries, whatever the number of motions."""
+    from m50.publicaffairs.models import Vote
+
+    theme_votes = Vote.objects.filter(decision__motion__theme_dossiers=dossier)
+
+    def count(condition: Q, by: str, kind: str) -> Subquery:
+        # Grouped by the column the condition fixes: one group, its count.
+        return Subquery(
+            theme_votes.filter(condition, kind__iexact=kind)
+            .order_by()
+            .values(by)
+            .annotate(n=Count("pk", distinct=True))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    fractie_vote = Q(fractie=OuterRef("fractie"), member__isnull=True, tk_member_id__isnull=True)
+    own_vote = Q(member=OuterRef("pk"))
+    latest = Interaction.objects.filter(members=OuterRef("pk")).order_by("-date", "-pk")
+    return (
+        theme_members(user=user, dossier=dossier)
+        .annotate(
+            fractie_for=count(fractie_vote, "fractie", VOTE_FOR),
+            fractie_against=count(fractie_vote, "fractie", VOTE_AGAINST),
+            own_for=count(own_vote, "member", VOTE_FOR),
+            own_against=count(own_vote, "member", VOTE_AGAINST),
+            last_contact_id=Subquery(latest.values("pk")[:1]),
+        )
+        .prefetch_related(Prefetch("committee_memberships", queryset=_current_committee_seats()))
+    )
+
+
+def municipality_members(*, user, municipality) -> QuerySet[MemberOfParliament]:
+    """The Kamerleden who live in ``municipality`` (to plan work visits)."""
+    if not rules.may_read(user):
+        return MemberOfParliament.objects.none()
+    return MemberOfParliament.objects.filter(municipality=municipality).select_related("fractie")
+
+
+# Choices for the forms of public affairs (who writes picks from these).
+
+
+def person_choices():
+    from m50.contacts.models import Person
+
+    return Person.objects.order_by("surname", "given_name", "pk")
+
+
+def organisation_choices():
+    from m50.contacts.models import Organisation
+
+    return Organisation.objects.order_by("name", "pk")
+
+
+def municipality_choices():
+    from m50.municipalities.models import Municipality
+
+    return Municipality.objects.order_by("name", "pk")
+
+
+def member_choices():
+    return MemberOfParliament.objects.select_related("fractie").order_by(
+        "surname", "first_name", "pk"
+    )
+
+
+def themes_without_dossier():
+    """The active themes of the shared list that have no dossier yet."""
+    return theme_choices().filter(dossier__isnull=True)
+
+
+def theme_choices():
+    from m50.core.models import Theme
+
+    return Theme.objects.filter(active=True).order_by("position", "name")
+
+
+def follow_up_owner_choices():
+    """Who may own a follow-up: active users of the network (the service checks the role)."""
+    from m50.accounts.models import User
+
+    return User.objects.filter(is_active=True).order_by("username", "pk")

@@ -1,0 +1,516 @@
+"""The public affairs pages (issue 12): the lobbyist's start page, theme dossiers with their
+stakeholder map, motions with their votes, Kamerleden and fracties, contacts and follow-ups.
+
+Reads come from ``selectors`` (scoped to the reader: a contact's confidential note is not in
+the query for who may not see it), writes go through ``records`` (which enforce the rules);
+the views only choose what to show and which buttons, by ``rules``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from m50.core.access import rule_required
+from m50.publicaffairs import records, rules, selectors
+from m50.publicaffairs.charts import vote_chart, vote_kind_class
+from m50.publicaffairs.forms import (
+    DossierCreateForm,
+    DossierForm,
+    FollowUpForm,
+    InteractionFilterForm,
+    InteractionForm,
+    MemberFilterForm,
+    MotionFilterForm,
+    PositionForm,
+    add_service_errors,
+)
+from m50.publicaffairs.models import (
+    FollowUp,
+    Fractie,
+    Interaction,
+    MemberOfParliament,
+    Motion,
+    ThemeDossier,
+    WatchMatch,
+)
+
+READ = "publicaffairs.view_records"
+WRITE = "publicaffairs.manage_records"
+PAGE_SIZE = 25
+PAGE_PARAMETER = "pagina"
+# The start page and a dossier show the latest few; the lists have the rest.
+RECENT = 10
+DOSSIER_MOTIONS = 25
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
+    return page, page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+# --- Start page -------------------------------------------------------------------------------
+
+
+@rule_required(READ)
+def overview(request):
+    user = request.user
+    return render(
+        request,
+        "publicaffairs/overview.html",
+        {
+            "can_write": rules.may_write(user),
+            "matches": list(selectors.watch_list(user=user)[:50]),
+            "my_actions": list(selectors.my_open_follow_ups(user=user)[:RECENT]),
+            "overdue_series": [
+                status for status in selectors.series_status_list(user=user) if status.overdue
+            ],
+            "recent": list(selectors.interaction_list(user=user)[:RECENT]),
+            "dossiers": list(selectors.dossier_list(user=user)),
+        },
+    )
+
+
+def _match(request, match_id: int) -> WatchMatch:
+    return get_object_or_404(selectors.watch_list(user=request.user, status=""), pk=match_id)
+
+
+@require_POST
+@rule_required(WRITE)
+def match_accept(request, match_id: int):
+    match = _match(request, match_id)
+    try:
+        records.watch_match_accept(actor=request.user, match=match)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De signalering is geaccepteerd en aan het thema gekoppeld."))
+    return redirect("publicaffairs:overview")
+
+
+@require_POST
+@rule_required(WRITE)
+def match_dismiss(request, match_id: int):
+    match = _match(request, match_id)
+    try:
+        records.watch_match_dismiss(actor=request.user, match=match)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De signalering is afgewezen."))
+    return redirect("publicaffairs:overview")
+
+
+# --- Theme dossiers ---------------------------------------------------------------------------
+
+
+def _dossier(request, theme: str) -> ThemeDossier:
+    try:
+        return selectors.dossier_by_slug(user=request.user, slug=theme)
+    except ThemeDossier.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@rule_required(READ)
+def dossier(request, theme: str):
+    user = request.user
+    dossier = _dossier(request, theme)
+    can_write = rules.may_write(user)
+    motions = selectors.motion_list(user=user, theme=dossier.theme)
+    return render(
+        request,
+        "publicaffairs/dossier.html",
+        {
+            "dossier": dossier,
+            "theme": dossier.theme,
+            "can_write": can_write,
+            "position": selectors.position_current(user=user, dossier=dossier),
+            "history": list(selectors.position_history(user=user, dossier=dossier))
+            if can_write
+            else [],
+            "motions": list(motions[:DOSSIER_MOTIONS]),
+            "motion_total": motions.count(),
+            "stakeholders": list(selectors.theme_member_map(user=user, dossier=dossier)),
+            "contacts": list(selectors.theme_interactions(user=user, theme=dossier.theme)[:RECENT]),
+            "note_visible": selectors.note_visible(user=user),
+            "knowledge": list(
+                selectors.theme_knowledge_items(user=user, theme=dossier.theme)[:RECENT]
+            ),
+            "topics": list(selectors.theme_topics(user=user, theme=dossier.theme)),
+        },
+    )
+
+
+@rule_required(WRITE)
+def dossier_create(request):
+    form = DossierCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = records.dossier_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Het themadossier is gestart."))
+            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+    return render(
+        request,
+        "publicaffairs/form.html",
+        {
+            "form": form,
+            "title": _("Themadossier starten"),
+            "button": _("Dossier starten"),
+            "back": ("publicaffairs:overview", None),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@rule_required(WRITE)
+def dossier_edit(request, theme: str):
+    dossier = _dossier(request, theme)
+    initial = {
+        "goals": dossier.goals,
+        "watch_terms": "\n".join(dossier.watch_terms),
+        "committees": list(dossier.committees.all()),
+    }
+    form = DossierForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.dossier_update(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Het dossier is bijgewerkt."))
+            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+    return render(
+        request,
+        "publicaffairs/form.html",
+        {
+            "form": form,
+            "title": _("Dossier %(theme)s wijzigen") % {"theme": dossier.theme.name},
+            "button": _("Opslaan"),
+            "back": ("publicaffairs:dossier", dossier.theme.slug),
+        },
+    )
+
+
+@rule_required(WRITE)
+def position_add(request, theme: str):
+    dossier = _dossier(request, theme)
+    current = selectors.position_current(user=request.user, dossier=dossier)
+    form = PositionForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.position_add(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("De nieuwe versie van het standpunt is vastgelegd."))
+            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+    return render(
+        request,
+        "publicaffairs/form.html",
+        {
+            "form": form,
+            "title": _("Standpunt over %(theme)s") % {"theme": dossier.theme.name},
+            "button": _("Nieuwe versie vastleggen"),
+            "back": ("publicaffairs:dossier", dossier.theme.slug),
+        },
+    )
+
+
+@require_POST
+@rule_required(WRITE)
+def position_publish(request, theme: str, version_id: int):
+    dossier = _dossier(request, theme)
+    version = get_object_or_404(
+        selectors.position_history(user=request.user, dossier=dossier), pk=version_id
+    )
+    try:
+        records.position_publish(actor=request.user, version=version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Versie %(number)s staat op de openbare site.") % {"number": version.number},
+        )
+    return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+
+
+# --- Motions ----------------------------------------------------------------------------------
+
+
+@rule_required(READ)
+def motion_list(request):
+    user = request.user
+    form = MotionFilterForm(request.GET, results=selectors.motion_results())
+    form.is_valid()  # Errors are shown; the valid filters still apply.
+    page, page_range = _page(request, selectors.motion_list(user=user, **form.filters()))
+    return render(
+        request,
+        "publicaffairs/motion_list.html",
+        {"form": form, "page": page, "page_range": page_range},
+    )
+
+
+def _vote_rows(decision):
+    """The votes of a decision: by fractie (with seats) and, in a roll call, by member."""
+    fracties, members = [], []
+    for vote in decision.votes.all():
+        row = {
+            "vote": vote,
+            "name": str(vote.member or vote.actor_name)
+            if vote.is_roll_call
+            else vote.actor_name or str(vote.fractie or ""),
+            "fractie": vote.actor_fractie or str(vote.fractie or ""),
+            "css": vote_kind_class(vote.kind),
+        }
+        (members if vote.is_roll_call else fracties).append(row)
+    fracties.sort(key=lambda row: (-(row["vote"].fractie_size or 0), row["name"]))
+    seats_for = sum(
+        r["vote"].fractie_size or 0 for r in fracties if r["vote"].kind.lower() == "voor"
+    )
+    seats_against = sum(
+        r["vote"].fractie_size or 0 for r in fracties if r["vote"].kind.lower() == "tegen"
+    )
+    chart = vote_chart((r["name"], r["vote"].kind, r["vote"].fractie_size) for r in fracties)
+    return {
+        "decision": decision,
+        "fracties": fracties,
+        "members": members,
+        "chart": chart,
+        "seats_for": seats_for,
+        "seats_against": seats_against,
+        "members_for": sum(1 for r in members if r["vote"].kind.lower() == "voor"),
+        "members_against": sum(1 for r in members if r["vote"].kind.lower() == "tegen"),
+    }
+
+
+@rule_required(READ)
+def motion_detail(request, motion_id: int):
+    try:
+        motion = selectors.motion_detail(user=request.user, pk=motion_id)
+    except Motion.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "publicaffairs/motion_detail.html",
+        {
+            "motion": motion,
+            "decisions": [_vote_rows(decision) for decision in motion.decisions.all()],
+            "themes": [dossier.theme for dossier in motion.theme_dossiers.all()],
+            "outcome": getattr(motion, "network_outcome", None),
+        },
+    )
+
+
+# --- Kamerleden and fracties ------------------------------------------------------------------
+
+
+@rule_required(READ)
+def member_list(request):
+    user = request.user
+    form = MemberFilterForm(request.GET, user=user)
+    form.is_valid()
+    page, page_range = _page(request, selectors.member_list(user=user, **form.filters()))
+    return render(
+        request,
+        "publicaffairs/member_list.html",
+        {"form": form, "page": page, "page_range": page_range},
+    )
+
+
+@rule_required(READ)
+def member_detail(request, member_id: int):
+    user = request.user
+    try:
+        member = selectors.member_detail(user=user, pk=member_id)
+    except MemberOfParliament.DoesNotExist as exc:
+        raise Http404 from exc
+    motions, motions_range = _page(request, selectors.member_motions(user=user, member=member))
+    return render(
+        request,
+        "publicaffairs/member_detail.html",
+        {
+            "member": member,
+            "seats": list(member.committee_memberships.all()),
+            "page": motions,
+            "page_range": motions_range,
+            "contacts": list(selectors.interaction_list(user=user, member=member)[:RECENT]),
+        },
+    )
+
+
+@rule_required(READ)
+def fractie_list(request):
+    return render(
+        request,
+        "publicaffairs/fractie_list.html",
+        {"fracties": list(selectors.fractie_list(user=request.user, by_size=True))},
+    )
+
+
+@rule_required(READ)
+def fractie_detail(request, fractie_id: int):
+    user = request.user
+    try:
+        fractie = selectors.fractie_detail(user=user, pk=fractie_id)
+    except Fractie.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "publicaffairs/fractie_detail.html",
+        {
+            "fractie": fractie,
+            "members": list(selectors.member_list(user=user, fractie=fractie)),
+            "contacts": list(selectors.interaction_list(user=user, fractie=fractie)[:RECENT]),
+        },
+    )
+
+
+# --- Contacts and follow-ups ------------------------------------------------------------------
+
+
+@rule_required(READ)
+def interaction_list(request):
+    user = request.user
+    form = InteractionFilterForm(request.GET)
+    form.is_valid()
+    page, page_range = _page(request, selectors.interaction_list(user=user, **form.filters()))
+    return render(
+        request,
+        "publicaffairs/interaction_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "can_write": rules.may_write(user),
+        },
+    )
+
+
+def _interaction(request, interaction_id: int) -> Interaction:
+    try:
+        return selectors.interaction_detail(user=request.user, pk=interaction_id)
+    except Interaction.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _interaction_page(request, interaction, follow_up_form=None):
+    user = request.user
+    can_write = rules.may_write(user)
+    follow_ups = [
+        {"follow_up": f, "may_complete": not f.done_at and rules.may_complete_follow_up(user, f)}
+        for f in interaction.follow_ups.all()
+    ]
+    return render(
+        request,
+        "publicaffairs/interaction_detail.html",
+        {
+            "interaction": interaction,
+            "note_visible": selectors.note_visible(user=user),
+            "can_write": can_write,
+            "follow_ups": follow_ups,
+            "follow_up_form": follow_up_form or (FollowUpForm() if can_write else None),
+        },
+        status=400 if follow_up_form is not None and follow_up_form.errors else 200,
+    )
+
+
+@rule_required(READ)
+def interaction_detail(request, interaction_id: int):
+    return _interaction_page(request, _interaction(request, interaction_id))
+
+
+@rule_required(WRITE)
+def interaction_create(request):
+    form = InteractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interaction = records.interaction_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Het contactmoment is vastgelegd."))
+            return redirect("publicaffairs:interaction_detail", interaction_id=interaction.pk)
+    return render(
+        request,
+        "publicaffairs/form.html",
+        {
+            "form": form,
+            "title": _("Contactmoment vastleggen"),
+            "button": _("Vastleggen"),
+            "back": ("publicaffairs:interaction_list", None),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@rule_required(WRITE)
+def follow_up_create(request, interaction_id: int):
+    interaction = _interaction(request, interaction_id)
+    if request.method != "POST":
+        return redirect("publicaffairs:interaction_detail", interaction_id=interaction.pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            records.follow_up_create(
+                actor=request.user, interaction=interaction, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("De vervolgactie is toegevoegd."))
+            return redirect("publicaffairs:interaction_detail", interaction_id=interaction.pk)
+    return _interaction_page(request, interaction, follow_up_form=form)
+
+
+@require_POST
+@rule_required(READ)
+def follow_up_complete(request, follow_up_id: int):
+    try:
+        follow_up = selectors.follow_up_detail(user=request.user, pk=follow_up_id)
+    except FollowUp.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        records.follow_up_complete(actor=request.user, follow_up=follow_up)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De vervolgactie is afgerond."))
+    if request.POST.get("terug") == "mijn-acties":
+        return redirect("publicaffairs:my_actions")
+    return redirect("publicaffairs:interaction_detail", interaction_id=follow_up.interaction_id)
+
+
+@rule_required(READ)
+def my_actions(request):
+    return render(
+        request,
+        "publicaffairs/my_actions.html",
+        {"actions": list(selectors.my_open_follow_ups(user=request.user))},
+    )
+
+
+def municipality_public_affairs_context(request, municipality) -> dict:
+    """For a municipality's page: the Kamerleden who live there (to plan work visits) and the
+    contacts held there, for who may read public affairs' records. Two queries plus the
+    contacts' links; nothing for a visitor (whose page is cached)."""
+    user = request.user
+    if not rules.may_read(user):
+        return {"municipality_public_affairs": None}
+    return {
+        "municipality_public_affairs": {
+            "municipality": municipality,
+            "members": list(selectors.municipality_members(user=user, municipality=municipality)),
+            "contacts": list(
+                selectors.interaction_list(user=user, municipality=municipality)[:RECENT]
+            ),
+        }
+    }
