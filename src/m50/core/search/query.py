@@ -135,7 +135,8 @@ def search(
     gives the last.
 
     Up to ``EXACT_LIMIT`` matches are counted one by one. Beyond that the total and the facet
-    counts are estimated from every n-th match (``Results.estimated``), at most
+    counts are estimated from a hashed sample of about ``SAMPLE`` matches
+    (``Results.estimated``), at most
     ``ESTIMATED_PAGES`` pages are offered, and the page is picked from the best-ranked matches
     of the full-text index alone: what costs time then is the full-text ranking itself.
     """
