@@ -32,6 +32,7 @@ from tests.publicaffairs.records_helpers import (
     committee,
     fractie,
     mp,
+    statistics_refresh,
     theme,
     tk_motion,
 )
@@ -529,6 +530,7 @@ def _grow(world, size: int) -> None:
         Interaction.fracties.through(interaction=interaction, fractie=vvd)
         for interaction in interactions
     )
+    statistics_refresh()
 
 
 @pytest.mark.parametrize(

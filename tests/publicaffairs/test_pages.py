@@ -26,7 +26,14 @@ from m50.publicaffairs.models import (
     WatchMatch,
 )
 from tests.factories import MunicipalityFactory
-from tests.publicaffairs.records_helpers import audit_count, fractie, mp, theme, tk_motion
+from tests.publicaffairs.records_helpers import (
+    audit_count,
+    fractie,
+    mp,
+    statistics_refresh,
+    theme,
+    tk_motion,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -272,6 +279,7 @@ def _bulk_motions(dossier, member, decision_fractie, n: int) -> None:
         Vote(tk_id=uuid.uuid4(), decision=d, fractie=decision_fractie, kind="Voor", fractie_size=5)
         for d in decisions
     )
+    statistics_refresh()
 
 
 def _queries(client, url) -> int:

@@ -46,6 +46,7 @@ from m50.publicaffairs.models import (
     MemberOfParliament,
     Motion,
     MotionCoSubmitter,
+    MotionOutcome,
     MotionSubmitter,
     PositionVersion,
     Stakeholder,
@@ -470,20 +471,27 @@ def motion_list(
             Prefetch("theme_dossiers", queryset=ThemeDossier.objects.select_related("theme")),
         )
     )
+    # Each filter an EXISTS on the motion's own id, never an OR across a join: the plan stays
+    # an index probe per motion whatever the planner's statistics say.
     if theme is not None:
-        queryset = queryset.filter(theme_dossiers__theme=theme)
+        queryset = queryset.filter(
+            Exists(
+                ThemeDossier.motions.through.objects.filter(
+                    motion=OuterRef("pk"), themedossier__theme=theme
+                )
+            )
+        )
     if fractie is not None:
-        signed = Q(member__fractie=fractie)
+        submitters = MotionSubmitter.objects.filter(motion=OuterRef("pk"))
+        signed = Exists(submitters.filter(member__fractie=fractie))
         names = {name for name in (fractie.abbreviation, fractie.name) if name}
         if names:
-            signed |= Q(fractie_name__in=names)
-        queryset = queryset.filter(
-            Exists(MotionSubmitter.objects.filter(signed, motion=OuterRef("pk")))
-        )
+            signed |= Exists(submitters.filter(fractie_name__in=names))
+        queryset = queryset.filter(signed)
     if result:
         queryset = queryset.filter(
             Exists(Decision.objects.filter(motion=OuterRef("pk"), result__iexact=result))
-            | Q(network_outcome__outcome__iexact=result)
+            | Exists(MotionOutcome.objects.filter(motion=OuterRef("pk"), outcome__iexact=result))
         )
     if since is not None:
         queryset = queryset.filter(date__gte=since)
