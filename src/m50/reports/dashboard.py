@@ -120,6 +120,8 @@ class QuarterRow:
     label: str
     activities: int
     attendance: int
+    year: int = 0
+    quarter: int = 0
 
     @property
     def average(self) -> Decimal | None:
@@ -132,6 +134,9 @@ class QuarterRow:
 class MonthRow:
     label: str
     count: int
+    year: int = 0
+    month: int = 0
+    short: str = ""  # the month alone: "dec"
 
 
 @dataclass
@@ -257,6 +262,8 @@ def _quarters(today: datetime.date, now: datetime.datetime) -> list[QuarterRow]:
                 quarter_label(year, quarter),
                 row.activities if row else 0,
                 row.attendance if row else 0,
+                year,
+                quarter,
             )
         )
         year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
@@ -279,8 +286,16 @@ def _months(today: datetime.date) -> list[MonthRow]:
     year, month = first_year, first_month
     for _index in range(CONTACT_MONTHS):
         # "dec 2026": the month's short name in the active language.
-        label = date_format(datetime.date(year, month, 1), "b Y")
-        rows.append(MonthRow(label, counts.get((year, month), 0)))
+        first = datetime.date(year, month, 1)
+        rows.append(
+            MonthRow(
+                date_format(first, "b Y"),
+                counts.get((year, month), 0),
+                year,
+                month,
+                date_format(first, "b"),
+            )
+        )
         year, month = (year, month + 1) if month < 12 else (year + 1, 1)
     return rows
 

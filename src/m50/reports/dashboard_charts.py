@@ -48,6 +48,7 @@ class ChartTick:
 class CategoryLabel:
     text: str
     x: str
+    sub: str = ""  # a second line: the year under "K1" or "jan"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class GroupedBarChart:
     plot_bottom: str
     tick_label_x: str
     category_y: str
+    sub_y: str
     legend_y: str
     legend_text_y: str
     bars: list[ChartBar] = field(default_factory=list)
@@ -83,12 +85,13 @@ def grouped_bar_chart(
     chart_id: str,
     title: str,
     description: str,
-    categories: Sequence[str],
+    categories: Sequence[str | tuple[str, str]],
     series: Sequence[Series],
     label: Callable[[float], str] = lambda value: format_count(round(value)),
 ) -> GroupedBarChart | None:
-    """Bars per category, one per series; None when there is nothing to draw. The value axis
-    starts at zero, so bars do not exaggerate change."""
+    """Bars per category, one per series; None when there is nothing to draw. A category is
+    a label, or a label and a second line under it. The value axis starts at zero, so bars do
+    not exaggerate change."""
     if not categories or not series:
         return None
     values = [float(value) for item in series for value in item.values]
@@ -102,8 +105,8 @@ def grouped_bar_chart(
     left = 12.0 + tick_width
     top, legend_height = 44.0, 28.0
     width = int(max(left + slot * len(categories) + 16, 448))
-    height = 300
-    bottom = height - 40.0
+    height = 310
+    bottom = height - 50.0
     right = width - 16.0
     slot = (right - left) / len(categories)
 
@@ -136,10 +139,10 @@ def grouped_bar_chart(
         ChartTick(y=_fmt(y_of(value)), label=label(value))
         for value in range(0, int(axis_max) + 1, int(step))
     ]
-    category_labels = [
-        CategoryLabel(text=text, x=_fmt(left + slot * (index + 0.5)))
-        for index, text in enumerate(categories)
-    ]
+    category_labels = []
+    for index, category in enumerate(categories):
+        text, sub = category if isinstance(category, tuple) else (category, "")
+        category_labels.append(CategoryLabel(text, _fmt(left + slot * (index + 0.5)), sub))
     legend = []
     x = left
     for item in series:
@@ -155,7 +158,8 @@ def grouped_bar_chart(
         plot_right=_fmt(right),
         plot_bottom=_fmt(bottom),
         tick_label_x=_fmt(left - 6),
-        category_y=_fmt(bottom + 20),
+        category_y=_fmt(bottom + 18),
+        sub_y=_fmt(bottom + 34),
         legend_y=_fmt(top - legend_height),
         legend_text_y=_fmt(top - legend_height + 12),
         bars=bars,

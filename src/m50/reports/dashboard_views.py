@@ -24,6 +24,14 @@ def _figures(values) -> str:
     return "; ".join(values)
 
 
+def _quarters(quarters: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """ "K1" over its year, the year written under the first quarter and every first one."""
+    return [
+        (f"K{quarter}", str(year) if index == 0 or quarter == 1 else "")
+        for index, (year, quarter) in enumerate(quarters)
+    ]
+
+
 def _status_chart(data: dashboard.Dashboard):
     points = data.status_points
     if not data.has_members:
@@ -42,7 +50,7 @@ def _status_chart(data: dashboard.Dashboard):
                 for p in points
             )
         },
-        categories=[p.label for p in points],
+        categories=_quarters([(p.day.year, (p.day.month - 1) // 3 + 1) for p in points]),
         series=[
             Series(_("leden"), "m50-series--member", [p.members for p in points]),
             Series(_("aspirant-leden"), "m50-series--aspirant", [p.aspirants for p in points]),
@@ -95,7 +103,7 @@ def _attendance_chart(data: dashboard.Dashboard):
                 for r in rows
             )
         },
-        categories=[row.label for row in rows],
+        categories=_quarters([(row.year, row.quarter) for row in rows]),
         series=[Series(_("aanwezigen"), "m50-series--member", [r.attendance for r in rows])],
     )
 
@@ -109,7 +117,10 @@ def _contacts_chart(data: dashboard.Dashboard):
         title=_("Contactmomenten van public affairs per maand"),
         description=_("Staafdiagram; per maand het aantal contactmomenten. Per maand: %(values)s.")
         % {"values": _figures(f"{row.label}: {row.count}" for row in rows)},
-        categories=[row.label for row in rows],
+        categories=[
+            (row.short, str(row.year) if index == 0 or row.month == 1 else "")
+            for index, row in enumerate(rows)
+        ],
         series=[Series(_("contactmomenten"), "m50-series--member", [r.count for r in rows])],
     )
 
