@@ -416,3 +416,35 @@ def test_query_counts_are_the_same_at_10_and_1000_members(client, bureau_user):
     assert [count_queries(client, url) for url in urls] == small
     page = client.get(DASHBOARD).content.decode()
     assert "Bulkgemeente 1999" in page and 'id="contacten-tabel"' in page
+
+
+def test_the_year_page_names_who_joined_and_left(client, bureau_user):
+    two_dossiers()
+    client.force_login(bureau_user)
+    page = text(client.get(year_url(2023)).content.decode())
+    assert "Het netwerk in 2023" in page
+    assert "Aspirant-lid geworden 1: Houten (1 februari 2023)" in page
+    assert "Definitief lid geworden 1: Diemen (16 mei 2023)" in page
+    assert "Lidmaatschap beëindigd 0" in page
+    assert "Bron: besluiten in het platform, stand 31 december 2023." in page
+    later = text(client.get(year_url(2024)).content.decode())
+    assert "Lidmaatschap beëindigd 1: Houten (1 januari 2024)" in later
+
+
+def test_a_chart_has_a_bar_per_value_on_an_axis_from_zero():
+    from m50.reports.dashboard_charts import Series, grouped_bar_chart
+
+    assert (
+        grouped_bar_chart(chart_id="x", title="", description="", categories=[], series=[]) is None
+    )
+    chart = grouped_bar_chart(
+        chart_id="x",
+        title="Titel",
+        description="Beschrijving",
+        categories=[("K1", "2026"), ("K2", "")],
+        series=[Series("leden", "a", [10, 0]), Series("aspirant-leden", "b", [5, 2])],
+    )
+    assert [bar.css for bar in chart.bars] == ["a", "b", "a", "b"]
+    assert chart.ticks[0].label == "0" and float(chart.ticks[-1].y) < float(chart.bars[0].y)
+    assert float(chart.bars[2].height) == 0  # a zero is drawn flat, on the axis
+    assert [c.sub for c in chart.categories] == ["2026", ""]
