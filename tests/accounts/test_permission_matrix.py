@@ -112,6 +112,7 @@ def sample(db):
         "token": "ongeldig",
         "draft": _sample_draft(membership).key,
         "change_id": _sample_billing_change(diemen).pk,
+        "year": 2023,
         **_sample_pillars(position),
         **_sample_activities(),
         **_sample_activity_api(person),
@@ -691,6 +692,9 @@ EXPECTED = {
     ("finance:invoice_withdraw", "get"): page({B}),
     ("reports:billing_change_list", "get"): page({B}),
     ("reports:billing_change_handle", "get"): page({B}),
+    # The network's figures and its year: the bureau's.
+    ("reports:dashboard", "get"): page({B}),
+    ("reports:network_year", "get"): page({B}),
     # Pillars and theme groups: public, without the people (checked in tests/pillars).
     ("pillars:list", "get"): PUBLIC,
     ("pillars:detail", "get"): PUBLIC,

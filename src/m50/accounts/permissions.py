@@ -43,6 +43,9 @@ RULES: Final[dict[str, frozenset]] = {
     # A municipality's contact asks the bureau to change its own invoice details.
     "reports.request_billing_change": frozenset({Role.MEMBER_CONTACT}),
     "reports.handle_billing_change": frozenset({Role.BUREAU}),
+    # The network's figures (members over time, money, participation, prospects) and its year.
+    "reports.view_dashboard": frozenset({Role.BUREAU}),
+    "reports.view_network_year": frozenset({Role.BUREAU}),
     # Pillars and theme groups, their purpose and their chairs' municipalities: public.
     "pillars.view": EVERYONE,
     # A topic's page: public as its pillar's or group's page (its owner for logged-in users).

@@ -16,15 +16,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from m50.activities import rules
 from m50.activities.models import (
     Activity,
     Attendance,
+    Kind,
     Registration,
     RegistrationState,
+    Status,
 )
 from m50.activities.services._common import local_moment
 
@@ -276,4 +278,87 @@ def with_registration_counts(queryset: QuerySet[Activity]) -> QuerySet[Activity]
     return queryset.annotate(
         confirmed_count=count(RegistrationState.CONFIRMED),
         waitlisted_count=count(RegistrationState.WAITLISTED),
+    )
+
+
+# --- Activities held and attendance over time (the bureau's dashboard, the network's year) ----
+
+
+@dataclass(frozen=True)
+class QuarterCount:
+    year: int
+    quarter: int
+    activities: int
+    attendance: int
+
+
+def _held(now: datetime.datetime) -> QuerySet[Activity]:
+    """Activities that took place: begun before ``now`` and not cancelled."""
+    return Activity.objects.filter(status=Status.SCHEDULED, starts_at__lt=now)
+
+
+def held_per_quarter(*, since: datetime.date, now: datetime.datetime) -> list[QuarterCount]:
+    """Per quarter (in the platform's time zone) from ``since``: the activities held and the
+    attendance recorded at them. One query, oldest quarter first; quarters without any
+    activity held are not in it."""
+    rows = (
+        _held(now)
+        .filter(starts_at__gte=local_moment(since, datetime.time.min))
+        .annotate(year=ExtractYear("starts_at"), quarter=ExtractQuarter("starts_at"))
+        .values("year", "quarter")
+        .annotate(activities=Count("pk", distinct=True), attendance=Count("attendances"))
+        .order_by("year", "quarter")
+    )
+    return [QuarterCount(r["year"], r["quarter"], r["activities"], r["attendance"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str
+    activities: int
+    attendance: int
+
+
+@dataclass(frozen=True)
+class ActivityYear:
+    by_kind: list[KindCount]
+    municipalities_present: int
+
+    @property
+    def activities(self) -> int:
+        return sum(item.activities for item in self.by_kind)
+
+    @property
+    def attendance(self) -> int:
+        return sum(item.attendance for item in self.by_kind)
+
+
+def held_in_year(*, year: int, now: datetime.datetime) -> ActivityYear:
+    """The activities held in ``year`` per kind with their attendance, and how many
+    municipalities were present at any of them: two queries."""
+    labels = dict(Kind.choices)
+    held = _held(now).filter(
+        starts_at__gte=local_moment(datetime.date(year, 1, 1), datetime.time.min),
+        starts_at__lt=local_moment(datetime.date(year + 1, 1, 1), datetime.time.min),
+    )
+    rows = (
+        held.values("kind")
+        .annotate(activities=Count("pk", distinct=True), attendance=Count("attendances"))
+        .order_by("kind")
+    )
+    present = (
+        Attendance.objects.filter(activity__in=held.values("pk"), municipality__isnull=False)
+        .values("municipality_id")
+        .distinct()
+        .count()
+    )
+    return ActivityYear(
+        by_kind=[
+            KindCount(
+                r["kind"], str(labels.get(r["kind"], r["kind"])), r["activities"], r["attendance"]
+            )
+            for r in rows
+        ],
+        municipalities_present=present,
     )

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
+    DecimalField,
     Exists,
     F,
     OuterRef,
@@ -16,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Trim
@@ -298,3 +301,53 @@ def members_missing_invoice_details_count(*, year: int) -> int:
         .filter(missing)
         .count()
     )
+
+
+# --- Contributions per year (the bureau's dashboard, the network's year) ----------------------
+
+
+@dataclass(frozen=True)
+class ContributionYear:
+    """What was invoiced for one contribution year (net: a credited invoice is left out, as
+    in the finance overview), what was paid on it and what is still open."""
+
+    year: int
+    invoices: int
+    invoiced: Decimal
+    paid: Decimal
+    open: Decimal
+
+
+def contributions_by_year(*, year: int | None = None) -> list[ContributionYear]:
+    """Per contribution year (only ``year`` when given), oldest first: one aggregate query
+    over the invoices and their stored paid amounts."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    outstanding = Case(
+        When(open_condition(), then=F("total") - F("paid_amount")),
+        default=Value(ZERO),
+        output_field=money,
+    )
+    invoices = Invoice.objects.filter(kind=Invoice.Kind.INVOICE, credited=False)
+    if year is not None:
+        invoices = invoices.filter(fee_year=year)
+    rows = (
+        invoices.values("fee_year")
+        .annotate(
+            count=Count("pk"),
+            invoiced=Sum("total", output_field=money),
+            paid=Sum("paid_amount", output_field=money),
+            outstanding=Sum(outstanding, output_field=money),
+        )
+        .order_by("fee_year")
+    )
+    # SQLite sums without decimal places: every amount back to cents.
+    return [
+        ContributionYear(
+            year=row["fee_year"],
+            invoices=row["count"],
+            invoiced=Decimal(str(row["invoiced"] or 0)).quantize(ZERO),
+            paid=Decimal(str(row["paid"] or 0)).quantize(ZERO),
+            open=Decimal(str(row["outstanding"] or 0)).quantize(ZERO),
+        )
+        for row in rows
+    ]

@@ -263,3 +263,18 @@ def own_unpublished(*, user) -> QuerySet[KnowledgeItem]:
         .exclude(status=Status.PUBLISHED)
         .order_by("-updated_at", "-pk")
     )
+
+
+def published_per_kind(*, year: int) -> list[tuple[str, str, int]]:
+    """The published items dated in ``year`` per kind: (kind, label, count), for the network's
+    year. One query."""
+    from m50.knowledge.models import Kind
+
+    labels = dict(Kind.choices)
+    rows = (
+        KnowledgeItem.objects.filter(status=Status.PUBLISHED, date__year=year)
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("kind")
+    )
+    return [(row["kind"], str(labels.get(row["kind"], row["kind"])), row["count"]) for row in rows]

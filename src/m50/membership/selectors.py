@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from m50.accounts.models import MUNICIPAL_ROLES
@@ -380,4 +380,52 @@ def succession_predecessors(
             municipality__dissolved_on__isnull=False,
         )
         .order_by("municipality__name", "pk")
+    )
+
+
+# --- Counts over time (the bureau's dashboard, the network's year) ---------------------------
+
+
+def status_counts_on(*, days) -> dict[datetime.date, dict[str, int]]:
+    """For each of ``days``: how many memberships were aspirant and how many member that day,
+    as the rules derive it from the decisions (each day's one segment of the status-period
+    projection). One query, whatever the number of days or memberships."""
+    days = list(days)
+    if not days:
+        return {}
+    statuses = (rules.Status.ASPIRANT, rules.Status.MEMBER)
+    aggregates = {
+        f"{status}_{index}": Count("pk", filter=_containing(day) & Q(status=status))
+        for index, day in enumerate(days)
+        for status in statuses
+    }
+    row = StatusPeriod.objects.order_by().aggregate(**aggregates)
+    return {
+        day: {str(status): row[f"{status}_{index}"] or 0 for status in statuses}
+        for index, day in enumerate(days)
+    }
+
+
+def status_changes_between(*, start: datetime.date, end: datetime.date) -> QuerySet[StatusPeriod]:
+    """The status periods that began from ``start`` to ``end`` (inclusive), first segment of
+    each only: who became aspirant or member, continued a merged member, or stopped. With the
+    municipality and the kind of decision that began it; by date, then name."""
+    return (
+        StatusPeriod.objects.filter(start__gte=start, start__lte=end, start=F("since"))
+        .select_related("membership__municipality", "decision")
+        .order_by("start", "membership__municipality__name", "pk")
+    )
+
+
+def mandates_running_out(*, today: datetime.date, days: int) -> QuerySet[StatusPeriod]:
+    """Aspirants today whose running mandate ends within ``days`` days (not yet past), soonest
+    first, with their municipality: one query."""
+    return (
+        _periods_on(today, (rules.Status.ASPIRANT,))
+        .filter(
+            mandate_deadline__gte=today,
+            mandate_deadline__lte=today + datetime.timedelta(days=days),
+        )
+        .select_related("membership__municipality")
+        .order_by("mandate_deadline", "membership__municipality__name", "pk")
     )

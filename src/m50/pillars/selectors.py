@@ -505,3 +505,41 @@ def participations_of_person(
     apps use as a subquery (``.values("pillar_id")``), so a check costs no query of its own."""
     queryset = Participation.objects.running(_today(on)).filter(position__person_id=person_id)
     return queryset.filter(role=Role.CHAIR) if chair else queryset
+
+
+@dataclass(frozen=True)
+class PillarCount:
+    """One pillar on a day: how many municipalities and officials take part in it."""
+
+    pk: int
+    name: str
+    slug: str
+    municipalities: int
+    officials: int
+
+
+def pillar_counts(*, on: datetime.date | None = None) -> list[PillarCount]:
+    """The pillars running on ``on``, by name, each with the municipalities and officials
+    taking part that day: two queries."""
+    day = _today(on)
+    rows = {
+        row["pillar_id"]: row
+        for row in Participation.objects.running(day)
+        .filter(pillar__isnull=False)
+        .values("pillar_id")
+        .annotate(
+            municipalities=Count("position__organisation__municipality", distinct=True),
+            officials=Count("pk"),
+        )
+        .order_by()
+    }
+    return [
+        PillarCount(
+            pillar.pk,
+            pillar.name,
+            pillar.slug,
+            rows.get(pillar.pk, {}).get("municipalities", 0),
+            rows.get(pillar.pk, {}).get("officials", 0),
+        )
+        for pillar in pillar_list(running=True, on=day)
+    ]

@@ -29,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from m50.knowledge import selectors as knowledge
@@ -701,3 +701,110 @@ def follow_up_owner_choices():
     from m50.accounts.models import User
 
     return User.objects.filter(is_active=True).order_by("username", "pk")
+
+
+# --- Counts over time (the bureau's dashboard, the network's year) ---------------------------
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    year: int
+    month: int
+    count: int
+
+
+def interactions_per_month(*, since: datetime.date) -> list[MonthCount]:
+    """Contacts per calendar month from ``since``, oldest first (months without any are not
+    in it). One query; counts only, so no note is read."""
+    rows = (
+        Interaction.objects.filter(date__gte=since)
+        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        .values("year", "month")
+        .annotate(count=Count("pk"))
+        .order_by("year", "month")
+    )
+    return [MonthCount(r["year"], r["month"], r["count"]) for r in rows]
+
+
+def followed_motions_q() -> Q:
+    """Motions the network follows: linked to one of its theme dossiers, recorded by hand (the
+    VNG's), submitted together with an organisation, or with an outcome the network recorded.
+    Each an EXISTS on the motion's own id."""
+    return (
+        Q(source=Motion.Source.VNG)
+        | Q(
+            Exists(ThemeDossier.motions.through.objects.filter(motion=OuterRef("pk"))),
+        )
+        | Q(Exists(MotionCoSubmitter.objects.filter(motion=OuterRef("pk"))))
+        | Q(Exists(MotionOutcome.objects.filter(motion=OuterRef("pk"))))
+    )
+
+
+def _adopted() -> Exists:
+    adopted = "aangenomen"
+    return Exists(Decision.objects.filter(motion=OuterRef("pk"), result__iexact=adopted)) | Exists(
+        MotionOutcome.objects.filter(motion=OuterRef("pk"), outcome=adopted)
+    )
+
+
+@dataclass(frozen=True)
+class MotionYear:
+    year: int
+    followed: int
+    adopted: int
+
+
+def followed_motions_per_year(
+    *, since_year: int, until_year: int | None = None
+) -> list[MotionYear]:
+    """Per year of the motion's date: the motions followed, and how many of them were adopted
+    (by the Tweede Kamer's decision or the recorded outcome). One query."""
+    motions = Motion.objects.filter(followed_motions_q(), date__year__gte=since_year)
+    if until_year is not None:
+        motions = motions.filter(date__year__lte=until_year)
+    rows = (
+        motions.annotate(year=ExtractYear("date"), is_adopted=_adopted())
+        .values("year")
+        .annotate(
+            followed=Count("pk"),
+            adopted=Count("pk", filter=Q(is_adopted=True)),
+        )
+        .order_by("year")
+    )
+    return [MotionYear(r["year"], r["followed"], r["adopted"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class InteractionYear:
+    by_kind: list[tuple[str, str, int]]  # (kind, label, count)
+    themes: list[tuple[str, int]]  # (theme name, contacts), most first
+    work_visit_municipalities: int
+
+    @property
+    def total(self) -> int:
+        return sum(count for _kind, _label, count in self.by_kind)
+
+
+def interactions_in_year(*, year: int) -> InteractionYear:
+    """The contacts of ``year`` per kind, the themes they were about (most first), and the
+    municipalities visited on work visits: three queries."""
+    labels = dict(Interaction.Kind.choices)
+    contacts = Interaction.objects.filter(date__year=year)
+    by_kind = [
+        (row["kind"], str(labels.get(row["kind"], row["kind"])), row["count"])
+        for row in contacts.values("kind").annotate(count=Count("pk")).order_by("kind")
+    ]
+    themes = [
+        (row["themes__name"], row["count"])
+        for row in contacts.filter(themes__isnull=False)
+        .values("themes__name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "themes__name")
+    ]
+    visited = (
+        contacts.filter(kind=Interaction.Kind.WORK_VISIT, municipality__isnull=False)
+        .values("municipality_id")
+        .distinct()
+        .count()
+    )
+    return InteractionYear(by_kind, themes, visited)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from m50.reports import views
+from m50.reports import dashboard_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
         views.billing_change_handle,
         name="billing_change_handle",
     ),
+    path("dashboard/", dashboard_views.dashboard_view, name="dashboard"),
+    path("jaarverslag/<int:year>/", dashboard_views.network_year_view, name="network_year"),
 ]
