@@ -277,3 +277,34 @@ def with_registration_counts(queryset: QuerySet[Activity]) -> QuerySet[Activity]
         confirmed_count=count(RegistrationState.CONFIRMED),
         waitlisted_count=count(RegistrationState.WAITLISTED),
     )
+
+
+def attendance_in_period(*, municipality_id: int, start: datetime.date, end: datetime.date):
+    """Activities of ``start``..``end`` (inclusive) at which the municipality was present, each
+    with how many of its people attended, oldest first: one query (the council memo)."""
+    return (
+        Attendance.objects.filter(
+            municipality_id=municipality_id,
+            activity__starts_at__date__gte=start,
+            activity__starts_at__date__lte=end,
+        )
+        .values("activity_id", "activity__title", "activity__starts_at", "activity__kind")
+        .annotate(people=Count("pk"))
+        .order_by("activity__starts_at", "activity_id")
+    )
+
+
+def hosted_in_period(*, municipality_id: int, start: datetime.date, end: datetime.date):
+    """Activities the municipality hosted in ``start``..``end``, not cancelled: one query."""
+    from m50.activities.models import Status
+
+    return (
+        Activity.objects.filter(
+            host_municipality_id=municipality_id,
+            starts_at__date__gte=start,
+            starts_at__date__lte=end,
+        )
+        .exclude(status=Status.CANCELLED)
+        .only("pk", "title", "kind", "starts_at")
+        .order_by("starts_at", "pk")
+    )

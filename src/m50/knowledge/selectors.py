@@ -263,3 +263,18 @@ def own_unpublished(*, user) -> QuerySet[KnowledgeItem]:
         .exclude(status=Status.PUBLISHED)
         .order_by("-updated_at", "-pk")
     )
+
+
+def published_items_of_municipality(*, municipality_id: int, start, end) -> QuerySet[KnowledgeItem]:
+    """Published items that are the municipality's (its examples, or about it) dated within
+    ``start``..``end`` (inclusive), oldest first: one query (the council memo)."""
+    return (
+        KnowledgeItem.objects.filter(
+            municipality_id=municipality_id,
+            status=Status.PUBLISHED,
+            date__gte=start,
+            date__lte=end,
+        )
+        .only("pk", "title", "date", "kind")
+        .order_by("date", "pk")
+    )

@@ -701,3 +701,17 @@ def follow_up_owner_choices():
     from m50.accounts.models import User
 
     return User.objects.filter(is_active=True).order_by("username", "pk")
+
+
+def interactions_with_municipality(
+    *, municipality_id: int, start: datetime.date, end: datetime.date
+) -> QuerySet[Interaction]:
+    """Public-affairs contacts about or at the municipality (work visits among them) in
+    ``start``..``end``, with their themes, oldest first; never the confidential note (these
+    reach the municipality's own memo). Two queries."""
+    return (
+        Interaction.objects.filter(municipality_id=municipality_id, date__gte=start, date__lte=end)
+        .only("pk", "kind", "date", "subject")
+        .prefetch_related("themes")
+        .order_by("date", "pk")
+    )

@@ -158,3 +158,32 @@ def billing_changes_of(*, municipality, limit: int = 5) -> list[BillingChangeReq
         .select_related("handled_by")
         .order_by("-requested_at", "-pk")[:limit]
     )
+
+
+# --- The council memo ---------------------------------------------------------------------
+
+
+def council_memo(
+    *,
+    municipality_code: str,
+    given,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+):
+    """The council memo's content (``memo.content.MemoContent``) for the municipality: the
+    period runs by default from its first decision to the date of the college meeting.
+    Raises ``MemoRefused`` with what is missing before anything is rendered."""
+    from m50.reports.memo import content, facts
+
+    end = end or given.datum or timezone.localdate()
+    found = facts.memo_facts(municipality_code=municipality_code, start=start, end=end)
+    return content.memo_content(found, given)
+
+
+def council_memo_file(*, content, file_format: str) -> tuple[bytes, str, str]:
+    """(bytes, content type, file extension) of the memo in ``docx`` or ``pdf``."""
+    from m50.reports.memo import render
+
+    if file_format == "pdf":
+        return render.memo_pdf(content), render.PDF_TYPE, "pdf"
+    return render.memo_docx(content), render.DOCX_TYPE, "docx"
