@@ -146,3 +146,58 @@ def test_a_period_limits_the_decisions_and_the_activities():
     text = h.docx_text(word)
     assert "1 september 2022" in text and "1 juni 2023" not in text
     assert "van 1 januari 2022 tot en met 31 december 2022" in text
+
+
+def test_the_command_writes_the_memo(tmp_path):
+    from django.core.management import call_command
+
+    item = h.member_via_mandate()
+    output = tmp_path / "memo.docx"
+    call_command(
+        "council-memo",
+        item.code,
+        "--datum",
+        "2024-06-04",
+        "--portefeuillehouder",
+        "E. Boog",
+        "--team",
+        "TBDA",
+        "--steller",
+        "Jan Dick de Kort",
+        "--format",
+        "docx",
+        "--output",
+        str(output),
+        "--begrotingspost",
+        "6.1 Bestuur",
+        verbosity=0,
+    )
+    fields = h.docx_fields(output.read_bytes())
+    assert (fields["Portefeuillehouder"], fields["Team"]) == ("E. Boog", "TBDA")
+    assert "ten laste van begrotingspost 6.1 Bestuur" in h.docx_text(output.read_bytes())
+    pdf = tmp_path / "memo.pdf"
+    call_command(
+        "council-memo",
+        item.code.lower(),
+        "--datum=2024-06-04",
+        "--portefeuillehouder=E. Boog",
+        "--team=TBDA",
+        "--steller=Jan Dick de Kort",
+        "--format=pdf",
+        f"--output={pdf}",
+        verbosity=0,
+    )
+    assert "E. Boog" in h.pdf_text(pdf.read_bytes())
+
+
+def test_the_command_refuses_with_the_missing_list_and_writes_nothing(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    item = h.member_via_mandate()
+    output = tmp_path / "memo.pdf"
+    with pytest.raises(CommandError):
+        call_command("council-memo", item.code, "--team=TBDA", f"--output={output}")
+    err = capsys.readouterr().err
+    assert "de datum van de collegevergadering (Datum)" in err
+    assert "de steller" in err and "het team" not in err
+    assert list(tmp_path.iterdir()) == []
