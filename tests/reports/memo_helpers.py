@@ -33,7 +33,7 @@ def municipality(name: str, code: str, **kwargs):
     return item
 
 
-def aspirant(membership, decided=D(2023, 9, 1)):
+def aspirant(membership, decided: datetime.date):
     return record(
         membership,
         DecisionKind.ASPIRANT,
