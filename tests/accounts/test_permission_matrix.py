@@ -39,6 +39,7 @@ OWN_MUNICIPALITY_ONLY = {
     "contacts:organisation_person_create",
     "pillars:participation_register",
     "pillars:participation_end",
+    "reports:council_memo",
 }
 
 
@@ -691,6 +692,9 @@ EXPECTED = {
     ("finance:invoice_withdraw", "get"): page({B}),
     ("reports:billing_change_list", "get"): page({B}),
     ("reports:billing_change_handle", "get"): page({B}),
+    # The council memo: the bureau, and Diemen's own contact (the sample's member contact is
+    # of another municipality); anyone else finds nothing.
+    ("reports:council_memo", "get"): {**page({B}), **{r: 404 for r in LOGGED_IN - {B}}},
     # Pillars and theme groups: public, without the people (checked in tests/pillars).
     ("pillars:list", "get"): PUBLIC,
     ("pillars:detail", "get"): PUBLIC,

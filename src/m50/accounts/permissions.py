@@ -43,6 +43,9 @@ RULES: Final[dict[str, frozenset]] = {
     # A municipality's contact asks the bureau to change its own invoice details.
     "reports.request_billing_change": frozenset({Role.MEMBER_CONTACT}),
     "reports.handle_billing_change": frozenset({Role.BUREAU}),
+    # The council memo of a municipality: the bureau any, a member contact its own (checked
+    # per object: reports.memo_views.may_write_memo); anyone else finds nothing (404).
+    "reports.council_memo": ALL_ROLES,
     # Pillars and theme groups, their purpose and their chairs' municipalities: public.
     "pillars.view": EVERYONE,
     # A topic's page: public as its pillar's or group's page (its owner for logged-in users).

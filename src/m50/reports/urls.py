@@ -1,6 +1,7 @@
 from django.urls import path
 
-from m50.reports import views
+import m50.municipalities.urls  # noqa: F401  (registers the "gemeentecode" path converter)
+from m50.reports import memo_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,5 +11,10 @@ urlpatterns = [
         "werkvoorraad/factuurgegevens/<int:change_id>/",
         views.billing_change_handle,
         name="billing_change_handle",
+    ),
+    path(
+        "gemeenten/<gemeentecode:code>/raadsinformatiebrief/",
+        memo_views.council_memo,
+        name="council_memo",
     ),
 ]

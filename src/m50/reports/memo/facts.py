@@ -327,7 +327,9 @@ def _finance(member, dossier, start, end) -> FinanceFacts:
     return FinanceFacts(fee, fee_from, tuple(owed), tuple(sorted(free)), invoices)
 
 
-def _people(municipality_id: int, end: datetime.date) -> tuple[PersonFacts | None, tuple]:
+def portfolio_holder_of(
+    municipality_id: int, end: datetime.date
+) -> tuple[PersonFacts | None, tuple]:
     """The portfolio holder the platform knows: a current mayor or alderman whose portfolio
     names the M50 (or network memberships), else the current mayor."""
     positions = [
@@ -394,7 +396,7 @@ def memo_facts(
             municipality_id=municipality.pk, start=start, end=end
         )
     )
-    holder, people = _people(municipality.pk, end)
+    holder, people = portfolio_holder_of(municipality.pk, end)
     return MemoFacts(
         start=start,
         end=end,
