@@ -41,8 +41,13 @@ class CouncilMemoForm(RefusalMixin, forms.Form):
     )
     bestandsvorm = select_field(_("Bestandsvorm"), FORMATS)
 
-    def __init__(self, *args, portfolio_holder: str = "", **kwargs):
+    def __init__(self, *args, portfolio_holder: str = "", house_template: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if house_template:
+            self.fields["bestandsvorm"].choices = [
+                *FORMATS,
+                ("huisstijl", _("Word (DOCX) in het huisstijlsjabloon van de gemeente")),
+            ]
         if portfolio_holder:
             self.fields["portefeuillehouder"].help_text = _(
                 "Leeg: %(name)s (uit de functies van de gemeente)."
@@ -71,3 +76,21 @@ class CouncilMemoForm(RefusalMixin, forms.Form):
             onderwerp=data["onderwerp"],
             begrotingspost=data["begrotingspost"],
         )
+
+
+class HouseTemplateForm(forms.Form):
+    sjabloon = forms.FileField(
+        label=_("Huisstijlsjabloon (Word, .docx)"),
+        error_messages={
+            "required": _("Kies een Word-bestand (.docx)."),
+            "empty": _("Het gekozen bestand is leeg."),
+            "invalid": _("Kies een Word-bestand (.docx)."),
+        },
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "utrecht-textbox utrecht-textbox--html-input",
+                "accept": ".docx,application/vnd.openxmlformats-officedocument"
+                ".wordprocessingml.document",
+            }
+        ),
+    )

@@ -3,8 +3,10 @@ municipality's own contact (anyone else finds nothing: 404), downloading DOCX or
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +16,12 @@ from m50.accounts.permissions import has_rule
 from m50.core.access import rule_required
 from m50.municipalities import selectors as registry
 from m50.municipalities.models import Municipality
-from m50.reports import selectors
+from m50.reports import selectors, services
 from m50.reports.memo import facts
 from m50.reports.memo.content import MemoRefused
-from m50.reports.memo_forms import CouncilMemoForm
+from m50.reports.memo.house_template import PLACEHOLDERS, TemplateRefused
+from m50.reports.memo.render import DOCX_TYPE
+from m50.reports.memo_forms import CouncilMemoForm, HouseTemplateForm
 
 
 def may_write_memo(user, municipality) -> bool:
@@ -46,13 +50,37 @@ def _municipality(code: str, user):
     return municipality
 
 
+def _page(request, municipality, form, upload_form=None, template=None):
+    return render(
+        request,
+        "reports/council_memo.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "upload_form": upload_form or HouseTemplateForm(),
+            "has_template": template is not None,
+            "placeholders": list(PLACEHOLDERS.items()),
+            "title": _("Raadsinformatiebrief over het M50"),
+            "error_title": _("De brief is niet gemaakt"),
+        },
+    )
+
+
+def _memo_form(request, municipality, template, data=None):
+    holder, _people = facts.portfolio_holder_of(municipality.pk, timezone.localdate())
+    return CouncilMemoForm(
+        data,
+        portfolio_holder=holder.name if holder else "",
+        house_template=template is not None,
+    )
+
+
 @rule_required("reports.council_memo")
 def council_memo(request, code: str):
     municipality = _municipality(code, request.user)
-    holder, _people = facts.portfolio_holder_of(municipality.pk, timezone.localdate())
-    form = CouncilMemoForm(
-        request.POST if request.method == "POST" else None,
-        portfolio_holder=holder.name if holder else "",
+    template = selectors.house_template_of(municipality=municipality)
+    form = _memo_form(
+        request, municipality, template, request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,21 +95,68 @@ def council_memo(request, code: str):
             for item in refused.missing:
                 form.add_error(None, _("Er ontbreekt: %(item)s.") % {"item": item})
         else:
-            data_bytes, content_type, extension = selectors.council_memo_file(
-                content=content, file_format=data["bestandsvorm"]
-            )
+            if data["bestandsvorm"] == "huisstijl":
+                try:
+                    data_bytes = selectors.council_memo_in_house_template(
+                        content=content, template=template
+                    )
+                except TemplateRefused as refused:
+                    form.add_error(None, str(refused))
+                    return _page(request, municipality, form, template=template)
+                content_type, extension = DOCX_TYPE, "docx"
+            else:
+                data_bytes, content_type, extension = selectors.council_memo_file(
+                    content=content, file_format=data["bestandsvorm"]
+                )
             response = HttpResponse(data_bytes, content_type=content_type)
             stem = f"informatie-van-de-burgemeester-m50-{municipality.code}-{data['datum']}"
             response["Content-Disposition"] = f'attachment; filename="{stem}.{extension}"'
             response["X-Content-Type-Options"] = "nosniff"
             return response
-    return render(
+    return _page(request, municipality, form, template=template)
+
+
+@rule_required("reports.council_memo")
+def council_memo_template(request, code: str):
+    """Upload (or remove) the municipality's house template; a GET goes back to the page."""
+    municipality = _municipality(code, request.user)
+    page_url = reverse("reports:council_memo", args=[municipality.code])
+    if request.method != "POST":
+        return redirect(page_url)
+    if request.POST.get("actie") == "verwijderen":
+        if services.house_template_remove(
+            municipality=municipality, actor=request.user, origin="web"
+        ):
+            messages.success(request, _("Het huisstijlsjabloon is verwijderd."))
+        return redirect(page_url)
+    upload_form = HouseTemplateForm(request.POST, request.FILES)
+    if upload_form.is_valid():
+        upload = upload_form.cleaned_data["sjabloon"]
+        limit = settings.M50_MEMO_TEMPLATE_MAX_BYTES
+        # Read one byte past the cap at most: a huge upload is refused without reading it.
+        data = upload.read(limit + 1)
+        try:
+            used = services.house_template_store(
+                municipality=municipality,
+                data=data,
+                filename=upload.name,
+                actor=request.user,
+                origin="web",
+            )
+        except TemplateRefused as refused:
+            upload_form.add_error("sjabloon", str(refused))
+        else:
+            messages.success(
+                request,
+                _("Het huisstijlsjabloon is opgeslagen. Het gebruikt: %(names)s.")
+                % {"names": ", ".join(used)},
+            )
+            return redirect(page_url)
+    template = selectors.house_template_of(municipality=municipality)
+    return _page(
         request,
-        "reports/council_memo.html",
-        {
-            "municipality": municipality,
-            "form": form,
-            "title": _("Raadsinformatiebrief over het M50"),
-            "error_title": _("De brief is niet gemaakt"),
-        },
+        municipality,
+        _memo_form(request, municipality, template),
+        upload_form,
+        template=template,
     )

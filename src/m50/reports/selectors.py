@@ -187,3 +187,20 @@ def council_memo_file(*, content, file_format: str) -> tuple[bytes, str, str]:
     if file_format == "pdf":
         return render.memo_pdf(content), render.PDF_TYPE, "pdf"
     return render.memo_docx(content), render.DOCX_TYPE, "docx"
+
+
+def house_template_of(*, municipality) -> bytes | None:
+    """The municipality's house template for the memo, or None."""
+    from m50.reports.memo.house_template import template_path
+
+    path = template_path(municipality)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def council_memo_in_house_template(*, content, template: bytes) -> bytes:
+    from m50.reports.memo.house_template import template_fill
+
+    return template_fill(template, content.values)

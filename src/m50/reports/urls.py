@@ -17,4 +17,9 @@ urlpatterns = [
         memo_views.council_memo,
         name="council_memo",
     ),
+    path(
+        "gemeenten/<gemeentecode:code>/raadsinformatiebrief/huisstijl/",
+        memo_views.council_memo_template,
+        name="council_memo_template",
+    ),
 ]
