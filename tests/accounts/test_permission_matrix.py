@@ -41,6 +41,7 @@ OWN_MUNICIPALITY_ONLY = {
     "pillars:participation_end",
     "reports:council_memo",
     "reports:council_memo_template",
+    "reports:value_report",
 }
 
 
@@ -696,6 +697,7 @@ EXPECTED = {
     # The council memo: the bureau, and Diemen's own contact (the sample's member contact is
     # of another municipality); anyone else finds nothing.
     ("reports:council_memo", "get"): {**page({B}), **{r: 404 for r in LOGGED_IN - {B}}},
+    ("reports:value_report", "get"): {**page({B}), **{r: 404 for r in LOGGED_IN - {B}}},
     # Its house template is posted; a GET goes back to the memo's page.
     ("reports:council_memo_template", "get"): {
         **page(set()),

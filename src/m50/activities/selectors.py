@@ -308,3 +308,19 @@ def hosted_in_period(*, municipality_id: int, start: datetime.date, end: datetim
         .only("pk", "title", "kind", "starts_at")
         .order_by("starts_at", "pk")
     )
+
+
+def attended_counts_by_municipality(*, start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """Per municipality: at how many activities of ``start``..``end`` it was present (one
+    query; the value report compares a member with the members of its size)."""
+    rows = (
+        Attendance.objects.filter(
+            municipality__isnull=False,
+            activity__starts_at__date__gte=start,
+            activity__starts_at__date__lte=end,
+        )
+        .values("municipality_id")
+        .annotate(activities=Count("activity", distinct=True))
+        .order_by()
+    )
+    return {row["municipality_id"]: row["activities"] for row in rows}

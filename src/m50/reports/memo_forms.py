@@ -94,3 +94,15 @@ class HouseTemplateForm(forms.Form):
             }
         ),
     )
+
+
+class ValuePeriodForm(RefusalMixin, forms.Form):
+    van = date_field(_("Periode vanaf"))
+    tot = date_field(_("Periode tot en met"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("van"), data.get("tot")
+        if start and end and start > end:
+            self.add_error("tot", _("Het einde van de periode ligt vóór het begin."))
+        return data

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from m50.accounts.models import Role
@@ -21,7 +22,7 @@ from m50.reports.memo import facts
 from m50.reports.memo.content import MemoRefused
 from m50.reports.memo.house_template import PLACEHOLDERS, TemplateRefused
 from m50.reports.memo.render import DOCX_TYPE
-from m50.reports.memo_forms import CouncilMemoForm, HouseTemplateForm
+from m50.reports.memo_forms import CouncilMemoForm, HouseTemplateForm, ValuePeriodForm
 
 
 def may_write_memo(user, municipality) -> bool:
@@ -37,7 +38,10 @@ def council_memo_context(request, municipality) -> dict:
     """The link to the memo on the municipality's page, for whoever may write it."""
     if not may_write_memo(request.user, municipality):
         return {}
-    return {"council_memo_url": reverse("reports:council_memo", args=[municipality.code])}
+    return {
+        "council_memo_url": reverse("reports:council_memo", args=[municipality.code]),
+        "value_report_url": reverse("reports:value_report", args=[municipality.code]),
+    }
 
 
 def _municipality(code: str, user):
@@ -159,4 +163,34 @@ def council_memo_template(request, code: str):
         _memo_form(request, municipality, template),
         upload_form,
         template=template,
+    )
+
+
+@rule_required("reports.value_report")
+def value_report(request, code: str):
+    """What membership brought the municipality: a page, and the same as PDF."""
+    municipality = _municipality(code, request.user)
+    form = ValuePeriodForm(request.GET or None)
+    period = {}
+    if form.is_bound and form.is_valid():
+        period = {"start": form.cleaned_data["van"], "end": form.cleaned_data["tot"]}
+    report = selectors.value_report(municipality_code=municipality.code, **period)
+    if request.GET.get("formaat") == "pdf" and not form.errors:
+        response = HttpResponse(selectors.value_report_pdf(report), content_type="application/pdf")
+        stem = f"waarde-van-het-m50-{municipality.code}-{report.facts.start}-{report.facts.end}"
+        response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    query = {"formaat": "pdf", "van": report.facts.start, "tot": report.facts.end}
+    return render(
+        request,
+        "reports/value_report.html",
+        {
+            "municipality": municipality,
+            "report": report,
+            "form": form,
+            "title": report.title,
+            "error_title": _("De periode is niet toegepast"),
+            "pdf_url": f"{request.path}?{urlencode(query)}",
+        },
     )

@@ -204,3 +204,30 @@ def council_memo_in_house_template(*, content, template: bytes) -> bytes:
     from m50.reports.memo.house_template import template_fill
 
     return template_fill(template, content.values)
+
+
+def value_report(
+    *, municipality_code: str, start: datetime.date | None = None, end: datetime.date | None = None
+):
+    """A member's value report (``memo.value.ValueReport``) for the period: by default the
+    aspirant year while it runs, otherwise the calendar year."""
+    from m50.reports.memo import value
+
+    if start is None or end is None:
+        default_start, default_end = value.default_period(municipality_code, timezone.localdate())
+        start, end = start or default_start, end or default_end
+    return value.value_report(municipality_code=municipality_code, start=start, end=end)
+
+
+def value_report_pdf(report) -> bytes:
+    from m50.reports.memo import render
+    from m50.reports.memo.content import MemoContent, period_text
+
+    facts = report.facts
+    as_memo = MemoContent(
+        title=report.title,
+        fields=((_("Gemeente"), facts.registry.name), (_("Periode"), period_text(facts))),
+        sections=report.sections,
+        values={},
+    )
+    return render.memo_pdf(as_memo)

@@ -22,4 +22,5 @@ urlpatterns = [
         memo_views.council_memo_template,
         name="council_memo_template",
     ),
+    path("gemeenten/<gemeentecode:code>/waarde/", memo_views.value_report, name="value_report"),
 ]

@@ -122,7 +122,7 @@ def missing_inputs(facts: MemoFacts, given: MemoInput) -> list[str]:
     return missing
 
 
-def _decision_sentence(d) -> str:
+def decision_sentence(d) -> str:
     body = body_phrase(d.deciding_body)
     day = long_date(d.decided_on)
     if d.kind == DecisionKind.ASPIRANT:
@@ -254,7 +254,7 @@ def _history(facts: MemoFacts) -> tuple[str, ...]:
                 "source": member.listed_source or _("ledenlijst van het M50"),
             }
         )
-    paragraphs.extend(_decision_sentence(d) for d in member.decisions)
+    paragraphs.extend(decision_sentence(d) for d in member.decisions)
     if not member.decisions and not member.listed_since:
         paragraphs.append(_("Over het lidmaatschap is nog geen besluit vastgelegd."))
     paragraphs.append(
@@ -293,14 +293,14 @@ def _college_decision(facts: MemoFacts) -> str:
     )
 
 
-def _period(facts: MemoFacts) -> str:
+def period_text(facts: MemoFacts) -> str:
     return _("van %(start)s tot en met %(end)s") % {
         "start": long_date(facts.start),
         "end": long_date(facts.end),
     }
 
 
-def _summary(facts: MemoFacts) -> tuple[str, ...]:
+def summary_paragraphs(facts: MemoFacts) -> tuple[str, ...]:
     name = facts.registry.name
     paragraphs = []
     pillars = facts.pillars
@@ -346,7 +346,7 @@ def _summary(facts: MemoFacts) -> tuple[str, ...]:
                 "deelnemers van de gemeente (%(titles)s)."
             )
             % {
-                "period": _period(facts),
+                "period": period_text(facts),
                 "count": len(acts.attended),
                 "people": acts.people,
                 "titles": "; ".join(f"{a.title}, {long_date(a.day)}" for a in acts.attended),
@@ -355,7 +355,7 @@ def _summary(facts: MemoFacts) -> tuple[str, ...]:
     else:
         paragraphs.append(
             _("Activiteiten bijgewoond %(period)s: %(nothing)s.")
-            % {"period": _period(facts), "nothing": NOTHING}
+            % {"period": period_text(facts), "nothing": NOTHING}
         )
     if acts.hosted:
         paragraphs.append(
@@ -373,7 +373,7 @@ def _summary(facts: MemoFacts) -> tuple[str, ...]:
     pa = facts.public_affairs
     if pa.interactions:
         text = _("Public affairs %(period)s: %(items)s.") % {
-            "period": _period(facts),
+            "period": period_text(facts),
             "items": "; ".join(f"{i.subject}, {long_date(i.day)}" for i in pa.interactions),
         }
         if pa.themes:
@@ -382,25 +382,25 @@ def _summary(facts: MemoFacts) -> tuple[str, ...]:
     else:
         paragraphs.append(
             _("Public affairs over of bij %(name)s %(period)s: %(nothing)s.")
-            % {"name": name, "period": _period(facts), "nothing": NOTHING}
+            % {"name": name, "period": period_text(facts), "nothing": NOTHING}
         )
     if facts.knowledge:
         paragraphs.append(
             _("Kennis gedeeld %(period)s: %(items)s.")
             % {
-                "period": _period(facts),
+                "period": period_text(facts),
                 "items": "; ".join(f"{k.title}, {long_date(k.day)}" for k in facts.knowledge),
             }
         )
     else:
         paragraphs.append(
             _("Kennis gedeeld door of over %(name)s %(period)s: %(nothing)s.")
-            % {"name": name, "period": _period(facts), "nothing": NOTHING}
+            % {"name": name, "period": period_text(facts), "nothing": NOTHING}
         )
     return tuple(paragraphs)
 
 
-def _finance(facts: MemoFacts, given: MemoInput) -> tuple[str, ...]:
+def finance_paragraphs(facts: MemoFacts, given: MemoInput) -> tuple[str, ...]:
     fin = facts.finance
     paragraphs = []
     if fin.fee is not None:
@@ -473,8 +473,8 @@ def memo_content(facts: MemoFacts, given: MemoInput) -> MemoContent:
     )
     history = _history(facts)
     decision = _college_decision(facts)
-    summary = _summary(facts)
-    finance = _finance(facts, given)
+    summary = summary_paragraphs(facts)
+    finance = finance_paragraphs(facts, given)
     sections = (
         Section(QUESTION_HISTORY, history),
         Section(QUESTION_DECISION, (decision,)),
@@ -493,7 +493,7 @@ def memo_content(facts: MemoFacts, given: MemoInput) -> MemoContent:
         "collegebesluit": decision,
         "samenvatting": "\n".join(summary),
         "financieel": "\n".join(finance),
-        "periode": _period(facts),
+        "periode": period_text(facts),
     }
     content = MemoContent(TITLE, fields, sections, values)
     _assert_filled(content)

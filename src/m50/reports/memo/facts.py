@@ -36,6 +36,7 @@ class Population:
 
 @dataclass(frozen=True)
 class RegistryFacts:
+    municipality_id: int
     name: str
     code: str
     band_min: int
@@ -216,6 +217,7 @@ def _registry(municipality, end: datetime.date) -> RegistryFacts:
         return Population(count.year, count.inhabitants, count.source)
 
     return RegistryFacts(
+        municipality_id=municipality.pk,
         name=municipality.name,
         code=municipality.code,
         band_min=limits.minimum,
