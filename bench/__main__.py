@@ -2,7 +2,7 @@
 
 ``python -m bench NAME [options]`` runs one of them (import, invoice, camt, export, faults,
 national, activities, agenda, calendar,
-search, tweedekamer) with its own options, e.g.
+search, tweedekamer, memo) with its own options, e.g.
 ``python -m bench national --quick``.
 """
 
@@ -17,6 +17,7 @@ from bench import (
     bench_faults,
     bench_import,
     bench_invoice,
+    bench_memo,
     bench_national,
     bench_search,
     bench_tweedekamer,
@@ -34,6 +35,7 @@ BENCHMARKS = {
     "agenda": bench_agenda,
     "search": bench_search,
     "tweedekamer": bench_tweedekamer,
+    "memo": bench_memo,
 }
 
 if __name__ == "__main__":

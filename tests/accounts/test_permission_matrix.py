@@ -39,6 +39,9 @@ OWN_MUNICIPALITY_ONLY = {
     "contacts:organisation_person_create",
     "pillars:participation_register",
     "pillars:participation_end",
+    "reports:council_memo",
+    "reports:council_memo_template",
+    "reports:value_report",
 }
 
 
@@ -695,6 +698,16 @@ EXPECTED = {
     # The network's figures and its year: the bureau's.
     ("reports:dashboard", "get"): page({B}),
     ("reports:network_year", "get"): page({B}),
+    # The council memo: the bureau, and Diemen's own contact (the sample's member contact is
+    # of another municipality); anyone else finds nothing.
+    ("reports:council_memo", "get"): {**page({B}), **{r: 404 for r in LOGGED_IN - {B}}},
+    ("reports:value_report", "get"): {**page({B}), **{r: 404 for r in LOGGED_IN - {B}}},
+    # Its house template is posted; a GET goes back to the memo's page.
+    ("reports:council_memo_template", "get"): {
+        **page(set()),
+        B: LOGIN,
+        **{r: 404 for r in LOGGED_IN - {B}},
+    },
     # Pillars and theme groups: public, without the people (checked in tests/pillars).
     ("pillars:list", "get"): PUBLIC,
     ("pillars:detail", "get"): PUBLIC,

@@ -46,6 +46,11 @@ RULES: Final[dict[str, frozenset]] = {
     # The network's figures (members over time, money, participation, prospects) and its year.
     "reports.view_dashboard": frozenset({Role.BUREAU}),
     "reports.view_network_year": frozenset({Role.BUREAU}),
+    # The council memo of a municipality: the bureau any, a member contact its own (checked
+    # per object: reports.memo_views.may_write_memo); anyone else finds nothing (404).
+    "reports.council_memo": ALL_ROLES,
+    # A member's value report: the same people (checked per object), others 404.
+    "reports.value_report": ALL_ROLES,
     # Pillars and theme groups, their purpose and their chairs' municipalities: public.
     "pillars.view": EVERYONE,
     # A topic's page: public as its pillar's or group's page (its owner for logged-in users).

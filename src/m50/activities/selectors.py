@@ -362,3 +362,50 @@ def held_in_year(*, year: int, now: datetime.datetime) -> ActivityYear:
         ],
         municipalities_present=present,
     )
+
+
+def attendance_in_period(*, municipality_id: int, start: datetime.date, end: datetime.date):
+    """Activities of ``start``..``end`` (inclusive) at which the municipality was present, each
+    with how many of its people attended, oldest first: one query (the council memo)."""
+    return (
+        Attendance.objects.filter(
+            municipality_id=municipality_id,
+            activity__starts_at__date__gte=start,
+            activity__starts_at__date__lte=end,
+        )
+        .values("activity_id", "activity__title", "activity__starts_at", "activity__kind")
+        .annotate(people=Count("pk"))
+        .order_by("activity__starts_at", "activity_id")
+    )
+
+
+def hosted_in_period(*, municipality_id: int, start: datetime.date, end: datetime.date):
+    """Activities the municipality hosted in ``start``..``end``, not cancelled: one query."""
+    from m50.activities.models import Status
+
+    return (
+        Activity.objects.filter(
+            host_municipality_id=municipality_id,
+            starts_at__date__gte=start,
+            starts_at__date__lte=end,
+        )
+        .exclude(status=Status.CANCELLED)
+        .only("pk", "title", "kind", "starts_at")
+        .order_by("starts_at", "pk")
+    )
+
+
+def attended_counts_by_municipality(*, start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """Per municipality: at how many activities of ``start``..``end`` it was present (one
+    query; the value report compares a member with the members of its size)."""
+    rows = (
+        Attendance.objects.filter(
+            municipality__isnull=False,
+            activity__starts_at__date__gte=start,
+            activity__starts_at__date__lte=end,
+        )
+        .values("municipality_id")
+        .annotate(activities=Count("activity", distinct=True))
+        .order_by()
+    )
+    return {row["municipality_id"]: row["activities"] for row in rows}

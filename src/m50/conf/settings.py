@@ -381,6 +381,15 @@ M50_ACTIVITY_REMINDER_DAYS = [int(d) for d in env_list("M50_ACTIVITY_REMINDER_DA
 # reading of its text may take before the file is kept as not searchable.
 M50_KNOWLEDGE_DOCUMENT_MAX_BYTES = env_int("M50_KNOWLEDGE_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 M50_KNOWLEDGE_EXTRACT_SECONDS = env_int("M50_KNOWLEDGE_EXTRACT_SECONDS", 20)
+# The council memo's house templates (DOCX): where they are kept (outside the static root,
+# handed out only by the platform), the largest file, and what it may unpack to at most.
+M50_MEMO_TEMPLATE_DIR = Path(
+    os.environ.get("M50_MEMO_TEMPLATE_DIR", MEDIA_ROOT / "huisstijlsjablonen")
+)
+M50_MEMO_TEMPLATE_MAX_BYTES = env_int("M50_MEMO_TEMPLATE_MAX_BYTES", 2 * 1024 * 1024)
+M50_MEMO_TEMPLATE_MAX_UNPACKED_BYTES = env_int(
+    "M50_MEMO_TEMPLATE_MAX_UNPACKED_BYTES", 20 * 1024 * 1024
+)
 
 # The Tweede Kamer's open data (``m50 sync-tweedekamer``): the OData service, and the pause
 # between two requests (its conditions allow the bandwidth per address to be limited).

@@ -351,3 +351,21 @@ def contributions_by_year(*, year: int | None = None) -> list[ContributionYear]:
         )
         for row in rows
     ]
+
+
+def fee_schedule() -> list[tuple[int, Decimal]]:
+    """The standard category's fee rows as ``(valid_from_year, amount)``: one query."""
+    from m50.finance.models import DEFAULT_CATEGORY, Fee
+
+    return list(
+        Fee.objects.filter(category=DEFAULT_CATEGORY)
+        .order_by("valid_from_year")
+        .values_list("valid_from_year", "amount")
+    )
+
+
+def sent_invoices_of_membership(*, membership_id: int, until: datetime.date) -> QuerySet[Invoice]:
+    """The membership's numbered invoices and credit notes dated up to ``until``: one query."""
+    return Invoice.objects.filter(
+        membership_id=membership_id, number__isnull=False, issue_date__lte=until
+    ).order_by("issue_date", "year", "sequence")

@@ -278,3 +278,18 @@ def published_per_kind(*, year: int) -> list[tuple[str, str, int]]:
         .order_by("kind")
     )
     return [(row["kind"], str(labels.get(row["kind"], row["kind"])), row["count"]) for row in rows]
+
+
+def published_items_of_municipality(*, municipality_id: int, start, end) -> QuerySet[KnowledgeItem]:
+    """Published items that are the municipality's (its examples, or about it) dated within
+    ``start``..``end`` (inclusive), oldest first: one query (the council memo)."""
+    return (
+        KnowledgeItem.objects.filter(
+            municipality_id=municipality_id,
+            status=Status.PUBLISHED,
+            date__gte=start,
+            date__lte=end,
+        )
+        .only("pk", "title", "date", "kind")
+        .order_by("date", "pk")
+    )

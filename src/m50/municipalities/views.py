@@ -33,6 +33,7 @@ from m50.municipalities.forms import (
 from m50.municipalities.models import Municipality
 from m50.pillars.views import municipality_pillars_context
 from m50.publicaffairs.views import municipality_public_affairs_context
+from m50.reports.memo_views import council_memo_context
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
@@ -117,6 +118,7 @@ def municipality_detail(request, code: str):
     context.update(municipality_activities_context(request, municipality))
     context.update(items_section_context(request, municipality=municipality))
     context.update(municipality_public_affairs_context(request, municipality))
+    context.update(council_memo_context(request, municipality))
     return render(request, "municipalities/detail.html", context)
 
 

@@ -808,3 +808,17 @@ def interactions_in_year(*, year: int) -> InteractionYear:
         .count()
     )
     return InteractionYear(by_kind, themes, visited)
+
+
+def interactions_with_municipality(
+    *, municipality_id: int, start: datetime.date, end: datetime.date
+) -> QuerySet[Interaction]:
+    """Public-affairs contacts about or at the municipality (work visits among them) in
+    ``start``..``end``, with their themes, oldest first; never the confidential note (these
+    reach the municipality's own memo). Two queries."""
+    return (
+        Interaction.objects.filter(municipality_id=municipality_id, date__gte=start, date__lte=end)
+        .only("pk", "kind", "date", "subject")
+        .prefetch_related("themes")
+        .order_by("date", "pk")
+    )

@@ -158,3 +158,76 @@ def billing_changes_of(*, municipality, limit: int = 5) -> list[BillingChangeReq
         .select_related("handled_by")
         .order_by("-requested_at", "-pk")[:limit]
     )
+
+
+# --- The council memo ---------------------------------------------------------------------
+
+
+def council_memo(
+    *,
+    municipality_code: str,
+    given,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+):
+    """The council memo's content (``memo.content.MemoContent``) for the municipality: the
+    period runs by default from its first decision to the date of the college meeting.
+    Raises ``MemoRefused`` with what is missing before anything is rendered."""
+    from m50.reports.memo import content, facts
+
+    end = end or given.datum or timezone.localdate()
+    found = facts.memo_facts(municipality_code=municipality_code, start=start, end=end)
+    return content.memo_content(found, given)
+
+
+def council_memo_file(*, content, file_format: str) -> tuple[bytes, str, str]:
+    """(bytes, content type, file extension) of the memo in ``docx`` or ``pdf``."""
+    from m50.reports.memo import render
+
+    if file_format == "pdf":
+        return render.memo_pdf(content), render.PDF_TYPE, "pdf"
+    return render.memo_docx(content), render.DOCX_TYPE, "docx"
+
+
+def house_template_of(*, municipality) -> bytes | None:
+    """The municipality's house template for the memo, or None."""
+    from m50.reports.memo.house_template import template_path
+
+    path = template_path(municipality)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def council_memo_in_house_template(*, content, template: bytes) -> bytes:
+    from m50.reports.memo.house_template import template_fill
+
+    return template_fill(template, content.values)
+
+
+def value_report(
+    *, municipality_code: str, start: datetime.date | None = None, end: datetime.date | None = None
+):
+    """A member's value report (``memo.value.ValueReport``) for the period: by default the
+    aspirant year while it runs, otherwise the calendar year."""
+    from m50.reports.memo import value
+
+    if start is None or end is None:
+        default_start, default_end = value.default_period(municipality_code, timezone.localdate())
+        start, end = start or default_start, end or default_end
+    return value.value_report(municipality_code=municipality_code, start=start, end=end)
+
+
+def value_report_pdf(report) -> bytes:
+    from m50.reports.memo import render
+    from m50.reports.memo.content import MemoContent, period_text
+
+    facts = report.facts
+    as_memo = MemoContent(
+        title=report.title,
+        fields=((_("Gemeente"), facts.registry.name), (_("Periode"), period_text(facts))),
+        sections=report.sections,
+        values={},
+    )
+    return render.memo_pdf(as_memo)

@@ -210,3 +210,68 @@ def billing_change_reject(
     )
     _handled_mail(change)
     return change
+
+
+# --- The council memo's house template ----------------------------------------------------
+
+
+@transaction.atomic
+def house_template_store(
+    *, municipality, data: bytes, filename: str, actor=None, origin: str = ""
+) -> list[str]:
+    """Check and keep the municipality's house template (replacing one it had); returns the
+    placeholders it uses. Refused with ``TemplateRefused`` before anything is written; the
+    file is written beside its place and moved there, so it is whole or not there at all."""
+    import os
+    import tempfile
+
+    from m50.core.audit import audit_record_of
+    from m50.reports.memo.house_template import template_check, template_path
+
+    used = template_check(data)
+    path = template_path(municipality)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists()
+    audit_record_of(
+        action="memo_template.store",
+        object_type="municipalities.Municipality",
+        object_id=str(municipality.pk),
+        object_repr=str(municipality),
+        actor=actor,
+        origin=origin,
+        changes={
+            "huisstijlsjabloon": {"old": "aanwezig" if existed else None, "new": filename[:200]}
+        },
+    )
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return used
+
+
+@transaction.atomic
+def house_template_remove(*, municipality, actor=None, origin: str = "") -> bool:
+    """Remove the municipality's house template; False when it had none."""
+    from m50.core.audit import audit_record_of
+    from m50.reports.memo.house_template import template_path
+
+    path = template_path(municipality)
+    if not path.exists():
+        return False
+    audit_record_of(
+        action="memo_template.remove",
+        object_type="municipalities.Municipality",
+        object_id=str(municipality.pk),
+        object_repr=str(municipality),
+        actor=actor,
+        origin=origin,
+        changes={"huisstijlsjabloon": {"old": "aanwezig", "new": None}},
+    )
+    path.unlink()
+    return True

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from m50.reports import dashboard_views, views
+import m50.municipalities.urls  # noqa: F401  (registers the "gemeentecode" path converter)
+from m50.reports import dashboard_views, memo_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -13,4 +14,15 @@ urlpatterns = [
     ),
     path("dashboard/", dashboard_views.dashboard_view, name="dashboard"),
     path("jaarverslag/<int:year>/", dashboard_views.network_year_view, name="network_year"),
+    path(
+        "gemeenten/<gemeentecode:code>/raadsinformatiebrief/",
+        memo_views.council_memo,
+        name="council_memo",
+    ),
+    path(
+        "gemeenten/<gemeentecode:code>/raadsinformatiebrief/huisstijl/",
+        memo_views.council_memo_template,
+        name="council_memo_template",
+    ),
+    path("gemeenten/<gemeentecode:code>/waarde/", memo_views.value_report, name="value_report"),
 ]

@@ -1,0 +1,100 @@
+"""Writes a municipality's council memo (*Informatie van de burgemeester*) as DOCX or PDF.
+
+Refuses, before writing anything, with the list of what is missing; the file appears whole
+or not at all (written beside it and moved into place).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from m50.municipalities.models import Municipality
+from m50.reports import selectors
+from m50.reports.memo.content import MemoInput, MemoRefused
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(
+            _("Geen geldige datum: %(value)s (verwacht: JJJJ-MM-DD).") % {"value": value}
+        ) from exc
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path = path.resolve()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Command(BaseCommand):
+    # Plain strings: argparse cannot format lazy translations.
+    help = (
+        "Schrijft de raadsinformatiebrief 'Informatie van de burgemeester' over het "
+        "lidmaatschap van het M50 voor een gemeente, als DOCX of PDF."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("gemeente", help="CBS-code van de gemeente, bijvoorbeeld GM0384.")
+        parser.add_argument("--datum", help="Datum van de collegevergadering (JJJJ-MM-DD).")
+        parser.add_argument(
+            "--portefeuillehouder",
+            default="",
+            help="Standaard: de burgemeester of wethouder met het M50 in de portefeuille.",
+        )
+        parser.add_argument("--team", default="")
+        parser.add_argument("--steller", default="")
+        parser.add_argument("--onderwerp", default="")
+        parser.add_argument("--begrotingspost", default="")
+        parser.add_argument("--van", help="Begin van de periode (standaard: eerste besluit).")
+        parser.add_argument("--tot", help="Einde van de periode (standaard: --datum).")
+        parser.add_argument("--format", choices=("docx", "pdf"), default="docx")
+        parser.add_argument("--output", required=True, help="Het bestand dat wordt geschreven.")
+
+    def handle(self, *args, **options):
+        code = options["gemeente"].strip().upper()
+        if not Municipality.objects.filter(code=code).exists():
+            raise CommandError(_("Onbekende gemeente: %(code)s.") % {"code": code})
+        output = Path(options["output"])
+        if not output.parent.resolve().is_dir():
+            raise CommandError(
+                _("De map van het uitvoerbestand bestaat niet: %(dir)s") % {"dir": output.parent}
+            )
+        given = MemoInput(
+            datum=_date(options["datum"]) if options["datum"] else None,
+            portefeuillehouder=options["portefeuillehouder"],
+            team=options["team"],
+            steller=options["steller"],
+            onderwerp=options["onderwerp"],
+            begrotingspost=options["begrotingspost"],
+        )
+        start = _date(options["van"]) if options["van"] else None
+        end = _date(options["tot"]) if options["tot"] else None
+        try:
+            content = selectors.council_memo(
+                municipality_code=code, given=given, start=start, end=end
+            )
+        except MemoRefused as refused:
+            self.stderr.write(_("De brief is niet gemaakt. Er ontbreekt:"))
+            for item in refused.missing:
+                self.stderr.write(f"  - {item}")
+            raise CommandError(_("Vul aan wat ontbreekt en probeer het opnieuw.")) from refused
+        data, _type, _extension = selectors.council_memo_file(
+            content=content, file_format=options["format"]
+        )
+        write_atomically(output, data)
+        if options["verbosity"] >= 1:
+            self.stdout.write(_("Geschreven: %(path)s") % {"path": output})
