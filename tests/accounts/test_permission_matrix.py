@@ -377,6 +377,7 @@ def _sample_public_affairs(municipality):
 
     dossier = records.dossier_create(actor=None, theme=Theme.objects.get(slug="wonen"))
     version = records.position_add(actor=None, dossier=dossier, text="Meer woningen.")
+    records.position_publish(actor=None, version=version)
     fractie = Fractie.objects.create(tk_id=uuid.uuid4(), name="Fractie", abbreviation="F")
     member = MemberOfParliament.objects.create(
         tk_id=uuid.uuid4(), surname="Kamerlid", fractie=fractie, municipality=municipality
@@ -793,6 +794,11 @@ EXPECTED = {
     ("publicaffairs:follow_up_create", "get"): {**page(set()), B: LOGIN, PA: LOGIN},
     ("publicaffairs:follow_up_complete", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
     ("publicaffairs:my_actions", "get"): page(LOGGED_IN),
+    # Unpublishing a position is posted (a GET: 405). The published positions are the public
+    # site's: anyone reads them.
+    ("publicaffairs:position_unpublish", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("positions:list", "get"): PUBLIC,
+    ("positions:detail", "get"): PUBLIC,
 }
 
 

@@ -15,6 +15,7 @@ TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows":
 SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 MULTI = {"class": "utrecht-select utrecht-select--html-select", "size": 6}
 DATE = {**TEXTBOX, "type": "date"}
+CHECKBOX = {"class": "utrecht-checkbox utrecht-checkbox--html-input"}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -248,6 +249,12 @@ class FollowUpForm(_DescribedErrors, forms.Form):
 
 class DossierForm(_DescribedErrors, forms.Form):
     goals = forms.CharField(label=_("Doelen"), required=False, widget=forms.Textarea(TEXTAREA))
+    goals_public = forms.BooleanField(
+        label=_("Doelen op de openbare site tonen"),
+        help_text=_("Bij het gepubliceerde standpunt; anders blijven de doelen intern."),
+        required=False,
+        widget=forms.CheckboxInput(CHECKBOX),
+    )
     watch_terms = forms.CharField(
         label=_("Zoektermen"),
         help_text=_("Eén zoekterm per regel."),
@@ -282,7 +289,7 @@ class DossierCreateForm(DossierForm):
             "invalid_choice": _("Kies een thema zonder dossier uit de lijst."),
         },
     )
-    field_order = ["theme", "goals", "watch_terms", "committees"]
+    field_order = ["theme", "goals", "goals_public", "watch_terms", "committees"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

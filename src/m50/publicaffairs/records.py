@@ -98,21 +98,28 @@ def _clean_watch_terms(terms) -> list[str]:
 def _dossier_values(dossier: ThemeDossier) -> dict:
     return {
         "goals": dossier.goals,
+        "goals_public": dossier.goals_public,
         "watch_terms": ", ".join(dossier.watch_terms),
         "committees": ", ".join(_names(dossier.committees.all())),
     }
 
 
 @transaction.atomic
-def dossier_create(*, actor, theme, goals: str = "", watch_terms=(), committees=()):
-    """The dossier of ``theme`` (one per theme of the shared list)."""
+def dossier_create(
+    *, actor, theme, goals: str = "", watch_terms=(), committees=(), goals_public: bool = False
+):
+    """The dossier of ``theme`` (one per theme of the shared list); ``goals_public``: its
+    goals are shown with the published position on the public site."""
     _check_write(actor)
     if ThemeDossier.objects.filter(theme=theme).exists():
         raise ValidationError(
             {"theme": _("Het thema %(name)s heeft al een dossier.") % {"name": theme.name}}
         )
     dossier = ThemeDossier.objects.create(
-        theme=theme, goals=_text(goals), watch_terms=_clean_watch_terms(watch_terms)
+        theme=theme,
+        goals=_text(goals),
+        goals_public=bool(goals_public),
+        watch_terms=_clean_watch_terms(watch_terms),
     )
     dossier.committees.set(committees)
     audit_record(
@@ -125,7 +132,15 @@ def dossier_create(*, actor, theme, goals: str = "", watch_terms=(), committees=
 
 
 @transaction.atomic
-def dossier_update(*, actor, dossier: ThemeDossier, goals=None, watch_terms=None, committees=None):
+def dossier_update(
+    *,
+    actor,
+    dossier: ThemeDossier,
+    goals=None,
+    watch_terms=None,
+    committees=None,
+    goals_public=None,
+):
     """Changes what is given (None: left as it is)."""
     _check_write(actor)
     dossier = ThemeDossier.objects.select_for_update().get(pk=dossier.pk)
@@ -134,6 +149,8 @@ def dossier_update(*, actor, dossier: ThemeDossier, goals=None, watch_terms=None
         dossier.watch_terms = _clean_watch_terms(watch_terms)
     if goals is not None:
         dossier.goals = _text(goals)
+    if goals_public is not None:
+        dossier.goals_public = bool(goals_public)
     dossier.save()
     if committees is not None:
         dossier.committees.set(committees)
@@ -183,7 +200,9 @@ def position_publish(*, actor, version: PositionVersion) -> PositionVersion:
     previous = PositionVersion.objects.filter(dossier_id=version.dossier_id, published=True)
     old = previous.first()
     previous.update(published=False)
-    PositionVersion.objects.filter(pk=version.pk).update(published=True)
+    PositionVersion.objects.filter(pk=version.pk).update(
+        published=True, published_at=timezone.now()
+    )
     version.refresh_from_db()
     audit_record(
         action="publicaffairs.position_publish",

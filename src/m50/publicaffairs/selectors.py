@@ -701,3 +701,22 @@ def follow_up_owner_choices():
     from m50.accounts.models import User
 
     return User.objects.filter(is_active=True).order_by("username", "pk")
+
+
+# --- Published positions, for the public site --------------------------------------------------
+
+
+def published_positions() -> QuerySet[PositionVersion]:
+    """The positions on the public site (anyone may read them): the published version of each
+    active theme's dossier, in the themes' order, with its dossier and theme. One query."""
+    return (
+        PositionVersion.objects.filter(published=True, dossier__theme__active=True)
+        .select_related("dossier__theme")
+        .order_by("dossier__theme__position", "dossier__theme__name", "pk")
+    )
+
+
+def published_position_by_slug(*, slug: str) -> PositionVersion:
+    """The published position of the theme ``slug``; ``PositionVersion.DoesNotExist`` when
+    the theme has none."""
+    return published_positions().get(dossier__theme__slug=slug)

@@ -17,6 +17,11 @@ urlpatterns = [
         views.position_publish,
         name="position_publish",
     ),
+    path(
+        "themas/<slug:theme>/standpunt/offline/",
+        views.position_unpublish,
+        name="position_unpublish",
+    ),
     path("moties/", views.motion_list, name="motion_list"),
     path("moties/<int:motion_id>/", views.motion_detail, name="motion_detail"),
     path("kamerleden/", views.member_list, name="member_list"),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,12 +37,14 @@ from m50.publicaffairs.models import (
     Interaction,
     MemberOfParliament,
     Motion,
+    PositionVersion,
     ThemeDossier,
     WatchMatch,
 )
 
 READ = "publicaffairs.view_records"
 WRITE = "publicaffairs.manage_records"
+PUBLISHED = "publicaffairs.view_published"
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
 # The start page and a dossier show the latest few; the lists have the rest.
@@ -52,6 +55,38 @@ DOSSIER_MOTIONS = 25
 def _page(request, queryset):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
     return page, page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+def _form_page(
+    request,
+    form,
+    *,
+    write,
+    done: str,
+    next_url,
+    title: str,
+    button: str,
+    back: tuple,
+    error_status: int = 400,
+):
+    """The one shape of a form page: on a valid POST ``write(cleaned_data)`` (a service),
+    then ``done`` as message and a redirect to ``next_url(result)``; a service's refusal is
+    shown at its fields. Otherwise the form (again), with ``error_status`` when it has
+    errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(next_url(result))
+    return render(
+        request,
+        "publicaffairs/form.html",
+        {"form": form, "title": title, "button": button, "back": back},
+        status=error_status if form.errors else 200,
+    )
 
 
 # --- Start page -------------------------------------------------------------------------------
@@ -130,6 +165,7 @@ def dossier(request, theme: str):
             "theme": dossier.theme,
             "can_write": can_write,
             "position": selectors.position_current(user=user, dossier=dossier),
+            "published": selectors.position_published(theme=dossier.theme),
             "history": list(selectors.position_history(user=user, dossier=dossier))
             if can_write
             else [],
@@ -149,24 +185,15 @@ def dossier(request, theme: str):
 @rule_required(WRITE)
 def dossier_create(request):
     form = DossierCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = records.dossier_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het themadossier is gestart."))
-            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Themadossier starten"),
-            "button": _("Dossier starten"),
-            "back": ("publicaffairs:overview", None),
-        },
-        status=400 if form.errors else 200,
+        form,
+        write=lambda data: records.dossier_create(actor=request.user, **data),
+        done=_("Het themadossier is gestart."),
+        next_url=lambda dossier: reverse("publicaffairs:dossier", args=[dossier.theme.slug]),
+        title=_("Themadossier starten"),
+        button=_("Dossier starten"),
+        back=("publicaffairs:overview", None),
     )
 
 
@@ -175,27 +202,21 @@ def dossier_edit(request, theme: str):
     dossier = _dossier(request, theme)
     initial = {
         "goals": dossier.goals,
+        "goals_public": dossier.goals_public,
         "watch_terms": "\n".join(dossier.watch_terms),
         "committees": list(dossier.committees.all()),
     }
     form = DossierForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.dossier_update(actor=request.user, dossier=dossier, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het dossier is bijgewerkt."))
-            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Dossier %(theme)s wijzigen") % {"theme": dossier.theme.name},
-            "button": _("Opslaan"),
-            "back": ("publicaffairs:dossier", dossier.theme.slug),
-        },
+        form,
+        write=lambda data: records.dossier_update(actor=request.user, dossier=dossier, **data),
+        done=_("Het dossier is bijgewerkt."),
+        next_url=lambda _result: reverse("publicaffairs:dossier", args=[dossier.theme.slug]),
+        title=_("Dossier %(theme)s wijzigen") % {"theme": dossier.theme.name},
+        button=_("Opslaan"),
+        back=("publicaffairs:dossier", dossier.theme.slug),
+        error_status=200,
     )
 
 
@@ -204,23 +225,16 @@ def position_add(request, theme: str):
     dossier = _dossier(request, theme)
     current = selectors.position_current(user=request.user, dossier=dossier)
     form = PositionForm(request.POST or None, initial={"text": current.text if current else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.position_add(actor=request.user, dossier=dossier, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("De nieuwe versie van het standpunt is vastgelegd."))
-            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Standpunt over %(theme)s") % {"theme": dossier.theme.name},
-            "button": _("Nieuwe versie vastleggen"),
-            "back": ("publicaffairs:dossier", dossier.theme.slug),
-        },
+        form,
+        write=lambda data: records.position_add(actor=request.user, dossier=dossier, **data),
+        done=_("De nieuwe versie van het standpunt is vastgelegd."),
+        next_url=lambda _result: reverse("publicaffairs:dossier", args=[dossier.theme.slug]),
+        title=_("Standpunt over %(theme)s") % {"theme": dossier.theme.name},
+        button=_("Nieuwe versie vastleggen"),
+        back=("publicaffairs:dossier", dossier.theme.slug),
+        error_status=200,
     )
 
 
@@ -241,6 +255,44 @@ def position_publish(request, theme: str, version_id: int):
             _("Versie %(number)s staat op de openbare site.") % {"number": version.number},
         )
     return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+
+
+@require_POST
+@rule_required(WRITE)
+def position_unpublish(request, theme: str):
+    dossier = _dossier(request, theme)
+    try:
+        records.position_unpublish(actor=request.user, dossier=dossier)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Het standpunt staat niet meer op de openbare site."))
+    return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+
+
+# --- Published positions: the public site -----------------------------------------------------
+
+
+@rule_required(PUBLISHED)
+def published_position_list(request):
+    return render(
+        request,
+        "publicaffairs/published_position_list.html",
+        {"positions": list(selectors.published_positions())},
+    )
+
+
+@rule_required(PUBLISHED)
+def published_position_detail(request, theme: str):
+    try:
+        position = selectors.published_position_by_slug(slug=theme)
+    except PositionVersion.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "publicaffairs/published_position_detail.html",
+        {"position": position, "dossier": position.dossier, "theme": position.dossier.theme},
+    )
 
 
 # --- Motions ----------------------------------------------------------------------------------
@@ -431,25 +483,20 @@ def interaction_detail(request, interaction_id: int):
 @rule_required(WRITE)
 def interaction_create(request):
     form = InteractionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            interaction = records.interaction_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het contactmoment is vastgelegd."))
-            return redirect("publicaffairs:interaction_detail", interaction_id=interaction.pk)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Contactmoment vastleggen"),
-            "button": _("Vastleggen"),
-            "back": ("publicaffairs:interaction_list", None),
-        },
-        status=400 if form.errors else 200,
+        form,
+        write=lambda data: records.interaction_create(actor=request.user, **data),
+        done=_("Het contactmoment is vastgelegd."),
+        next_url=_interaction_url,
+        title=_("Contactmoment vastleggen"),
+        button=_("Vastleggen"),
+        back=("publicaffairs:interaction_list", None),
     )
+
+
+def _interaction_url(interaction) -> str:
+    return reverse("publicaffairs:interaction_detail", args=[interaction.pk])
 
 
 @rule_required(WRITE)
