@@ -406,6 +406,7 @@ def _sample_public_affairs(municipality):
         source=Motion.Source.TWEEDE_KAMER, tk_id=uuid.uuid4(), number="36000-2", title="Andere"
     )
     match = WatchMatch.objects.create(dossier=dossier, motion=other)
+    stakeholder = records.stakeholder_create(actor=None, fractie=fractie, next_step="Bellen")
     return {
         "theme": "wonen",
         "version_id": version.pk,
@@ -415,6 +416,7 @@ def _sample_public_affairs(municipality):
         "interaction_id": visit.pk,
         "follow_up_id": follow_up.pk,
         "match_id": match.pk,
+        "stakeholder_id": stakeholder.pk,
     }
 
 
@@ -799,6 +801,9 @@ EXPECTED = {
     ("publicaffairs:position_unpublish", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
     ("positions:list", "get"): PUBLIC,
     ("positions:detail", "get"): PUBLIC,
+    ("publicaffairs:stakeholder_list", "get"): page(LOGGED_IN),
+    ("publicaffairs:stakeholder_create", "get"): page({B, PA}),
+    ("publicaffairs:stakeholder_edit", "get"): page({B, PA}),
 }
 
 

@@ -118,3 +118,134 @@ def test_the_published_positions_cost_the_same_for_10_and_1000_themes(client):
     few = _queries(client, url)
     _published(990, 10)
     assert _queries(client, url) == few
+
+
+# --- Stakeholders -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def relations(lobbyist):
+    """A ministry owned by the lobbyist, with a confidential talk, and a Kamerlid."""
+    import datetime
+
+    from m50.contacts.models import Organisation
+    from m50.publicaffairs.models import Interaction
+    from tests.factories import OrganisationFactory
+    from tests.publicaffairs.records_helpers import fractie, mp
+
+    szw = OrganisationFactory(kind=Organisation.Kind.MINISTRY, name="Ministerie van SZW")
+    vng = OrganisationFactory(kind=Organisation.Kind.PARTNER_NETWORK, name="VNG")
+    member = mp("Bontenbal", fractie("CDA"))
+    records.interaction_create(
+        actor=lobbyist,
+        kind=Interaction.Kind.TALK,
+        date=datetime.date(2026, 10, 7),
+        subject="Jeugdwet",
+        organisations=[szw],
+        confidential_note="Geheim: SZW twijfelt",
+    )
+    return {
+        "szw": records.stakeholder_create(
+            actor=lobbyist, organisation=szw, owner=lobbyist, next_step="Vervolggesprek"
+        ),
+        "vng": records.stakeholder_create(actor=lobbyist, organisation=vng),
+        "member": records.stakeholder_create(actor=lobbyist, member=member),
+    }
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_reads_the_relations_without_confidential_notes(
+    client, user_for_role, relations, role
+):
+    client.force_login(user_for_role(role))
+    response = client.get(reverse("publicaffairs:stakeholder_list"))
+    assert response.status_code == 200
+    html = response.text
+    assert "Ministerie van SZW" in html and "Bontenbal" in html and "VNG" in html
+    assert "7 oktober 2026" in html and "Vervolggesprek" in html and "lobbyist" in html
+    assert "Geheim" not in html
+    writes = role in (Role.PUBLIC_AFFAIRS, Role.BUREAU)
+    assert (reverse("publicaffairs:stakeholder_create") in html) == writes
+    edit = reverse("publicaffairs:stakeholder_edit", args=[relations["szw"].pk])
+    assert (edit in html) == writes
+
+
+def test_the_relations_filter_by_kind_and_owner(client, lobbyist, relations):
+    client.force_login(lobbyist)
+    url = reverse("publicaffairs:stakeholder_list")
+    html = client.get(url, {"soort": "ministry"}).text
+    assert "Ministerie van SZW" in html and "Bontenbal" not in html and ">VNG<" not in html
+    html = client.get(url, {"soort": "kamerlid"}).text
+    assert "Bontenbal" in html and "Ministerie van SZW" not in html
+    html = client.get(url, {"beheerder": lobbyist.pk}).text
+    assert "Ministerie van SZW" in html and "Bontenbal" not in html
+    # A filter value not in the list: said in Dutch, the list still shown.
+    response = client.get(url, {"soort": "onzin"})
+    assert response.status_code == 200 and "Selecteer een geldige keuze" in response.text
+
+
+def test_the_lobbyist_records_and_edits_a_relation_and_bad_input_writes_nothing(
+    client, lobbyist, relations
+):
+    from m50.contacts.models import Organisation
+    from m50.publicaffairs.models import Stakeholder
+    from tests.factories import OrganisationFactory
+
+    platform31 = OrganisationFactory(kind=Organisation.Kind.KNOWLEDGE_PARTNER, name="Platform31")
+    client.force_login(lobbyist)
+    url = reverse("publicaffairs:stakeholder_create")
+    before, audits = Stakeholder.objects.count(), audit_count()
+    response = client.post(url, {"next_step": "Kennismaken"})
+    assert response.status_code == 400
+    assert "Kies één organisatie, één Kamerlid of één fractie." in response.text
+    response = client.post(url, {"organisation": relations["szw"].organisation_id})
+    assert response.status_code == 400 and "al vastgelegd" in response.text
+    response = client.post(url, {"organisation": platform31.pk, "next_step_date": "31-02-2027"})
+    assert response.status_code == 400 and "Vul een geldige datum in" in response.text
+    assert Stakeholder.objects.count() == before and audit_count() == audits
+    response = client.post(
+        url, {"organisation": platform31.pk, "owner": lobbyist.pk, "next_step": "Kennismaken"}
+    )
+    assert response.status_code == 302
+    created = Stakeholder.objects.get(organisation=platform31)
+    assert created.owner == lobbyist and created.next_step == "Kennismaken"
+
+    edit = reverse("publicaffairs:stakeholder_edit", args=[created.pk])
+    assert "Kennismaken</textarea>" in client.get(edit).text
+    response = client.post(
+        edit, {"owner": "", "next_step": "Rapport bespreken", "next_step_date": "2027-01-15"}
+    )
+    assert response.status_code == 302
+    created.refresh_from_db()
+    assert created.owner is None and created.next_step == "Rapport bespreken"
+    assert AuditEvent.objects.filter(
+        action="publicaffairs.stakeholder_update", object_id=str(created.pk)
+    ).exists()
+
+
+def test_others_may_not_record_or_edit_a_relation(client, user_for_role, relations):
+    client.force_login(user_for_role(Role.PARTICIPANT))
+    edit = reverse("publicaffairs:stakeholder_edit", args=[relations["szw"].pk])
+    assert client.post(edit, {"next_step": "Overgenomen"}).status_code == 403
+    relations["szw"].refresh_from_db()
+    assert relations["szw"].next_step == "Vervolggesprek"
+
+
+def _relations(n: int, start: int, owner) -> None:
+    import uuid
+
+    from m50.publicaffairs.models import MemberOfParliament, Stakeholder
+
+    members = MemberOfParliament.objects.bulk_create(
+        MemberOfParliament(tk_id=uuid.uuid4(), surname=f"Lid {i}") for i in range(start, start + n)
+    )
+    Stakeholder.objects.bulk_create(Stakeholder(member=m, owner=owner) for m in members)
+
+
+def test_the_relations_page_costs_the_same_for_10_and_1000(client, lobbyist, relations):
+    client.force_login(lobbyist)
+    url = reverse("publicaffairs:stakeholder_list")
+    _relations(10, 0, lobbyist)
+    few = _queries(client, url)
+    _relations(990, 10, lobbyist)
+    assert _queries(client, url) == few

@@ -302,3 +302,83 @@ class PositionForm(_DescribedErrors, forms.Form):
         widget=forms.Textarea({**TEXTAREA, "rows": 8}),
         error_messages={"required": _("Schrijf het standpunt.")},
     )
+
+
+class StakeholderFilterForm(_FilterForm):
+    soort = forms.ChoiceField(label=_("Soort"), required=False, widget=forms.Select(attrs=SELECT))
+    beheerder = forms.ModelChoiceField(
+        label=_("Relatiebeheerder"),
+        queryset=None,
+        required=False,
+        empty_label=_("Iedereen"),
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["soort"].choices = [
+            ("", _("Alle soorten")),
+            *selectors.stakeholder_kind_choices(),
+        ]
+        self.fields["beheerder"].queryset = selectors.stakeholder_owner_choices()
+
+    def filters(self) -> dict:
+        return {"kind": self.cleaned("soort", ""), "owner": self.cleaned("beheerder")}
+
+
+class StakeholderForm(_DescribedErrors, forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Relatiebeheerder"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nog niemand"),
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": _("Kies de relatiebeheerder uit de lijst.")},
+    )
+    next_step = forms.CharField(
+        label=_("Volgende stap"), required=False, widget=forms.Textarea(TEXTAREA)
+    )
+    next_step_date = forms.DateField(
+        label=_("Datum volgende stap"),
+        required=False,
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Vul een geldige datum in, zoals 2-12-2026.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.stakeholder_owner_choices()
+
+
+class StakeholderCreateForm(StakeholderForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        help_text=_("Kies één organisatie, één Kamerlid of één fractie."),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs=SELECT),
+    )
+    member = forms.ModelChoiceField(
+        label=_("Kamerlid"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs=SELECT),
+    )
+    fractie = forms.ModelChoiceField(
+        label=_("Fractie"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs=SELECT),
+    )
+    field_order = ["organisation", "member", "fractie", "owner", "next_step", "next_step_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.stakeholder_organisation_choices()
+        self.fields["member"].queryset = selectors.member_choices()
+        self.fields["fractie"].queryset = selectors.fractie_choices()
+        for name in ("organisation", "member", "fractie"):
+            self.fields[name].error_messages["invalid_choice"] = _("Kies uit de lijst.")

@@ -46,4 +46,11 @@ urlpatterns = [
         name="follow_up_complete",
     ),
     path("mijn-acties/", views.my_actions, name="my_actions"),
+    path("stakeholders/", views.stakeholder_list, name="stakeholder_list"),
+    path("stakeholders/nieuw/", views.stakeholder_create, name="stakeholder_create"),
+    path(
+        "stakeholders/<int:stakeholder_id>/wijzigen/",
+        views.stakeholder_edit,
+        name="stakeholder_edit",
+    ),
 ]

@@ -29,6 +29,9 @@ from m50.publicaffairs.forms import (
     MemberFilterForm,
     MotionFilterForm,
     PositionForm,
+    StakeholderCreateForm,
+    StakeholderFilterForm,
+    StakeholderForm,
     add_service_errors,
 )
 from m50.publicaffairs.models import (
@@ -38,6 +41,7 @@ from m50.publicaffairs.models import (
     MemberOfParliament,
     Motion,
     PositionVersion,
+    Stakeholder,
     ThemeDossier,
     WatchMatch,
 )
@@ -268,6 +272,68 @@ def position_unpublish(request, theme: str):
     else:
         messages.success(request, _("Het standpunt staat niet meer op de openbare site."))
     return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+
+
+# --- Stakeholders ----------------------------------------------------------------------------
+
+
+@rule_required(READ)
+def stakeholder_list(request):
+    user = request.user
+    form = StakeholderFilterForm(request.GET)
+    form.is_valid()  # Errors are shown; the valid filters still apply.
+    page, page_range = _page(request, selectors.stakeholder_overview(user=user, **form.filters()))
+    return render(
+        request,
+        "publicaffairs/stakeholder_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "can_write": rules.may_write(user),
+        },
+    )
+
+
+@rule_required(WRITE)
+def stakeholder_create(request):
+    form = StakeholderCreateForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.stakeholder_create(actor=request.user, **data),
+        done=_("De relatie is vastgelegd."),
+        next_url=lambda _result: reverse("publicaffairs:stakeholder_list"),
+        title=_("Relatie vastleggen"),
+        button=_("Vastleggen"),
+        back=("publicaffairs:stakeholder_list", None),
+    )
+
+
+@rule_required(WRITE)
+def stakeholder_edit(request, stakeholder_id: int):
+    try:
+        stakeholder = selectors.stakeholder_detail(user=request.user, pk=stakeholder_id)
+    except Stakeholder.DoesNotExist as exc:
+        raise Http404 from exc
+    initial = {
+        "owner": stakeholder.owner,
+        "next_step": stakeholder.next_step,
+        "next_step_date": stakeholder.next_step_date,
+    }
+    form = StakeholderForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.stakeholder_update(
+            actor=request.user, stakeholder=stakeholder, **data
+        ),
+        done=_("De relatie is bijgewerkt."),
+        next_url=lambda _result: reverse("publicaffairs:stakeholder_list"),
+        title=_("Relatie met %(name)s wijzigen") % {"name": stakeholder},
+        button=_("Opslaan"),
+        back=("publicaffairs:stakeholder_list", None),
+    )
 
 
 # --- Published positions: the public site -----------------------------------------------------
