@@ -407,6 +407,9 @@ def _sample_public_affairs(municipality):
     )
     match = WatchMatch.objects.create(dossier=dossier, motion=other)
     stakeholder = records.stakeholder_create(actor=None, fractie=fractie, next_step="Bellen")
+    vng_motion = records.vng_motion_create(
+        actor=None, title="Resolutie middelgrote gemeenten", date=datetime.date(2026, 6, 5)
+    )
     return {
         "theme": "wonen",
         "version_id": version.pk,
@@ -417,6 +420,7 @@ def _sample_public_affairs(municipality):
         "follow_up_id": follow_up.pk,
         "match_id": match.pk,
         "stakeholder_id": stakeholder.pk,
+        "vng_motion_id": vng_motion.pk,
     }
 
 
@@ -519,6 +523,8 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["api_registration_id"]} if "pk" in names else {}
     if name.startswith("api:knowledge-item-"):
         return {"pk": sample["api_knowledge_item_id"]} if "pk" in names else {}
+    if name == "publicaffairs:vng_motion_edit":  # a VNG motion: a synced one is read-only
+        return {"motion_id": sample["vng_motion_id"]}
     for prefix in PUBLICAFFAIRS_API_PREFIXES:
         if name.startswith(prefix):
             return {key: sample[prefix][key] for key in names}
@@ -804,6 +810,8 @@ EXPECTED = {
     ("publicaffairs:stakeholder_list", "get"): page(LOGGED_IN),
     ("publicaffairs:stakeholder_create", "get"): page({B, PA}),
     ("publicaffairs:stakeholder_edit", "get"): page({B, PA}),
+    ("publicaffairs:vng_motion_create", "get"): page({B, PA}),
+    ("publicaffairs:vng_motion_edit", "get"): page({B, PA}),
 }
 
 

@@ -3,6 +3,8 @@ positions on the public site, and unpublishing from the dossier page."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -126,8 +128,6 @@ def test_the_published_positions_cost_the_same_for_10_and_1000_themes(client):
 @pytest.fixture
 def relations(lobbyist):
     """A ministry owned by the lobbyist, with a confidential talk, and a Kamerlid."""
-    import datetime
-
     from m50.contacts.models import Organisation
     from m50.publicaffairs.models import Interaction
     from tests.factories import OrganisationFactory
@@ -249,3 +249,151 @@ def test_the_relations_page_costs_the_same_for_10_and_1000(client, lobbyist, rel
     few = _queries(client, url)
     _relations(990, 10, lobbyist)
     assert _queries(client, url) == few
+
+
+# --- VNG motions by hand ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def partners():
+    from m50.contacts.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    return {
+        name: OrganisationFactory(kind=Organisation.Kind.PARTNER_NETWORK, name=name)
+        for name in ("M50", "G40", "P10")
+    }
+
+
+def test_the_lobbyist_enters_and_edits_a_vng_motion(client, lobbyist, wonen, partners):
+    from m50.publicaffairs.models import Motion
+
+    client.force_login(lobbyist)
+    assert reverse("publicaffairs:vng_motion_create") in (
+        client.get(reverse("publicaffairs:motion_list")).text
+    )
+    response = client.post(
+        reverse("publicaffairs:vng_motion_create"),
+        {
+            "kind": "resolutie",
+            "number": "ALV-2026-3",
+            "title": "Resolutie middelgrote gemeenten",
+            "date": "2026-06-05",
+            "dossiers": [wonen.pk],
+            "co_submitters": [partners["M50"].pk, partners["G40"].pk],
+            "outcome": "aangenomen",
+            "decided_on": "2026-06-05",
+        },
+    )
+    assert response.status_code == 302
+    motion = Motion.objects.get(number="ALV-2026-3")
+    assert motion.source == Motion.Source.VNG and motion.kind == "resolutie"
+    assert {c.organisation.name for c in motion.co_submitters.all()} == {"M50", "G40"}
+    assert motion.network_outcome.outcome == "aangenomen"
+    assert list(motion.theme_dossiers.all()) == [wonen]
+    html = client.get(reverse("publicaffairs:motion_detail", args=[motion.pk])).text
+    edit = reverse("publicaffairs:vng_motion_edit", args=[motion.pk])
+    assert edit in html
+    assert 'value="ALV-2026-3"' in client.get(edit).text
+    response = client.post(
+        edit,
+        {
+            "kind": "motie",
+            "number": "ALV-2026-3",
+            "title": "Motie middelgrote gemeenten",
+            "date": "2026-06-05",
+            "co_submitters": [partners["P10"].pk],
+            "outcome": "ingetrokken",
+        },
+    )
+    assert response.status_code == 302
+    motion.refresh_from_db()
+    assert motion.title == "Motie middelgrote gemeenten" and motion.kind == "motie"
+    assert [c.organisation.name for c in motion.co_submitters.all()] == ["P10"]
+    assert motion.network_outcome.outcome == "ingetrokken"
+    assert not motion.theme_dossiers.exists()
+    event = AuditEvent.objects.get(action="publicaffairs.vng_motion_update")
+    assert "co_submitters" in event.changes and "outcome" in event.changes
+
+
+def test_a_vng_motion_with_bad_input_is_refused_in_dutch_and_nothing_written(
+    client, lobbyist, partners
+):
+    from m50.publicaffairs.models import Motion
+
+    records.vng_motion_create(
+        actor=lobbyist,
+        title="Eerdere",
+        number="ALV-1",
+        date=datetime.date(2026, 1, 1),
+    )
+    client.force_login(lobbyist)
+    before, audits = Motion.objects.count(), audit_count()
+    url = reverse("publicaffairs:vng_motion_create")
+    response = client.post(url, {"kind": "motie", "date": "2026-13-01", "outcome": "gewonnen"})
+    assert response.status_code == 400
+    assert "Geef de motie een titel." in response.text
+    assert "Vul een geldige datum in" in response.text
+    assert "Kies een uitkomst uit de lijst." in response.text
+    response = client.post(
+        url, {"kind": "motie", "title": "Dubbel", "number": "ALV-1", "date": "2026-06-05"}
+    )
+    assert response.status_code == 400 and "Er is al een VNG-motie met dit nummer." in response.text
+    assert Motion.objects.count() == before and audit_count() == audits
+
+
+def test_a_synced_motion_stays_read_only(client, lobbyist):
+    from tests.publicaffairs.records_helpers import tk_motion
+
+    motion = tk_motion("Motie van de Kamer")
+    client.force_login(lobbyist)
+    html = client.get(reverse("publicaffairs:motion_detail", args=[motion.pk])).text
+    edit = reverse("publicaffairs:vng_motion_edit", args=[motion.pk])
+    assert edit not in html
+    response = client.post(edit, {"kind": "motie", "title": "Overschreven", "date": "2026-06-05"})
+    assert response.status_code == 404
+    motion.refresh_from_db()
+    assert motion.title == "Motie van de Kamer"
+    refused = pytest.raises(Exception, match="open data")
+    with refused:
+        records.vng_motion_update(
+            actor=lobbyist, motion=motion, title="X", date=motion.date, kind="motie"
+        )
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.BUREAU, Role.PUBLIC_AFFAIRS)])
+def test_others_may_not_enter_a_vng_motion(client, user_for_role, role):
+    from m50.publicaffairs.models import Motion
+
+    client.force_login(user_for_role(role))
+    html = client.get(reverse("publicaffairs:motion_list")).text
+    assert reverse("publicaffairs:vng_motion_create") not in html
+    response = client.post(
+        reverse("publicaffairs:vng_motion_create"),
+        {"kind": "motie", "title": "Niet", "date": "2026-06-05"},
+    )
+    assert response.status_code == 403 and not Motion.objects.exists()
+
+
+def test_the_vng_motion_form_costs_the_same_for_10_and_1000_motions(client, lobbyist, wonen):
+    from m50.publicaffairs.models import Motion
+
+    motion = records.vng_motion_create(
+        actor=lobbyist, title="Te wijzigen", date=datetime.date(2026, 1, 1)
+    )
+
+    def bulk(n: int, start: int) -> None:
+        Motion.objects.bulk_create(
+            Motion(source=Motion.Source.VNG, number=f"v-{i}", title=f"M {i}")
+            for i in range(start, start + n)
+        )
+
+    client.force_login(lobbyist)
+    urls = [
+        reverse("publicaffairs:vng_motion_create"),
+        reverse("publicaffairs:vng_motion_edit", args=[motion.pk]),
+    ]
+    bulk(10, 0)
+    few = [_queries(client, url) for url in urls]
+    bulk(990, 10)
+    assert [_queries(client, url) for url in urls] == few

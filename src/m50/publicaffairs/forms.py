@@ -382,3 +382,72 @@ class StakeholderCreateForm(StakeholderForm):
         self.fields["fractie"].queryset = selectors.fractie_choices()
         for name in ("organisation", "member", "fractie"):
             self.fields[name].error_messages["invalid_choice"] = _("Kies uit de lijst.")
+
+
+class VngMotionForm(_DescribedErrors, forms.Form):
+    """A motion or resolution of the VNG's general meeting, entered by hand."""
+
+    kind = forms.ChoiceField(
+        label=_("Soort"),
+        choices=[("motie", _("motie")), ("resolutie", _("resolutie"))],
+        widget=forms.Select(attrs=SELECT),
+        error_messages={
+            "required": _("Kies of het een motie of een resolutie is."),
+            "invalid_choice": _("Kies of het een motie of een resolutie is."),
+        },
+    )
+    number = forms.CharField(
+        label=_("Nummer"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(TEXTBOX),
+        error_messages={"max_length": _("Gebruik hoogstens 50 tekens voor het nummer.")},
+    )
+    title = forms.CharField(
+        label=_("Titel"),
+        widget=forms.TextInput(TEXTBOX),
+        error_messages={"required": _("Geef de motie een titel.")},
+    )
+    date = forms.DateField(
+        label=_("Datum van de algemene ledenvergadering"),
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Vul de datum van de algemene ledenvergadering in."),
+            "invalid": _("Vul een geldige datum in, zoals 2-12-2026."),
+        },
+    )
+    subject = forms.CharField(label=_("Onderwerp"), required=False, widget=forms.Textarea(TEXTAREA))
+    dossiers = forms.ModelMultipleChoiceField(
+        label=_("Thema's"), queryset=None, required=False, widget=forms.SelectMultiple(MULTI)
+    )
+    co_submitters = forms.ModelMultipleChoiceField(
+        label=_("Mede-indieners"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(MULTI),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": _("Kies een uitkomst uit de lijst.")},
+    )
+    decided_on = forms.DateField(
+        label=_("Besloten op"),
+        required=False,
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Vul een geldige datum in, zoals 2-12-2026.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from m50.publicaffairs.models import MotionOutcome
+
+        super().__init__(*args, **kwargs)
+        self.fields["dossiers"].queryset = selectors.dossier_list(user=user)
+        self.fields["co_submitters"].queryset = selectors.stakeholder_organisation_choices()
+        self.fields["outcome"].choices = MotionOutcome.Outcome.choices
+        several = _("Meer dan één kiezen: houd Ctrl (op een Mac Cmd) ingedrukt.")
+        for name in ("dossiers", "co_submitters"):
+            self.fields[name].help_text = several
+            self.fields[name].error_messages["invalid_choice"] = _("Kies uit de lijst.")
+            self.fields[name].error_messages["invalid_pk_value"] = _("Kies uit de lijst.")

@@ -617,6 +617,52 @@ def _outcome_clean(outcome: str) -> str:
     return outcome
 
 
+def _vng_motion_clean(*, title, kind, date, number, outcome, co_submitters, motion=None):
+    """The checks of a VNG motion's fields (``motion``: the one being changed); raises every
+    error at once. Returns the outcome and the co-submitters, cleaned."""
+    errors = {}
+    if not title:
+        errors["title"] = _("Geef de motie een titel.")
+    if kind not in ("motie", "resolutie"):
+        errors["kind"] = _("Kies of het een motie of een resolutie is.")
+    if not isinstance(date, datetime.date):
+        errors["date"] = _("Vul de datum van de algemene ledenvergadering in.")
+    same_number = Motion.objects.filter(source=Motion.Source.VNG, number=number)
+    if motion is not None:
+        same_number = same_number.exclude(pk=motion.pk)
+    if len(number) > 50:
+        errors["number"] = _("Gebruik hoogstens 50 tekens voor het nummer.")
+    elif number and same_number.exists():
+        errors["number"] = _("Er is al een VNG-motie met dit nummer.")
+    try:
+        outcome = _outcome_clean(outcome)
+        co_submitters = _co_submitters_clean(co_submitters)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return outcome, co_submitters
+
+
+def _vng_motion_values(motion: Motion) -> dict:
+    outcome = MotionOutcome.objects.filter(motion=motion).first()
+    return {
+        "kind": motion.kind,
+        "number": motion.number,
+        "title": motion.title,
+        "subject": motion.subject,
+        "date": motion.date,
+        "co_submitters": ", ".join(
+            _names(
+                link.organisation for link in motion.co_submitters.select_related("organisation")
+            )
+        ),
+        "dossiers": ", ".join(_names(motion.theme_dossiers.select_related("theme"))),
+        "outcome": outcome.outcome if outcome else "",
+        "decided_on": outcome.decided_on if outcome else None,
+    }
+
+
 @transaction.atomic
 def vng_motion_create(
     *,
@@ -634,25 +680,15 @@ def vng_motion_create(
     """A motion or resolution (``kind`` "motie" or "resolutie") of the VNG's general meeting,
     with its co-submitting organisations, the dossiers it belongs to and its outcome."""
     _check_write(actor)
-    errors = {}
     title, number, subject = _text(title), _text(number), _text(subject)
-    if not title:
-        errors["title"] = _("Geef de motie een titel.")
-    if kind not in ("motie", "resolutie"):
-        errors["kind"] = _("Kies of het een motie of een resolutie is.")
-    if not isinstance(date, datetime.date):
-        errors["date"] = _("Vul de datum van de algemene ledenvergadering in.")
-    if len(number) > 50:
-        errors["number"] = _("Gebruik hoogstens 50 tekens voor het nummer.")
-    elif number and Motion.objects.filter(source=Motion.Source.VNG, number=number).exists():
-        errors["number"] = _("Er is al een VNG-motie met dit nummer.")
-    try:
-        outcome = _outcome_clean(outcome)
-        co_submitters = _co_submitters_clean(co_submitters)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+    outcome, co_submitters = _vng_motion_clean(
+        title=title,
+        kind=kind,
+        date=date,
+        number=number,
+        outcome=outcome,
+        co_submitters=co_submitters,
+    )
     motion = Motion.objects.create(
         source=Motion.Source.VNG,
         kind=kind,
@@ -684,6 +720,66 @@ def vng_motion_create(
                 "outcome": outcome,
             },
         ),
+    )
+    return motion
+
+
+@transaction.atomic
+def vng_motion_update(
+    *,
+    actor,
+    motion: Motion,
+    title: str,
+    date: datetime.date,
+    kind: str = "motie",
+    number: str = "",
+    subject: str = "",
+    co_submitters=(),
+    dossiers=(),
+    outcome: str = "",
+    decided_on: datetime.date | None = None,
+) -> Motion:
+    """Changes a motion or resolution of the VNG's general meeting: every field, its
+    co-submitters, dossiers and outcome. A Tweede Kamer motion is the sync's: refused."""
+    _check_write(actor)
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    if motion.source != Motion.Source.VNG:
+        raise ValidationError(
+            _("Een motie van de Tweede Kamer komt uit haar open data en is hier niet te wijzigen.")
+        )
+    title, number, subject = _text(title), _text(number), _text(subject)
+    outcome, co_submitters = _vng_motion_clean(
+        title=title,
+        kind=kind,
+        date=date,
+        number=number,
+        outcome=outcome,
+        co_submitters=co_submitters,
+        motion=motion,
+    )
+    before = _vng_motion_values(motion)
+    motion.kind, motion.number, motion.title = kind, number, title
+    motion.subject, motion.date = subject, date
+    motion.save(update_fields=["kind", "number", "title", "subject", "date"])
+    new = {organisation.pk for organisation in co_submitters}
+    MotionCoSubmitter.objects.filter(motion=motion).exclude(organisation_id__in=new).delete()
+    have = set(
+        MotionCoSubmitter.objects.filter(motion=motion).values_list("organisation_id", flat=True)
+    )
+    MotionCoSubmitter.objects.bulk_create(
+        MotionCoSubmitter(motion=motion, organisation=organisation)
+        for organisation in co_submitters
+        if organisation.pk not in have
+    )
+    record, _created = MotionOutcome.objects.get_or_create(motion=motion)
+    record.outcome, record.decided_on = outcome, decided_on
+    record.save(update_fields=["outcome", "decided_on"])
+    motion.theme_dossiers.set(dossiers)
+    audit_record(
+        action="publicaffairs.vng_motion_update",
+        obj=motion,
+        actor=actor,
+        changes=diff(before, _vng_motion_values(motion)),
     )
     return motion
 

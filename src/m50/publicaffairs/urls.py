@@ -24,6 +24,8 @@ urlpatterns = [
     ),
     path("moties/", views.motion_list, name="motion_list"),
     path("moties/<int:motion_id>/", views.motion_detail, name="motion_detail"),
+    path("moties/vng/nieuw/", views.vng_motion_create, name="vng_motion_create"),
+    path("moties/<int:motion_id>/wijzigen/", views.vng_motion_edit, name="vng_motion_edit"),
     path("kamerleden/", views.member_list, name="member_list"),
     path("kamerleden/<int:member_id>/", views.member_detail, name="member_detail"),
     path("fracties/", views.fractie_list, name="fractie_list"),

@@ -32,6 +32,7 @@ from m50.publicaffairs.forms import (
     StakeholderCreateForm,
     StakeholderFilterForm,
     StakeholderForm,
+    VngMotionForm,
     add_service_errors,
 )
 from m50.publicaffairs.models import (
@@ -373,7 +374,65 @@ def motion_list(request):
     return render(
         request,
         "publicaffairs/motion_list.html",
-        {"form": form, "page": page, "page_range": page_range},
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "can_write": rules.may_write(user),
+        },
+    )
+
+
+def _vng_motion_url(motion) -> str:
+    return reverse("publicaffairs:motion_detail", args=[motion.pk])
+
+
+@rule_required(WRITE)
+def vng_motion_create(request):
+    form = VngMotionForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.vng_motion_create(actor=request.user, **data),
+        done=_("De motie van de VNG is vastgelegd."),
+        next_url=_vng_motion_url,
+        title=_("Motie of resolutie van de VNG invoeren"),
+        button=_("Vastleggen"),
+        back=("publicaffairs:motion_list", None),
+    )
+
+
+@rule_required(WRITE)
+def vng_motion_edit(request, motion_id: int):
+    try:
+        motion = selectors.motion_detail(user=request.user, pk=motion_id)
+    except Motion.DoesNotExist as exc:
+        raise Http404 from exc
+    if motion.source != Motion.Source.VNG:
+        # A Tweede Kamer motion is the sync's, read-only here.
+        raise Http404
+    outcome = getattr(motion, "network_outcome", None)
+    initial = {
+        "kind": motion.kind,
+        "number": motion.number,
+        "title": motion.title,
+        "date": motion.date,
+        "subject": motion.subject,
+        "dossiers": list(motion.theme_dossiers.all()),
+        "co_submitters": [link.organisation for link in motion.co_submitters.all()],
+        "outcome": outcome.outcome if outcome else "",
+        "decided_on": outcome.decided_on if outcome else None,
+    }
+    form = VngMotionForm(request.POST or None, user=request.user, initial=initial)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.vng_motion_update(actor=request.user, motion=motion, **data),
+        done=_("De motie van de VNG is bijgewerkt."),
+        next_url=_vng_motion_url,
+        title=_("Motie %(name)s wijzigen") % {"name": motion},
+        button=_("Opslaan"),
+        back=("publicaffairs:motion_detail", motion.pk),
     )
 
 
@@ -424,6 +483,7 @@ def motion_detail(request, motion_id: int):
             "decisions": [_vote_rows(decision) for decision in motion.decisions.all()],
             "themes": [dossier.theme for dossier in motion.theme_dossiers.all()],
             "outcome": getattr(motion, "network_outcome", None),
+            "can_edit": motion.source == Motion.Source.VNG and rules.may_write(request.user),
         },
     )
 
