@@ -812,6 +812,8 @@ EXPECTED = {
     ("publicaffairs:stakeholder_edit", "get"): page({B, PA}),
     ("publicaffairs:vng_motion_create", "get"): page({B, PA}),
     ("publicaffairs:vng_motion_edit", "get"): page({B, PA}),
+    ("publicaffairs:interaction_edit", "get"): page({B, PA}),
+    ("publicaffairs:follow_up_delete", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
 }
 
 

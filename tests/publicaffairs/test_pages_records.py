@@ -397,3 +397,132 @@ def test_the_vng_motion_form_costs_the_same_for_10_and_1000_motions(client, lobb
     few = [_queries(client, url) for url in urls]
     bulk(990, 10)
     assert [_queries(client, url) for url in urls] == few
+
+
+# --- Editing a contact, deleting a follow-up --------------------------------------------------
+
+NOTE = "Geheim: de wethouder twijfelt"
+
+
+@pytest.fixture
+def visit(lobbyist):
+    from m50.publicaffairs.models import Interaction
+    from tests.factories import MunicipalityFactory
+    from tests.publicaffairs.records_helpers import mp
+
+    diemen = MunicipalityFactory(name="Diemen", code="GM0384")
+    interaction = records.interaction_create(
+        actor=lobbyist,
+        kind=Interaction.Kind.WORK_VISIT,
+        date=datetime.date(2026, 11, 3),
+        subject="Werkbezoek Diemen",
+        municipality=diemen,
+        members=[mp("Bontenbal")],
+        confidential_note=NOTE,
+    )
+    records.follow_up_create(
+        actor=lobbyist, interaction=interaction, description="Cijfers sturen", owner=lobbyist
+    )
+    return interaction
+
+
+def test_the_lobbyist_edits_a_contact_and_the_change_is_audited(client, lobbyist, visit):
+    client.force_login(lobbyist)
+    detail = reverse("publicaffairs:interaction_detail", args=[visit.pk])
+    edit = reverse("publicaffairs:interaction_edit", args=[visit.pk])
+    assert edit in client.get(detail).text
+    form = client.get(edit).text
+    assert 'value="Werkbezoek Diemen"' in form and NOTE in form
+    response = client.post(
+        edit,
+        {
+            "kind": "werkbezoek",
+            "date": "2026-11-04",
+            "subject": "Werkbezoek Diemen-Noord",
+            "municipality": visit.municipality_id,
+            "members": [m.pk for m in visit.members.all()],
+            "outcome": "Afspraak gemaakt",
+            "confidential_note": "Nieuwe notitie",
+        },
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.subject == "Werkbezoek Diemen-Noord" and visit.date == datetime.date(2026, 11, 4)
+    assert visit.confidential_note == "Nieuwe notitie" and visit.members.count() == 1
+    event = AuditEvent.objects.get(action="publicaffairs.interaction_update")
+    assert event.changes["subject"]["new"] == "Werkbezoek Diemen-Noord"
+    # The note's content never enters the audit trail.
+    assert "Nieuwe notitie" not in str(event.changes) and NOTE not in str(event.changes)
+
+
+def test_a_contact_edit_with_bad_input_is_refused_in_dutch_and_nothing_written(
+    client, lobbyist, visit
+):
+    client.force_login(lobbyist)
+    edit = reverse("publicaffairs:interaction_edit", args=[visit.pk])
+    audits = audit_count()
+    response = client.post(edit, {"kind": "werkbezoek", "date": "2026-11-31", "subject": ""})
+    assert response.status_code == 400
+    assert "Vul het onderwerp in." in response.text and "Vul een geldige datum in" in response.text
+    # Valid in form, refused by the service: a work visit needs its municipality.
+    response = client.post(edit, {"kind": "werkbezoek", "date": "2026-11-05", "subject": "Ander"})
+    assert response.status_code == 400 and "Kies de gemeente van het werkbezoek." in response.text
+    visit.refresh_from_db()
+    assert visit.subject == "Werkbezoek Diemen" and visit.confidential_note == NOTE
+    assert audit_count() == audits
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.BUREAU, Role.PUBLIC_AFFAIRS)])
+def test_others_may_not_edit_a_contact_nor_delete_a_follow_up(client, user_for_role, visit, role):
+    client.force_login(user_for_role(role))
+    html = client.get(reverse("publicaffairs:interaction_detail", args=[visit.pk])).text
+    assert NOTE not in html
+    assert reverse("publicaffairs:interaction_edit", args=[visit.pk]) not in html
+    follow_up = visit.follow_ups.get()
+    assert reverse("publicaffairs:follow_up_delete", args=[follow_up.pk]) not in html
+    edit = reverse("publicaffairs:interaction_edit", args=[visit.pk])
+    assert client.get(edit).status_code == 403
+    response = client.post(edit, {"kind": "overig", "date": "2026-11-05", "subject": "Weg"})
+    assert response.status_code == 403
+    delete = reverse("publicaffairs:follow_up_delete", args=[follow_up.pk])
+    assert client.post(delete).status_code == 403
+    visit.refresh_from_db()
+    assert visit.subject == "Werkbezoek Diemen" and visit.follow_ups.exists()
+
+
+def test_the_lobbyist_deletes_a_follow_up_and_marks_one_done(client, lobbyist, visit):
+    from m50.publicaffairs.models import FollowUp
+
+    done = records.follow_up_create(
+        actor=lobbyist, interaction=visit, description="Verslag", owner=lobbyist
+    )
+    client.force_login(lobbyist)
+    detail = reverse("publicaffairs:interaction_detail", args=[visit.pk])
+    wrong = visit.follow_ups.get(description="Cijfers sturen")
+    assert reverse("publicaffairs:follow_up_delete", args=[wrong.pk]) in client.get(detail).text
+    response = client.post(reverse("publicaffairs:follow_up_delete", args=[wrong.pk]))
+    assert response.status_code == 302 and response.url == detail
+    assert not FollowUp.objects.filter(pk=wrong.pk).exists()
+    event = AuditEvent.objects.get(action="publicaffairs.follow_up_delete")
+    assert event.changes["description"]["old"] == "Cijfers sturen"
+    client.post(reverse("publicaffairs:follow_up_complete", args=[done.pk]))
+    done.refresh_from_db()
+    assert done.done_at is not None
+    assert "afgerond op" in client.get(detail).text
+
+
+def test_the_contact_edit_form_costs_the_same_for_10_and_1000_contacts(client, lobbyist, visit):
+    from m50.publicaffairs.models import Interaction
+
+    def bulk(n: int) -> None:
+        Interaction.objects.bulk_create(
+            Interaction(kind="overig", date=datetime.date(2026, 1, 1), subject=f"C {i}")
+            for i in range(n)
+        )
+
+    client.force_login(lobbyist)
+    url = reverse("publicaffairs:interaction_edit", args=[visit.pk])
+    bulk(10)
+    few = _queries(client, url)
+    bulk(990)
+    assert _queries(client, url) == few

@@ -600,6 +600,29 @@ def follow_up_complete(
     return follow_up
 
 
+@transaction.atomic
+def follow_up_delete(*, actor, follow_up: FollowUp) -> None:
+    """Removes a follow-up agreed by mistake (public affairs and the bureau); what it was is
+    kept in the audit trail."""
+    _check_write(actor)
+    follow_up = FollowUp.objects.select_for_update().select_related("owner").get(pk=follow_up.pk)
+    audit_record(
+        action="publicaffairs.follow_up_delete",
+        obj=follow_up,
+        actor=actor,
+        changes=diff(
+            {
+                "description": follow_up.description,
+                "owner": follow_up.owner,
+                "due_date": follow_up.due_date,
+                "done_at": follow_up.done_at.isoformat() if follow_up.done_at else None,
+            },
+            {},
+        ),
+    )
+    follow_up.delete()
+
+
 # --- Motions: entered by hand, co-submitters, outcome -----------------------------------------
 
 

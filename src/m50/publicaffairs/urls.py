@@ -47,6 +47,16 @@ urlpatterns = [
         views.follow_up_complete,
         name="follow_up_complete",
     ),
+    path(
+        "contactmomenten/<int:interaction_id>/wijzigen/",
+        views.interaction_edit,
+        name="interaction_edit",
+    ),
+    path(
+        "vervolgacties/<int:follow_up_id>/verwijderen/",
+        views.follow_up_delete,
+        name="follow_up_delete",
+    ),
     path("mijn-acties/", views.my_actions, name="my_actions"),
     path("stakeholders/", views.stakeholder_list, name="stakeholder_list"),
     path("stakeholders/nieuw/", views.stakeholder_create, name="stakeholder_create"),

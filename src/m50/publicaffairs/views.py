@@ -626,6 +626,38 @@ def _interaction_url(interaction) -> str:
 
 
 @rule_required(WRITE)
+def interaction_edit(request, interaction_id: int):
+    user = request.user
+    interaction = _interaction(request, interaction_id)
+    initial = {
+        "kind": interaction.kind,
+        "date": interaction.date,
+        "subject": interaction.subject,
+        "network_people": list(interaction.network_people.all()),
+        "members": list(interaction.members.all()),
+        "organisations": list(interaction.organisations.all()),
+        "themes": list(interaction.themes.all()),
+        "municipality": interaction.municipality,
+        "outcome": interaction.outcome,
+        "confidential_note": interaction.confidential_note,
+    }
+    form = InteractionForm(request.POST or None, initial=initial)
+    if not rules.sees_confidential(user):
+        # Neither shown nor changed by who may not see it.
+        del form.fields["confidential_note"]
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.interaction_update(actor=user, interaction=interaction, **data),
+        done=_("Het contactmoment is bijgewerkt."),
+        next_url=_interaction_url,
+        title=_("Contactmoment %(subject)s wijzigen") % {"subject": interaction.subject},
+        button=_("Opslaan"),
+        back=("publicaffairs:interaction_detail", interaction.pk),
+    )
+
+
+@rule_required(WRITE)
 def follow_up_create(request, interaction_id: int):
     interaction = _interaction(request, interaction_id)
     if request.method != "POST":
@@ -659,6 +691,22 @@ def follow_up_complete(request, follow_up_id: int):
         messages.success(request, _("De vervolgactie is afgerond."))
     if request.POST.get("terug") == "mijn-acties":
         return redirect("publicaffairs:my_actions")
+    return redirect("publicaffairs:interaction_detail", interaction_id=follow_up.interaction_id)
+
+
+@require_POST
+@rule_required(WRITE)
+def follow_up_delete(request, follow_up_id: int):
+    try:
+        follow_up = selectors.follow_up_detail(user=request.user, pk=follow_up_id)
+    except FollowUp.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        records.follow_up_delete(actor=request.user, follow_up=follow_up)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De vervolgactie is verwijderd."))
     return redirect("publicaffairs:interaction_detail", interaction_id=follow_up.interaction_id)
 
 
