@@ -526,3 +526,63 @@ def test_the_contact_edit_form_costs_the_same_for_10_and_1000_contacts(client, l
     few = _queries(client, url)
     bulk(990)
     assert _queries(client, url) == few
+
+
+# --- Kamerleden near a member municipality ----------------------------------------------------
+
+
+@pytest.fixture
+def noord_holland():
+    from tests.factories import MunicipalityFactory, ProvinceFactory
+    from tests.publicaffairs.records_helpers import fractie, mp
+
+    nh = ProvinceFactory(code="PV27", name="Noord-Holland")
+    utrecht = ProvinceFactory(code="PV26", name="Utrecht")
+    diemen = MunicipalityFactory(name="Diemen", code="GM0384", province=nh)
+    amstelveen = MunicipalityFactory(name="Amstelveen", code="GM0362", province=nh)
+    zeist = MunicipalityFactory(name="Zeist", code="GM0355", province=utrecht)
+    cda = fractie("CDA")
+    mp("Bontenbal", cda, municipality=diemen)
+    mp("Jansen", cda, municipality=amstelveen)
+    mp("Pietersen", cda, municipality=zeist)
+    mp("Zonder", cda)  # a place of residence that names no municipality
+    return diemen
+
+
+def test_the_municipality_section_lists_kamerleden_nearby_in_the_province(
+    client, user_for_role, noord_holland
+):
+    url = reverse("municipalities:detail", args=["GM0384"])
+    client.force_login(user_for_role(Role.PARTICIPANT))
+    html = client.get(url).text
+    assert "Kamerleden die in Diemen wonen" in html and "Bontenbal" in html
+    assert "Kamerleden in de buurt, elders in Noord-Holland" in html
+    assert "Jansen" in html and "woont in Amstelveen" in html
+    assert "alleen de woonplaats" in html
+    assert "Pietersen" not in html and "Zonder" not in html
+    client.logout()
+    assert "Kamerleden in de buurt" not in client.get(url).text  # a visitor
+
+
+def test_the_municipality_section_costs_the_same_for_10_and_1000_kamerleden_nearby(
+    client, user_for_role, noord_holland
+):
+    import uuid
+
+    from m50.publicaffairs.models import MemberOfParliament
+    from tests.factories import MunicipalityFactory
+
+    elsewhere = MunicipalityFactory(name="Haarlem", code="GM0392", province=noord_holland.province)
+
+    def bulk(n: int, start: int) -> None:
+        MemberOfParliament.objects.bulk_create(
+            MemberOfParliament(tk_id=uuid.uuid4(), surname=f"Lid {i}", municipality=elsewhere)
+            for i in range(start, start + n)
+        )
+
+    client.force_login(user_for_role(Role.PUBLIC_AFFAIRS))
+    url = reverse("municipalities:detail", args=["GM0384"])
+    bulk(10, 0)
+    few = _queries(client, url)
+    bulk(990, 10)
+    assert _queries(client, url) == few

@@ -769,3 +769,20 @@ def stakeholder_organisation_choices():
 
 def fractie_choices():
     return Fractie.objects.order_by("name", "pk")
+
+
+# --- Kamerleden near a municipality -----------------------------------------------------------
+
+
+def municipality_members_nearby(*, user, municipality) -> QuerySet[MemberOfParliament]:
+    """The Kamerleden who live elsewhere in the province of ``municipality``, by their
+    municipality and name. As ``municipality_members``, from the municipality the sync matched
+    to their place of residence (the Tweede Kamer gives only that); one query."""
+    if not rules.may_read(user):
+        return MemberOfParliament.objects.none()
+    return (
+        MemberOfParliament.objects.filter(municipality__province_id=municipality.province_id)
+        .exclude(municipality=municipality)
+        .select_related("fractie", "municipality")
+        .order_by("municipality__name", "surname", "first_name", "pk")
+    )

@@ -720,9 +720,10 @@ def my_actions(request):
 
 
 def municipality_public_affairs_context(request, municipality) -> dict:
-    """For a municipality's page: the Kamerleden who live there (to plan work visits) and the
-    contacts held there, for who may read public affairs' records. Two queries plus the
-    contacts' links; nothing for a visitor (whose page is cached)."""
+    """For a municipality's page: the Kamerleden who live there or elsewhere in its province
+    (to plan work visits) and the contacts held there, for who may read public affairs'
+    records. Three queries plus the contacts' links; nothing for a visitor (whose page is
+    cached)."""
     user = request.user
     if not rules.may_read(user):
         return {"municipality_public_affairs": None}
@@ -730,6 +731,9 @@ def municipality_public_affairs_context(request, municipality) -> dict:
         "municipality_public_affairs": {
             "municipality": municipality,
             "members": list(selectors.municipality_members(user=user, municipality=municipality)),
+            "nearby": list(
+                selectors.municipality_members_nearby(user=user, municipality=municipality)
+            ),
             "contacts": list(
                 selectors.interaction_list(user=user, municipality=municipality)[:RECENT]
             ),
