@@ -774,15 +774,15 @@ def fractie_choices():
 # --- Kamerleden near a municipality -----------------------------------------------------------
 
 
-def municipality_members_nearby(*, user, municipality) -> QuerySet[MemberOfParliament]:
-    """The Kamerleden who live elsewhere in the province of ``municipality``, by their
-    municipality and name. As ``municipality_members``, from the municipality the sync matched
-    to their place of residence (the Tweede Kamer gives only that); one query."""
+def municipality_members_in_province(*, user, municipality) -> QuerySet[MemberOfParliament]:
+    """The Kamerleden who live in the province of ``municipality`` (there and nearby), by
+    their municipality and name. As ``municipality_members``, from the municipality the sync
+    matched to their place of residence (the Tweede Kamer gives only that); one query, which
+    a page splits into those living there and the rest."""
     if not rules.may_read(user):
         return MemberOfParliament.objects.none()
     return (
         MemberOfParliament.objects.filter(municipality__province_id=municipality.province_id)
-        .exclude(municipality=municipality)
         .select_related("fractie", "municipality")
         .order_by("municipality__name", "surname", "first_name", "pk")
     )

@@ -722,18 +722,20 @@ def my_actions(request):
 def municipality_public_affairs_context(request, municipality) -> dict:
     """For a municipality's page: the Kamerleden who live there or elsewhere in its province
     (to plan work visits) and the contacts held there, for who may read public affairs'
-    records. Three queries plus the contacts' links; nothing for a visitor (whose page is
+    records. Two queries plus the contacts' links; nothing for a visitor (whose page is
     cached)."""
     user = request.user
     if not rules.may_read(user):
         return {"municipality_public_affairs": None}
+    # One query for those living there and nearby (elsewhere in the province).
+    province = list(
+        selectors.municipality_members_in_province(user=user, municipality=municipality)
+    )
     return {
         "municipality_public_affairs": {
             "municipality": municipality,
-            "members": list(selectors.municipality_members(user=user, municipality=municipality)),
-            "nearby": list(
-                selectors.municipality_members_nearby(user=user, municipality=municipality)
-            ),
+            "members": [m for m in province if m.municipality_id == municipality.pk],
+            "nearby": [m for m in province if m.municipality_id != municipality.pk],
             "contacts": list(
                 selectors.interaction_list(user=user, municipality=municipality)[:RECENT]
             ),
