@@ -50,6 +50,13 @@ def test_a_visitor_reads_the_published_version_with_its_date_and_not_the_rest(cl
     assert "Intern doel" not in html
 
 
+def test_the_positions_are_in_the_main_menu_for_everyone(client, user_for_role, wonen):
+    link = f'<a class="m50-nav__link" href="{reverse("positions:list")}">Standpunten</a>'
+    assert link in client.get(reverse("core:home")).text
+    client.force_login(user_for_role(Role.PARTICIPANT))
+    assert link in client.get(reverse("core:home")).text
+
+
 def test_the_goals_show_once_marked_public(client, lobbyist, wonen):
     client.force_login(lobbyist)
     response = client.post(
