@@ -593,3 +593,20 @@ def test_the_municipality_section_costs_the_same_for_10_and_1000_kamerleden_near
     few = _queries(client, url)
     bulk(990, 10)
     assert _queries(client, url) == few
+
+
+def test_the_relation_forms_and_a_public_position_cost_the_same_for_10_and_1000(
+    client, lobbyist, relations, wonen
+):
+    client.force_login(lobbyist)
+    urls = [
+        reverse("publicaffairs:stakeholder_create"),
+        reverse("publicaffairs:stakeholder_edit", args=[relations["szw"].pk]),
+        reverse("positions:detail", args=["wonen"]),
+    ]
+    _relations(10, 0, lobbyist)
+    _published(10, 0)
+    few = [_queries(client, url) for url in urls]
+    _relations(990, 10, lobbyist)
+    _published(990, 10)
+    assert [_queries(client, url) for url in urls] == few
