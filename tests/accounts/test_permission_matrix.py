@@ -381,6 +381,7 @@ def _sample_public_affairs(municipality):
 
     dossier = records.dossier_create(actor=None, theme=Theme.objects.get(slug="wonen"))
     version = records.position_add(actor=None, dossier=dossier, text="Meer woningen.")
+    records.position_publish(actor=None, version=version)
     fractie = Fractie.objects.create(tk_id=uuid.uuid4(), name="Fractie", abbreviation="F")
     member = MemberOfParliament.objects.create(
         tk_id=uuid.uuid4(), surname="Kamerlid", fractie=fractie, municipality=municipality
@@ -409,6 +410,10 @@ def _sample_public_affairs(municipality):
         source=Motion.Source.TWEEDE_KAMER, tk_id=uuid.uuid4(), number="36000-2", title="Andere"
     )
     match = WatchMatch.objects.create(dossier=dossier, motion=other)
+    stakeholder = records.stakeholder_create(actor=None, fractie=fractie, next_step="Bellen")
+    vng_motion = records.vng_motion_create(
+        actor=None, title="Resolutie middelgrote gemeenten", date=datetime.date(2026, 6, 5)
+    )
     return {
         "theme": "wonen",
         "version_id": version.pk,
@@ -418,6 +423,8 @@ def _sample_public_affairs(municipality):
         "interaction_id": visit.pk,
         "follow_up_id": follow_up.pk,
         "match_id": match.pk,
+        "stakeholder_id": stakeholder.pk,
+        "vng_motion_id": vng_motion.pk,
     }
 
 
@@ -520,6 +527,8 @@ def _kwargs_for(name, pattern, sample):
         return {"pk": sample["api_registration_id"]} if "pk" in names else {}
     if name.startswith("api:knowledge-item-"):
         return {"pk": sample["api_knowledge_item_id"]} if "pk" in names else {}
+    if name == "publicaffairs:vng_motion_edit":  # a VNG motion: a synced one is read-only
+        return {"motion_id": sample["vng_motion_id"]}
     for prefix in PUBLICAFFAIRS_API_PREFIXES:
         if name.startswith(prefix):
             return {key: sample[prefix][key] for key in names}
@@ -810,6 +819,18 @@ EXPECTED = {
     ("publicaffairs:follow_up_create", "get"): {**page(set()), B: LOGIN, PA: LOGIN},
     ("publicaffairs:follow_up_complete", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
     ("publicaffairs:my_actions", "get"): page(LOGGED_IN),
+    # Unpublishing a position is posted (a GET: 405). The published positions are the public
+    # site's: anyone reads them.
+    ("publicaffairs:position_unpublish", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
+    ("positions:list", "get"): PUBLIC,
+    ("positions:detail", "get"): PUBLIC,
+    ("publicaffairs:stakeholder_list", "get"): page(LOGGED_IN),
+    ("publicaffairs:stakeholder_create", "get"): page({B, PA}),
+    ("publicaffairs:stakeholder_edit", "get"): page({B, PA}),
+    ("publicaffairs:vng_motion_create", "get"): page({B, PA}),
+    ("publicaffairs:vng_motion_edit", "get"): page({B, PA}),
+    ("publicaffairs:interaction_edit", "get"): page({B, PA}),
+    ("publicaffairs:follow_up_delete", "get"): {**page(set()), **{r: 405 for r in LOGGED_IN}},
 }
 
 

@@ -123,6 +123,8 @@ RULES: Final[dict[str, frozenset]] = {
     "publicaffairs.view_records": ALL_ROLES,
     "publicaffairs.manage_records": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
     "publicaffairs.view_confidential": frozenset({Role.BUREAU, Role.PUBLIC_AFFAIRS}),
+    # A theme's position once public affairs publishes it: the public site, for anyone.
+    "publicaffairs.view_published": EVERYONE,
 }
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("kennis/", include("m50.knowledge.urls")),
     path("zoeken/", include("m50.knowledge.search_urls")),
     path("public-affairs/", include("m50.publicaffairs.urls")),
+    path("standpunten/", include("m50.publicaffairs.public_urls")),
     path("", include("m50.reports.urls")),
     path("api/v1/", include("m50.api.urls")),
     # Switching language is open to everyone, also before logging in.

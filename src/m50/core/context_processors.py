@@ -15,6 +15,7 @@ NAVIGATION = [
     ("pillars:list", _("Pijlers"), "pillars.view"),
     ("activities:agenda", _("Activiteiten"), "core.view_public"),
     ("knowledge:list", _("Kennis"), "knowledge.view"),
+    ("positions:list", _("Standpunten"), "publicaffairs.view_published"),
     ("publicaffairs:overview", _("Public affairs"), "publicaffairs.view_records"),
     ("admin:index", _("Beheer"), "accounts.manage"),
 ]

@@ -15,6 +15,7 @@ TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows":
 SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 MULTI = {"class": "utrecht-select utrecht-select--html-select", "size": 6}
 DATE = {**TEXTBOX, "type": "date"}
+CHECKBOX = {"class": "utrecht-checkbox utrecht-checkbox--html-input"}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -248,6 +249,12 @@ class FollowUpForm(_DescribedErrors, forms.Form):
 
 class DossierForm(_DescribedErrors, forms.Form):
     goals = forms.CharField(label=_("Doelen"), required=False, widget=forms.Textarea(TEXTAREA))
+    goals_public = forms.BooleanField(
+        label=_("Doelen op de openbare site tonen"),
+        help_text=_("Bij het gepubliceerde standpunt; anders blijven de doelen intern."),
+        required=False,
+        widget=forms.CheckboxInput(CHECKBOX),
+    )
     watch_terms = forms.CharField(
         label=_("Zoektermen"),
         help_text=_("Eén zoekterm per regel."),
@@ -282,7 +289,7 @@ class DossierCreateForm(DossierForm):
             "invalid_choice": _("Kies een thema zonder dossier uit de lijst."),
         },
     )
-    field_order = ["theme", "goals", "watch_terms", "committees"]
+    field_order = ["theme", "goals", "goals_public", "watch_terms", "committees"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,3 +302,152 @@ class PositionForm(_DescribedErrors, forms.Form):
         widget=forms.Textarea({**TEXTAREA, "rows": 8}),
         error_messages={"required": _("Schrijf het standpunt.")},
     )
+
+
+class StakeholderFilterForm(_FilterForm):
+    soort = forms.ChoiceField(label=_("Soort"), required=False, widget=forms.Select(attrs=SELECT))
+    beheerder = forms.ModelChoiceField(
+        label=_("Relatiebeheerder"),
+        queryset=None,
+        required=False,
+        empty_label=_("Iedereen"),
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["soort"].choices = [
+            ("", _("Alle soorten")),
+            *selectors.stakeholder_kind_choices(),
+        ]
+        self.fields["beheerder"].queryset = selectors.stakeholder_owner_choices()
+
+    def filters(self) -> dict:
+        return {"kind": self.cleaned("soort", ""), "owner": self.cleaned("beheerder")}
+
+
+class StakeholderForm(_DescribedErrors, forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Relatiebeheerder"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nog niemand"),
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": _("Kies de relatiebeheerder uit de lijst.")},
+    )
+    next_step = forms.CharField(
+        label=_("Volgende stap"), required=False, widget=forms.Textarea(TEXTAREA)
+    )
+    next_step_date = forms.DateField(
+        label=_("Datum volgende stap"),
+        required=False,
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Vul een geldige datum in, zoals 2-12-2026.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.stakeholder_owner_choices()
+
+
+class StakeholderCreateForm(StakeholderForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        help_text=_("Kies één organisatie, één Kamerlid of één fractie."),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs=SELECT),
+    )
+    member = forms.ModelChoiceField(
+        label=_("Kamerlid"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs=SELECT),
+    )
+    fractie = forms.ModelChoiceField(
+        label=_("Fractie"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs=SELECT),
+    )
+    field_order = ["organisation", "member", "fractie", "owner", "next_step", "next_step_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = selectors.stakeholder_organisation_choices()
+        self.fields["member"].queryset = selectors.member_choices()
+        self.fields["fractie"].queryset = selectors.fractie_choices()
+        for name in ("organisation", "member", "fractie"):
+            self.fields[name].error_messages["invalid_choice"] = _("Kies uit de lijst.")
+
+
+class VngMotionForm(_DescribedErrors, forms.Form):
+    """A motion or resolution of the VNG's general meeting, entered by hand."""
+
+    kind = forms.ChoiceField(
+        label=_("Soort"),
+        choices=[("motie", _("motie")), ("resolutie", _("resolutie"))],
+        widget=forms.Select(attrs=SELECT),
+        error_messages={
+            "required": _("Kies of het een motie of een resolutie is."),
+            "invalid_choice": _("Kies of het een motie of een resolutie is."),
+        },
+    )
+    number = forms.CharField(
+        label=_("Nummer"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(TEXTBOX),
+        error_messages={"max_length": _("Gebruik hoogstens 50 tekens voor het nummer.")},
+    )
+    title = forms.CharField(
+        label=_("Titel"),
+        widget=forms.TextInput(TEXTBOX),
+        error_messages={"required": _("Geef de motie een titel.")},
+    )
+    date = forms.DateField(
+        label=_("Datum van de algemene ledenvergadering"),
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Vul de datum van de algemene ledenvergadering in."),
+            "invalid": _("Vul een geldige datum in, zoals 2-12-2026."),
+        },
+    )
+    subject = forms.CharField(label=_("Onderwerp"), required=False, widget=forms.Textarea(TEXTAREA))
+    dossiers = forms.ModelMultipleChoiceField(
+        label=_("Thema's"), queryset=None, required=False, widget=forms.SelectMultiple(MULTI)
+    )
+    co_submitters = forms.ModelMultipleChoiceField(
+        label=_("Mede-indieners"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(MULTI),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": _("Kies een uitkomst uit de lijst.")},
+    )
+    decided_on = forms.DateField(
+        label=_("Besloten op"),
+        required=False,
+        widget=forms.DateInput(DATE, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Vul een geldige datum in, zoals 2-12-2026.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from m50.publicaffairs.models import MotionOutcome
+
+        super().__init__(*args, **kwargs)
+        self.fields["dossiers"].queryset = selectors.dossier_list(user=user)
+        self.fields["co_submitters"].queryset = selectors.stakeholder_organisation_choices()
+        self.fields["outcome"].choices = MotionOutcome.Outcome.choices
+        several = _("Meer dan één kiezen: houd Ctrl (op een Mac Cmd) ingedrukt.")
+        for name in ("dossiers", "co_submitters"):
+            self.fields[name].help_text = several
+            self.fields[name].error_messages["invalid_choice"] = _("Kies uit de lijst.")
+            self.fields[name].error_messages["invalid_pk_value"] = _("Kies uit de lijst.")

@@ -470,6 +470,9 @@ class ThemeDossier(models.Model):
         "core.Theme", on_delete=models.PROTECT, related_name="dossier", verbose_name=_("thema")
     )
     goals = models.TextField(_("doelen"), blank=True)
+    # The goals are internal unless public affairs marks them for the public site, where
+    # they are shown beside the published position.
+    goals_public = models.BooleanField(_("doelen openbaar"), default=False)
     # Words and phrases as the lobbyist typed them; matched after search normalisation.
     watch_terms = models.JSONField(_("zoektermen"), default=list, blank=True)
     committees = models.ManyToManyField(
@@ -517,6 +520,8 @@ class PositionVersion(models.Model):
     created_at = models.DateTimeField(_("datum"), auto_now_add=True)
     # Shown on the public site; at most one version of a dossier at a time.
     published = models.BooleanField(_("gepubliceerd"), default=False)
+    # When it was last put on the public site (kept after unpublishing, as history).
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
 
     class Meta:
         ordering = ["dossier", "-number"]

@@ -821,4 +821,86 @@ def interactions_with_municipality(
         .only("pk", "kind", "date", "subject")
         .prefetch_related("themes")
         .order_by("date", "pk")
+# --- Published positions, for the public site --------------------------------------------------
+
+
+def published_positions() -> QuerySet[PositionVersion]:
+    """The positions on the public site (anyone may read them): the published version of each
+    active theme's dossier, in the themes' order, with its dossier and theme. One query."""
+    return (
+        PositionVersion.objects.filter(published=True, dossier__theme__active=True)
+        .select_related("dossier__theme")
+        .order_by("dossier__theme__position", "dossier__theme__name", "pk")
+    )
+
+
+def published_position_by_slug(*, slug: str) -> PositionVersion:
+    """The published position of the theme ``slug``; ``PositionVersion.DoesNotExist`` when
+    the theme has none."""
+    return published_positions().get(dossier__theme__slug=slug)
+
+
+# --- Stakeholder relations page ---------------------------------------------------------------
+
+STAKEHOLDER_MEMBER = "kamerlid"
+STAKEHOLDER_FRACTIE = "fractie"
+
+
+def stakeholder_kind_choices() -> list[tuple[str, str]]:
+    """The kinds the stakeholder list filters by: Kamerleden, fracties and each kind of
+    organisation (ministries, partner networks, knowledge partners, ...)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from m50.contacts.models import Organisation
+
+    return [
+        (STAKEHOLDER_MEMBER, _("Kamerlid")),
+        (STAKEHOLDER_FRACTIE, _("fractie")),
+        *[(value, label) for value, label in Organisation.Kind.choices if value != "municipality"],
+    ]
+
+
+def stakeholder_overview(*, user, kind: str = "", owner=None) -> QuerySet[Stakeholder]:
+    """``stakeholder_list`` by name, filtered by ``kind`` (``stakeholder_kind_choices``) and
+    ``owner``: one query, whatever their number."""
+    queryset = stakeholder_list(user=user, owner=owner)
+    if kind == STAKEHOLDER_MEMBER:
+        queryset = queryset.filter(member__isnull=False)
+    elif kind == STAKEHOLDER_FRACTIE:
+        queryset = queryset.filter(fractie__isnull=False)
+    elif kind:
+        queryset = queryset.filter(organisation__kind=kind)
+    return queryset.order_by(
+        Coalesce("organisation__name", "member__surname", "fractie__name"), "pk"
+    )
+
+
+def stakeholder_owner_choices():
+    """Who may own a relation: active users (the service checks the role)."""
+    return follow_up_owner_choices()
+
+
+def stakeholder_organisation_choices():
+    """The organisations a relation may be with: all but the member municipalities."""
+    return organisation_choices().exclude(kind="municipality")
+
+
+def fractie_choices():
+    return Fractie.objects.order_by("name", "pk")
+
+
+# --- Kamerleden near a municipality -----------------------------------------------------------
+
+
+def municipality_members_in_province(*, user, municipality) -> QuerySet[MemberOfParliament]:
+    """The Kamerleden who live in the province of ``municipality`` (there and nearby), by
+    their municipality and name. As ``municipality_members``, from the municipality the sync
+    matched to their place of residence (the Tweede Kamer gives only that); one query, which
+    a page splits into those living there and the rest."""
+    if not rules.may_read(user):
+        return MemberOfParliament.objects.none()
+    return (
+        MemberOfParliament.objects.filter(municipality__province_id=municipality.province_id)
+        .select_related("fractie", "municipality")
+        .order_by("municipality__name", "surname", "first_name", "pk")
     )

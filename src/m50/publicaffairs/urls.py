@@ -17,8 +17,15 @@ urlpatterns = [
         views.position_publish,
         name="position_publish",
     ),
+    path(
+        "themas/<slug:theme>/standpunt/offline/",
+        views.position_unpublish,
+        name="position_unpublish",
+    ),
     path("moties/", views.motion_list, name="motion_list"),
     path("moties/<int:motion_id>/", views.motion_detail, name="motion_detail"),
+    path("moties/vng/nieuw/", views.vng_motion_create, name="vng_motion_create"),
+    path("moties/<int:motion_id>/wijzigen/", views.vng_motion_edit, name="vng_motion_edit"),
     path("kamerleden/", views.member_list, name="member_list"),
     path("kamerleden/<int:member_id>/", views.member_detail, name="member_detail"),
     path("fracties/", views.fractie_list, name="fractie_list"),
@@ -40,5 +47,22 @@ urlpatterns = [
         views.follow_up_complete,
         name="follow_up_complete",
     ),
+    path(
+        "contactmomenten/<int:interaction_id>/wijzigen/",
+        views.interaction_edit,
+        name="interaction_edit",
+    ),
+    path(
+        "vervolgacties/<int:follow_up_id>/verwijderen/",
+        views.follow_up_delete,
+        name="follow_up_delete",
+    ),
     path("mijn-acties/", views.my_actions, name="my_actions"),
+    path("stakeholders/", views.stakeholder_list, name="stakeholder_list"),
+    path("stakeholders/nieuw/", views.stakeholder_create, name="stakeholder_create"),
+    path(
+        "stakeholders/<int:stakeholder_id>/wijzigen/",
+        views.stakeholder_edit,
+        name="stakeholder_edit",
+    ),
 ]

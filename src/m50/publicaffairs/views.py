@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,10 @@ from m50.publicaffairs.forms import (
     MemberFilterForm,
     MotionFilterForm,
     PositionForm,
+    StakeholderCreateForm,
+    StakeholderFilterForm,
+    StakeholderForm,
+    VngMotionForm,
     add_service_errors,
 )
 from m50.publicaffairs.models import (
@@ -36,12 +41,15 @@ from m50.publicaffairs.models import (
     Interaction,
     MemberOfParliament,
     Motion,
+    PositionVersion,
+    Stakeholder,
     ThemeDossier,
     WatchMatch,
 )
 
 READ = "publicaffairs.view_records"
 WRITE = "publicaffairs.manage_records"
+PUBLISHED = "publicaffairs.view_published"
 PAGE_SIZE = 25
 PAGE_PARAMETER = "pagina"
 # The start page and a dossier show the latest few; the lists have the rest.
@@ -52,6 +60,38 @@ DOSSIER_MOTIONS = 25
 def _page(request, queryset):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
     return page, page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+def _form_page(
+    request,
+    form,
+    *,
+    write,
+    done: str,
+    next_url,
+    title: str,
+    button: str,
+    back: tuple,
+    error_status: int = 400,
+):
+    """The one shape of a form page: on a valid POST ``write(cleaned_data)`` (a service),
+    then ``done`` as message and a redirect to ``next_url(result)``; a service's refusal is
+    shown at its fields. Otherwise the form (again), with ``error_status`` when it has
+    errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(next_url(result))
+    return render(
+        request,
+        "publicaffairs/form.html",
+        {"form": form, "title": title, "button": button, "back": back},
+        status=error_status if form.errors else 200,
+    )
 
 
 # --- Start page -------------------------------------------------------------------------------
@@ -130,6 +170,7 @@ def dossier(request, theme: str):
             "theme": dossier.theme,
             "can_write": can_write,
             "position": selectors.position_current(user=user, dossier=dossier),
+            "published": selectors.position_published(theme=dossier.theme),
             "history": list(selectors.position_history(user=user, dossier=dossier))
             if can_write
             else [],
@@ -149,24 +190,15 @@ def dossier(request, theme: str):
 @rule_required(WRITE)
 def dossier_create(request):
     form = DossierCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = records.dossier_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het themadossier is gestart."))
-            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Themadossier starten"),
-            "button": _("Dossier starten"),
-            "back": ("publicaffairs:overview", None),
-        },
-        status=400 if form.errors else 200,
+        form,
+        write=lambda data: records.dossier_create(actor=request.user, **data),
+        done=_("Het themadossier is gestart."),
+        next_url=lambda dossier: reverse("publicaffairs:dossier", args=[dossier.theme.slug]),
+        title=_("Themadossier starten"),
+        button=_("Dossier starten"),
+        back=("publicaffairs:overview", None),
     )
 
 
@@ -175,27 +207,21 @@ def dossier_edit(request, theme: str):
     dossier = _dossier(request, theme)
     initial = {
         "goals": dossier.goals,
+        "goals_public": dossier.goals_public,
         "watch_terms": "\n".join(dossier.watch_terms),
         "committees": list(dossier.committees.all()),
     }
     form = DossierForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.dossier_update(actor=request.user, dossier=dossier, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het dossier is bijgewerkt."))
-            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Dossier %(theme)s wijzigen") % {"theme": dossier.theme.name},
-            "button": _("Opslaan"),
-            "back": ("publicaffairs:dossier", dossier.theme.slug),
-        },
+        form,
+        write=lambda data: records.dossier_update(actor=request.user, dossier=dossier, **data),
+        done=_("Het dossier is bijgewerkt."),
+        next_url=lambda _result: reverse("publicaffairs:dossier", args=[dossier.theme.slug]),
+        title=_("Dossier %(theme)s wijzigen") % {"theme": dossier.theme.name},
+        button=_("Opslaan"),
+        back=("publicaffairs:dossier", dossier.theme.slug),
+        error_status=200,
     )
 
 
@@ -204,23 +230,16 @@ def position_add(request, theme: str):
     dossier = _dossier(request, theme)
     current = selectors.position_current(user=request.user, dossier=dossier)
     form = PositionForm(request.POST or None, initial={"text": current.text if current else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            records.position_add(actor=request.user, dossier=dossier, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("De nieuwe versie van het standpunt is vastgelegd."))
-            return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Standpunt over %(theme)s") % {"theme": dossier.theme.name},
-            "button": _("Nieuwe versie vastleggen"),
-            "back": ("publicaffairs:dossier", dossier.theme.slug),
-        },
+        form,
+        write=lambda data: records.position_add(actor=request.user, dossier=dossier, **data),
+        done=_("De nieuwe versie van het standpunt is vastgelegd."),
+        next_url=lambda _result: reverse("publicaffairs:dossier", args=[dossier.theme.slug]),
+        title=_("Standpunt over %(theme)s") % {"theme": dossier.theme.name},
+        button=_("Nieuwe versie vastleggen"),
+        back=("publicaffairs:dossier", dossier.theme.slug),
+        error_status=200,
     )
 
 
@@ -243,6 +262,106 @@ def position_publish(request, theme: str, version_id: int):
     return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
 
 
+@require_POST
+@rule_required(WRITE)
+def position_unpublish(request, theme: str):
+    dossier = _dossier(request, theme)
+    try:
+        records.position_unpublish(actor=request.user, dossier=dossier)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Het standpunt staat niet meer op de openbare site."))
+    return redirect("publicaffairs:dossier", theme=dossier.theme.slug)
+
+
+# --- Stakeholders ----------------------------------------------------------------------------
+
+
+@rule_required(READ)
+def stakeholder_list(request):
+    user = request.user
+    form = StakeholderFilterForm(request.GET)
+    form.is_valid()  # Errors are shown; the valid filters still apply.
+    page, page_range = _page(request, selectors.stakeholder_overview(user=user, **form.filters()))
+    return render(
+        request,
+        "publicaffairs/stakeholder_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "can_write": rules.may_write(user),
+        },
+    )
+
+
+@rule_required(WRITE)
+def stakeholder_create(request):
+    form = StakeholderCreateForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.stakeholder_create(actor=request.user, **data),
+        done=_("De relatie is vastgelegd."),
+        next_url=lambda _result: reverse("publicaffairs:stakeholder_list"),
+        title=_("Relatie vastleggen"),
+        button=_("Vastleggen"),
+        back=("publicaffairs:stakeholder_list", None),
+    )
+
+
+@rule_required(WRITE)
+def stakeholder_edit(request, stakeholder_id: int):
+    try:
+        stakeholder = selectors.stakeholder_detail(user=request.user, pk=stakeholder_id)
+    except Stakeholder.DoesNotExist as exc:
+        raise Http404 from exc
+    initial = {
+        "owner": stakeholder.owner,
+        "next_step": stakeholder.next_step,
+        "next_step_date": stakeholder.next_step_date,
+    }
+    form = StakeholderForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.stakeholder_update(
+            actor=request.user, stakeholder=stakeholder, **data
+        ),
+        done=_("De relatie is bijgewerkt."),
+        next_url=lambda _result: reverse("publicaffairs:stakeholder_list"),
+        title=_("Relatie met %(name)s wijzigen") % {"name": stakeholder},
+        button=_("Opslaan"),
+        back=("publicaffairs:stakeholder_list", None),
+    )
+
+
+# --- Published positions: the public site -----------------------------------------------------
+
+
+@rule_required(PUBLISHED)
+def published_position_list(request):
+    return render(
+        request,
+        "publicaffairs/published_position_list.html",
+        {"positions": list(selectors.published_positions())},
+    )
+
+
+@rule_required(PUBLISHED)
+def published_position_detail(request, theme: str):
+    try:
+        position = selectors.published_position_by_slug(slug=theme)
+    except PositionVersion.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "publicaffairs/published_position_detail.html",
+        {"position": position, "dossier": position.dossier, "theme": position.dossier.theme},
+    )
+
+
 # --- Motions ----------------------------------------------------------------------------------
 
 
@@ -255,7 +374,65 @@ def motion_list(request):
     return render(
         request,
         "publicaffairs/motion_list.html",
-        {"form": form, "page": page, "page_range": page_range},
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "can_write": rules.may_write(user),
+        },
+    )
+
+
+def _vng_motion_url(motion) -> str:
+    return reverse("publicaffairs:motion_detail", args=[motion.pk])
+
+
+@rule_required(WRITE)
+def vng_motion_create(request):
+    form = VngMotionForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.vng_motion_create(actor=request.user, **data),
+        done=_("De motie van de VNG is vastgelegd."),
+        next_url=_vng_motion_url,
+        title=_("Motie of resolutie van de VNG invoeren"),
+        button=_("Vastleggen"),
+        back=("publicaffairs:motion_list", None),
+    )
+
+
+@rule_required(WRITE)
+def vng_motion_edit(request, motion_id: int):
+    try:
+        motion = selectors.motion_detail(user=request.user, pk=motion_id)
+    except Motion.DoesNotExist as exc:
+        raise Http404 from exc
+    if motion.source != Motion.Source.VNG:
+        # A Tweede Kamer motion is the sync's, read-only here.
+        raise Http404
+    outcome = getattr(motion, "network_outcome", None)
+    initial = {
+        "kind": motion.kind,
+        "number": motion.number,
+        "title": motion.title,
+        "date": motion.date,
+        "subject": motion.subject,
+        "dossiers": list(motion.theme_dossiers.all()),
+        "co_submitters": [link.organisation for link in motion.co_submitters.all()],
+        "outcome": outcome.outcome if outcome else "",
+        "decided_on": outcome.decided_on if outcome else None,
+    }
+    form = VngMotionForm(request.POST or None, user=request.user, initial=initial)
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.vng_motion_update(actor=request.user, motion=motion, **data),
+        done=_("De motie van de VNG is bijgewerkt."),
+        next_url=_vng_motion_url,
+        title=_("Motie %(name)s wijzigen") % {"name": motion},
+        button=_("Opslaan"),
+        back=("publicaffairs:motion_detail", motion.pk),
     )
 
 
@@ -306,6 +483,7 @@ def motion_detail(request, motion_id: int):
             "decisions": [_vote_rows(decision) for decision in motion.decisions.all()],
             "themes": [dossier.theme for dossier in motion.theme_dossiers.all()],
             "outcome": getattr(motion, "network_outcome", None),
+            "can_edit": motion.source == Motion.Source.VNG and rules.may_write(request.user),
         },
     )
 
@@ -431,24 +609,51 @@ def interaction_detail(request, interaction_id: int):
 @rule_required(WRITE)
 def interaction_create(request):
     form = InteractionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            interaction = records.interaction_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Het contactmoment is vastgelegd."))
-            return redirect("publicaffairs:interaction_detail", interaction_id=interaction.pk)
-    return render(
+    return _form_page(
         request,
-        "publicaffairs/form.html",
-        {
-            "form": form,
-            "title": _("Contactmoment vastleggen"),
-            "button": _("Vastleggen"),
-            "back": ("publicaffairs:interaction_list", None),
-        },
-        status=400 if form.errors else 200,
+        form,
+        write=lambda data: records.interaction_create(actor=request.user, **data),
+        done=_("Het contactmoment is vastgelegd."),
+        next_url=_interaction_url,
+        title=_("Contactmoment vastleggen"),
+        button=_("Vastleggen"),
+        back=("publicaffairs:interaction_list", None),
+    )
+
+
+def _interaction_url(interaction) -> str:
+    return reverse("publicaffairs:interaction_detail", args=[interaction.pk])
+
+
+@rule_required(WRITE)
+def interaction_edit(request, interaction_id: int):
+    user = request.user
+    interaction = _interaction(request, interaction_id)
+    initial = {
+        "kind": interaction.kind,
+        "date": interaction.date,
+        "subject": interaction.subject,
+        "network_people": list(interaction.network_people.all()),
+        "members": list(interaction.members.all()),
+        "organisations": list(interaction.organisations.all()),
+        "themes": list(interaction.themes.all()),
+        "municipality": interaction.municipality,
+        "outcome": interaction.outcome,
+        "confidential_note": interaction.confidential_note,
+    }
+    form = InteractionForm(request.POST or None, initial=initial)
+    if not rules.sees_confidential(user):
+        # Neither shown nor changed by who may not see it.
+        del form.fields["confidential_note"]
+    return _form_page(
+        request,
+        form,
+        write=lambda data: records.interaction_update(actor=user, interaction=interaction, **data),
+        done=_("Het contactmoment is bijgewerkt."),
+        next_url=_interaction_url,
+        title=_("Contactmoment %(subject)s wijzigen") % {"subject": interaction.subject},
+        button=_("Opslaan"),
+        back=("publicaffairs:interaction_detail", interaction.pk),
     )
 
 
@@ -489,6 +694,22 @@ def follow_up_complete(request, follow_up_id: int):
     return redirect("publicaffairs:interaction_detail", interaction_id=follow_up.interaction_id)
 
 
+@require_POST
+@rule_required(WRITE)
+def follow_up_delete(request, follow_up_id: int):
+    try:
+        follow_up = selectors.follow_up_detail(user=request.user, pk=follow_up_id)
+    except FollowUp.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        records.follow_up_delete(actor=request.user, follow_up=follow_up)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De vervolgactie is verwijderd."))
+    return redirect("publicaffairs:interaction_detail", interaction_id=follow_up.interaction_id)
+
+
 @rule_required(READ)
 def my_actions(request):
     return render(
@@ -499,16 +720,22 @@ def my_actions(request):
 
 
 def municipality_public_affairs_context(request, municipality) -> dict:
-    """For a municipality's page: the Kamerleden who live there (to plan work visits) and the
-    contacts held there, for who may read public affairs' records. Two queries plus the
-    contacts' links; nothing for a visitor (whose page is cached)."""
+    """For a municipality's page: the Kamerleden who live there or elsewhere in its province
+    (to plan work visits) and the contacts held there, for who may read public affairs'
+    records. Two queries plus the contacts' links; nothing for a visitor (whose page is
+    cached)."""
     user = request.user
     if not rules.may_read(user):
         return {"municipality_public_affairs": None}
+    # One query for those living there and nearby (elsewhere in the province).
+    province = list(
+        selectors.municipality_members_in_province(user=user, municipality=municipality)
+    )
     return {
         "municipality_public_affairs": {
             "municipality": municipality,
-            "members": list(selectors.municipality_members(user=user, municipality=municipality)),
+            "members": [m for m in province if m.municipality_id == municipality.pk],
+            "nearby": [m for m in province if m.municipality_id != municipality.pk],
             "contacts": list(
                 selectors.interaction_list(user=user, municipality=municipality)[:RECENT]
             ),
