@@ -821,6 +821,9 @@ def interactions_with_municipality(
         .only("pk", "kind", "date", "subject")
         .prefetch_related("themes")
         .order_by("date", "pk")
+    )
+
+
 # --- Published positions, for the public site --------------------------------------------------
 
 
