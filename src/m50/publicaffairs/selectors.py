@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from m50.core.versions import TWEEDE_KAMER, VersionedFigures
 from m50.knowledge import selectors as knowledge
 from m50.pillars import selectors as pillars
 from m50.publicaffairs import rules
@@ -500,6 +501,12 @@ def motion_list(
     if source:
         queryset = queryset.filter(source=source)
     return queryset.order_by(F("date").desc(nulls_last=True), "-pk")
+
+
+def figures() -> VersionedFigures:
+    """Counts over the synced records (750,000 votes and more), taken once per version of
+    them: only the Tweede Kamer sync writes them, and it raises that version."""
+    return VersionedFigures([TWEEDE_KAMER])
 
 
 def vote_list(*, user, tk_decision=None, member=None, fractie=None) -> QuerySet[Vote]:
