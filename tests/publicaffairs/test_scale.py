@@ -1,6 +1,6 @@
 """Public affairs at the scale of the Tweede Kamer's open data (issue 12): the theme, Kamerlid
 and motion pages, the motion list and the API's lists of motions and votes cost the same
-queries for 10 motions as for 50,000, each with its decision and the votes of two fracties.
+queries for 10 motions as for 50,000, each with its decision and a fractie's vote.
 
 Each test loads the 50,000 once, with ``bulk_create``, and checks several pages on it."""
 
@@ -32,6 +32,7 @@ from tests.publicaffairs.records_helpers import (
 pytestmark = pytest.mark.django_db
 
 LARGE = 50_000
+BATCH = 2_000
 CONTEXT = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/$metadata#"
 
 
@@ -52,72 +53,76 @@ def world(lobbyist):
     return {"dossier": dossier, "member": member, "motion": motion, "fracties": [vvd, cda]}
 
 
+def _ids(kind: int, first: int, last: int) -> list[uuid.UUID]:
+    """Tweede Kamer ids in order (random ones would make every insert into their unique index
+    a random write, which is most of the time of a load this size)."""
+    return [uuid.UUID(int=(kind << 64) + n) for n in range(first, last)]
+
+
 def _grow(world, total: int) -> None:
     """Motions up to ``total``, each on the theme, submitted by the Kamerlid, with a decision
-    and a vote of each fractie."""
-    start = Motion.objects.count()
-    member, fracties = world["member"], world["fracties"]
+    and the vote of a fractie (the two fracties take turns)."""
+    first = Motion.objects.count()
+    member, fracties, dossier = world["member"], world["fracties"], world["dossier"]
     motions = Motion.objects.bulk_create(
         (
             Motion(
                 source=Motion.Source.TWEEDE_KAMER,
-                tk_id=uuid.uuid4(),
+                tk_id=tk_id,
                 number=f"bulk-{n}",
                 title=f"Motie {n}",
                 date=datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 700),
             )
-            for n in range(start, total)
+            for n, tk_id in enumerate(_ids(1, first, total), start=first)
         ),
-        batch_size=2_000,
+        batch_size=BATCH,
     )
-    world["dossier"].motions.through.objects.bulk_create(
-        (
-            world["dossier"].motions.through(themedossier=world["dossier"], motion=motion)
-            for motion in motions
-        ),
-        batch_size=5_000,
+    link = dossier.motions.through
+    link.objects.bulk_create(
+        (link(themedossier=dossier, motion=motion) for motion in motions), batch_size=BATCH
     )
     MotionSubmitter.objects.bulk_create(
         (
             MotionSubmitter(
-                tk_id=uuid.uuid4(),
+                tk_id=tk_id,
                 motion=motion,
                 member=member,
                 role=MotionSubmitter.Role.SUBMITTER,
                 name=member.surname,
             )
-            for motion in motions
+            for motion, tk_id in zip(motions, _ids(2, first, total), strict=True)
         ),
-        batch_size=2_000,
+        batch_size=BATCH,
     )
     decisions = Decision.objects.bulk_create(
         (
             Decision(
-                tk_id=uuid.uuid4(),
+                tk_id=tk_id,
                 motion=motion,
                 tk_motion_id=motion.tk_id,
                 result="Aangenomen" if n % 2 else "Verworpen",
             )
-            for n, motion in enumerate(motions)
+            for n, (motion, tk_id) in enumerate(zip(motions, _ids(3, first, total), strict=True))
         ),
-        batch_size=2_000,
+        batch_size=BATCH,
     )
     Vote.objects.bulk_create(
         (
             Vote(
-                tk_id=uuid.uuid4(),
+                tk_id=tk_id,
                 decision=decision,
                 tk_decision_id=decision.tk_id,
-                fractie=party,
-                tk_fractie_id=party.tk_id,
+                fractie=fracties[n % 2],
+                tk_fractie_id=fracties[n % 2].tk_id,
                 kind="Voor" if n % 3 else "Tegen",
-                actor_name=party.abbreviation,
-                fractie_size=party.seats,
+                actor_name=fracties[n % 2].abbreviation,
+                fractie_size=fracties[n % 2].seats,
             )
-            for n, decision in enumerate(decisions)
-            for party in fracties
+            for n, (decision, tk_id) in enumerate(
+                zip(decisions, _ids(4, first, total), strict=True)
+            )
         ),
-        batch_size=2_000,
+        batch_size=BATCH,
     )
     statistics_refresh()
 
@@ -146,7 +151,7 @@ def test_theme_member_and_motion_pages_cost_the_same_for_10_and_50000_motions(
     _grow(world, 10)
     few = _counts(client, urls)
     _grow(world, LARGE)
-    assert Vote.objects.count() == 2 * (LARGE - 1)  # the first motion has no decision
+    assert Vote.objects.count() == LARGE - 1  # the world's own motion has no decision
     many = _counts(client, urls)
     assert few == many
 
@@ -194,8 +199,8 @@ def test_the_count_of_all_votes_is_taken_once_per_version_of_the_synced_data(
         ]
         return body["count"], len(counted)
 
-    assert listed() == (18, 1)
-    assert listed() == (18, 0)
+    assert listed() == (9, 1)
+    assert listed() == (9, 0)
     # A sync that brings a vote raises the version: the next request counts again.
     decision = Decision.objects.order_by("pk").first()
     vote = {
@@ -215,7 +220,7 @@ def test_the_count_of_all_votes_is_taken_once_per_version_of_the_synced_data(
         json.dumps({"@odata.context": CONTEXT + "Stemming", "value": [vote]}), encoding="utf-8"
     )
     assert tweedekamer_directory_sync(directory=tmp_path).total().new == 1
-    assert listed() == (19, 1)
+    assert listed() == (10, 1)
     # The same file again changes nothing, and the count stays where it is.
     assert tweedekamer_directory_sync(directory=tmp_path).total().unchanged == 1
-    assert listed() == (19, 0)
+    assert listed() == (10, 0)
