@@ -11,8 +11,17 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, models
+
+# For a run of the sync on SQLite (see :func:`sqlite_tuned`): a page cache that holds the
+# indexes of 750,000 votes (the default 2 MiB holds a tenth of one), reads through a memory
+# map instead of a system call per page, and a checkpoint of the write-ahead log every 64 MiB
+# instead of every 4 MiB (each checkpoint is a flush to disk).
+SQLITE_RUN_PRAGMAS = {"cache_size": -65_536, "mmap_size": 2**28, "wal_autocheckpoint": 16_384}
 
 
 def aware(value) -> datetime.datetime | None:
@@ -23,6 +32,35 @@ def aware(value) -> datetime.datetime | None:
     if isinstance(value, str):
         value = datetime.datetime.fromisoformat(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+
+
+def _sqlite_datetime(value: datetime.datetime) -> str:
+    """What SQLite's backend stores for an aware datetime (naive UTC, as text), without its
+    checks per call: a first sync inserts 850,000 of them."""
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return str(value)
+
+
+@contextmanager
+def sqlite_tuned() -> Iterator[None]:
+    """SQLite's connection set for a long run of page writes, and set back after it; on
+    other databases nothing. Memory stays bounded: the cache is capped at 64 MiB."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in SQLITE_RUN_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
 
 
 class Table:
@@ -57,6 +95,8 @@ class Table:
         if isinstance(field, models.UUIDField):
             return None if self.native_uuid else (lambda value: value.hex)
         if isinstance(field, models.DateTimeField):
+            if self.sqlite and settings.USE_TZ and connection.timezone_name == "UTC":
+                return _sqlite_datetime
             return ops.adapt_datetimefield_value
         if isinstance(field, models.DateField):
             return ops.adapt_datefield_value
