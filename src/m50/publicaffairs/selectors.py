@@ -516,8 +516,11 @@ def vote_list(*, user, tk_decision=None, member=None, fractie=None) -> QuerySet[
         return Vote.objects.none()
     queryset = Vote.objects.select_related("decision", "fractie", "member")
     if tk_decision is not None:
+        # The decision's pk first (a scalar subquery), not an OR across the join to it: each
+        # side is then an index of the votes, where the join read all 750,000 of them.
+        decision = Decision.objects.filter(tk_id=tk_decision).order_by().values("pk")[:1]
         queryset = queryset.filter(
-            Q(decision__tk_id=tk_decision) | Q(decision__isnull=True, tk_decision_id=tk_decision)
+            Q(decision=Subquery(decision)) | Q(decision__isnull=True, tk_decision_id=tk_decision)
         )
     if member is not None:
         queryset = queryset.filter(member=member)
