@@ -34,6 +34,8 @@ FINANCE = "finance"
 ACTIVITIES = "activities"
 #: Knowledge items of the library, their documents and their status.
 KNOWLEDGE = "knowledge"
+#: The Tweede Kamer's records synced from its open data (members, fracties, motions, votes).
+TWEEDE_KAMER = "tweedekamer"
 
 #: The per-process caches of what is kept per data version: rendered public pages
 #: (:mod:`m50.core.conditional`) and figures (:class:`VersionedFigures`).

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from m50.core.versions import TWEEDE_KAMER, VersionedFigures
 from m50.knowledge import selectors as knowledge
 from m50.pillars import selectors as pillars
 from m50.publicaffairs import rules
@@ -502,6 +503,12 @@ def motion_list(
     return queryset.order_by(F("date").desc(nulls_last=True), "-pk")
 
 
+def figures() -> VersionedFigures:
+    """Counts over the synced records (750,000 votes and more), taken once per version of
+    them: only the Tweede Kamer sync writes them, and it raises that version."""
+    return VersionedFigures([TWEEDE_KAMER])
+
+
 def vote_list(*, user, tk_decision=None, member=None, fractie=None) -> QuerySet[Vote]:
     """Votes with their decision, fractie and member: one query. ``tk_decision``: the Tweede
     Kamer's id of the decision, also of one that has not arrived yet."""
@@ -509,8 +516,11 @@ def vote_list(*, user, tk_decision=None, member=None, fractie=None) -> QuerySet[
         return Vote.objects.none()
     queryset = Vote.objects.select_related("decision", "fractie", "member")
     if tk_decision is not None:
+        # The decision's pk first (a scalar subquery), not an OR across the join to it: each
+        # side is then an index of the votes, where the join read all 750,000 of them.
+        decision = Decision.objects.filter(tk_id=tk_decision).order_by().values("pk")[:1]
         queryset = queryset.filter(
-            Q(decision__tk_id=tk_decision) | Q(decision__isnull=True, tk_decision_id=tk_decision)
+            Q(decision=Subquery(decision)) | Q(decision__isnull=True, tk_decision_id=tk_decision)
         )
     if member is not None:
         queryset = queryset.filter(member=member)

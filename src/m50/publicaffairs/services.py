@@ -10,6 +10,7 @@ from django.db import transaction
 
 from m50.core.audit import audit_record_of
 from m50.publicaffairs.tweedekamer.pages import PageError, page_read
+from m50.publicaffairs.tweedekamer.rows import sqlite_tuned
 from m50.publicaffairs.tweedekamer.sync import PageResult, SyncReport, SyncSession, page_apply
 
 SYNC_AUDIT_ACTION = "tweedekamer.sync"
@@ -20,13 +21,14 @@ def tweedekamer_directory_sync(*, directory: Path, actor=None) -> SyncReport:
     a file that cannot be read or applied changes nothing and is reported by name."""
     report = SyncReport()
     session = SyncSession()
-    for path in sorted(directory.glob("*.json")):
-        try:
-            page = page_read(path)
-        except PageError as exc:
-            report.pages.append(PageResult(name=path.name, error=str(exc)))
-            continue
-        report.pages.append(page_apply(page, name=path.name, session=session))
+    with sqlite_tuned():
+        for path in sorted(directory.glob("*.json")):
+            try:
+                page = page_read(path)
+            except PageError as exc:
+                report.pages.append(PageResult(name=path.name, error=str(exc)))
+                continue
+            report.pages.append(page_apply(page, name=path.name, session=session))
     sync_run_audit(report=report, source=str(directory), actor=actor)
     return report
 

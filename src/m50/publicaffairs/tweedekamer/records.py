@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 
 from django.utils.translation import gettext as _
@@ -83,12 +84,18 @@ def day(record: dict, key: str) -> datetime.date | None:
         raise RecordError(_("%(field)s is geen datum") % {"field": key}) from exc
 
 
+@functools.lru_cache(maxsize=4096)
+def _uuid_of(text: str) -> uuid.UUID:
+    # A page of 250 votes names one decision 15 times and the same 15 fracties throughout.
+    return uuid.UUID(text)
+
+
 def ref(record: dict | None, key: str) -> uuid.UUID | None:
     value = (record or {}).get(key)
     if value is None:
         return None
     try:
-        return uuid.UUID(str(value))
+        return _uuid_of(value if type(value) is str else str(value))
     except ValueError as exc:
         raise RecordError(_("%(field)s is geen geldig id") % {"field": key}) from exc
 

@@ -24,6 +24,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from m50.core.versions import TWEEDE_KAMER, data_version_bump
 from m50.municipalities.selectors import municipalities_named
 from m50.publicaffairs.models import (
     Committee,
@@ -232,6 +233,7 @@ class _Run:
         self.members_to_place: set[uuid.UUID] = set()
         self.latest: dict[str, object] = {}
         self.municipalities = session.municipalities
+        self.wrote = False  # a write that no count shows (a motion's lead committee)
 
     def counts(self, entity: str) -> Counts:
         return self.result.counts.setdefault(entity, Counts())
@@ -256,6 +258,11 @@ def page_apply(page: Page, *, name: str, session: SyncSession | None = None) -> 
             _count_votes(run.decisions_to_count)
             _place_members(run.members_to_place)
             _remember_latest(run.latest, run.session)
+            if run.wrote or any(
+                counts.new or counts.changed or counts.deleted for counts in result.counts.values()
+            ):
+                # Counts kept per version of the synced data (the API's list of votes) follow.
+                data_version_bump(names=[TWEEDE_KAMER])
     except (rec.RecordError, PageError) as exc:
         result.counts = {}
         result.error = str(exc) if isinstance(exc, PageError) else f"{name}: {exc}"
@@ -499,10 +506,12 @@ def _lead_committee(record: dict, run: _Run) -> None:
     if committee_tk is None or motion_tk is None:
         return
     committee = Committee.objects.filter(tk_id=committee_tk).values_list("pk", flat=True).first()
-    if committee is not None:
-        Motion.objects.filter(tk_id=motion_tk).exclude(committee_id=committee).update(
-            committee_id=committee
-        )
+    if committee is not None and (
+        Motion.objects.filter(tk_id=motion_tk)
+        .exclude(committee_id=committee)
+        .update(committee_id=committee)
+    ):
+        run.wrote = True
 
 
 def vote_count_text(votes: list[tuple[str, int | None, object]]) -> str:
