@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from m50.core.formats import long_date, money
@@ -21,20 +21,6 @@ QUESTION_HISTORY = "Wat is de voorgeschiedenis en de concrete aanleiding van de 
 QUESTION_DECISION = "Ligt aan de informatie een collegebesluit ten grondslag?"
 NOTHING = "nog niets vastgelegd"
 NUMBER_WORDS = ["geen", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 class MemoRefused(Exception):
@@ -95,7 +81,8 @@ def listed_month(value: str) -> str:
     """``2023-04`` as ``april 2023``; anything else as it is."""
     try:
         year, month = value.split("-")[:2]
-        return f"{MONTHS[int(month) - 1]} {int(year)}"
+        # The month in the active language, as long_date writes the memo's other dates.
+        return date_format(datetime.date(int(year), int(month), 1), "F Y")
     except (ValueError, IndexError):
         return value
 
