@@ -87,6 +87,7 @@ def test_the_command_prints_what_it_sent_and_is_idempotent(aspirant):
     out = StringIO()
     call_command("send-reminders", "--datum", days_before(30).isoformat(), stdout=out)
     assert "Proefdorp: herinnering 30 dagen" in out.getvalue()
+    assert "met waarderapport-proefdorp-2024-2025.pdf" in out.getvalue()
     out = StringIO()
     call_command("send-reminders", "--datum", days_before(30).isoformat(), stdout=out)
     assert out.getvalue().strip() == "Geen herinneringen te versturen."
