@@ -87,6 +87,7 @@ def test_the_command_prints_what_it_sent_and_is_idempotent(aspirant):
     out = StringIO()
     call_command("send-reminders", "--datum", days_before(30).isoformat(), stdout=out)
     assert "Proefdorp: herinnering 30 dagen" in out.getvalue()
+    assert "met waarderapport-proefdorp-2024-2025.pdf" in out.getvalue()
     out = StringIO()
     call_command("send-reminders", "--datum", days_before(30).isoformat(), stdout=out)
     assert out.getvalue().strip() == "Geen herinneringen te versturen."
@@ -96,3 +97,100 @@ def test_the_command_prints_what_it_sent_and_is_idempotent(aspirant):
 def test_the_command_refuses_a_bad_date():
     with pytest.raises(CommandError, match="Ongeldige datum"):
         call_command("send-reminders", "--datum", "1-3-2025")
+
+
+# --- The value report attached -----------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+    return " ".join(text.split())
+
+
+def test_the_reminder_carries_the_value_report_of_the_aspirant_year(aspirant):
+    sent = mandate_reminders_send(today=days_before(30))
+    assert sent[0].attachment == "waarderapport-proefdorp-2024-2025.pdf"
+    message = mail.outbox[0]
+    [(filename, data, mimetype)] = message.attachments
+    assert (filename, mimetype) == ("waarderapport-proefdorp-2024-2025.pdf", "application/pdf")
+    assert data.startswith(b"%PDF")
+    text = _pdf_text(data)
+    assert "Wat het M50 Proefdorp bracht" in text
+    # The aspirant year, from the college's decision to its end.
+    assert "van 1 maart 2024 tot en met 1 maart 2025" in text
+    assert "In de bijlage (waarderapport-proefdorp-2024-2025.pdf)" in message.body
+    assert f"/gemeenten/{aspirant.municipality.code}/waarde/" in message.body
+
+
+def _broken_report(**kwargs):
+    raise ValueError("lettertype ontbreekt")
+
+
+def _database_error_in_report(**kwargs):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+
+
+@pytest.mark.parametrize("failure", [_broken_report, _database_error_in_report])
+def test_a_report_that_fails_does_not_hold_the_reminder_back(
+    aspirant, monkeypatch, caplog, failure
+):
+    monkeypatch.setattr("m50.reports.selectors.value_report_attachment", failure)
+    sent = mandate_reminders_send(today=days_before(30))
+    # Sent once, recorded, without the attachment; the mail says where the report is, the
+    # log says why.
+    assert [(s.days_before, s.attachment) for s in sent] == [(30, None)]
+    message = mail.outbox[0]
+    assert message.attachments == []
+    assert "kon nu niet worden bijgevoegd" in message.body
+    assert f"/gemeenten/{aspirant.municipality.code}/waarde/" in message.body
+    assert "Waarderapport van" in caplog.text and "niet gemaakt" in caplog.text
+    assert list(ReminderSent.objects.values_list("days_before", flat=True)) == [30]
+    # Not sent again when the report renders the next day.
+    monkeypatch.undo()
+    assert mandate_reminders_send(today=days_before(29)) == []
+    assert len(mail.outbox) == 1
+
+
+def _run_queries(today) -> int:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    # Measured in a transaction that is rolled back: each measurement sends the same reminders.
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        mandate_reminders_send(today=today)
+        transaction.set_rollback(True)
+    return len(queries)
+
+
+def _another_aspirant(name, decided_on):
+    municipality = MunicipalityFactory(name=name)
+    services.decision_record(
+        membership=services.membership_for(municipality=municipality),
+        kind=DecisionKind.ASPIRANT,
+        deciding_body=DecidingBody.COLLEGE,
+        decided_on=decided_on,
+        mandated_body=DecidingBody.MAYOR,
+    )
+    UserFactory(role=Role.MEMBER_CONTACT, municipality=municipality)
+
+
+def test_the_run_costs_the_same_queries_for_each_reminder_and_none_for_others(aspirant):
+    today = days_before(30)
+    one = _run_queries(today)
+    _another_aspirant("Tweedorp", dt.date(2024, 3, 1))
+    two = _run_queries(today)
+    _another_aspirant("Driedorp", dt.date(2024, 3, 1))
+    three = _run_queries(today)
+    # A fixed number per reminder sent (today 6 for the reminder, 21 for its value report).
+    assert three - two == two - one
+    for number in range(5):  # deadlines far ahead: nothing due
+        _another_aspirant(f"Later{number}", dt.date(2024, 9, 1))
+    assert _run_queries(today) == three
+    assert len(mail.outbox) == 1 + 2 + 3 + 3  # the later ones got none

@@ -108,3 +108,27 @@ def test_the_query_count_does_not_grow_with_the_members(client, user_for_role):
     small = count()
     _grow(item, 1_000)
     assert count() == small
+
+
+def test_the_contacts_start_page_links_the_value_report_and_the_memo(client, user_for_role):
+    item = h.aspirant_only()
+    contact = user_for_role(Role.MEMBER_CONTACT, municipality=item)
+    client.force_login(contact)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Wat het M50 uw gemeente bracht" in html
+    assert f'href="{url(item.code)}"' in html
+    assert f'href="{url(item.code, formaat="pdf")}"' in html
+    assert f'href="{reverse("reports:council_memo", args=[item.code])}"' in html
+    # The PDF link gives the report of the running aspirant year.
+    pdf = client.get(url(item.code, formaat="pdf"))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "Wat het M50 Aspirantdorp bracht" in h.pdf_text(pdf.content)
+
+
+def test_a_participants_start_page_has_no_report_links(client, user_for_role):
+    item = h.aspirant_only()
+    client.force_login(user_for_role(Role.PARTICIPANT, municipality=item))
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Gemeente Aspirantdorp in het M50" in html
+    assert url(item.code) not in html
+    assert reverse("reports:council_memo", args=[item.code]) not in html

@@ -38,9 +38,12 @@ def council_memo_context(request, municipality) -> dict:
     """The link to the memo on the municipality's page, for whoever may write it."""
     if not may_write_memo(request.user, municipality):
         return {}
+    value_report_url = reverse("reports:value_report", args=[municipality.code])
     return {
         "council_memo_url": reverse("reports:council_memo", args=[municipality.code]),
-        "value_report_url": reverse("reports:value_report", args=[municipality.code]),
+        "value_report_url": value_report_url,
+        # The default period (the running aspirant year, otherwise the calendar year).
+        "value_report_pdf_url": f"{value_report_url}?{urlencode({'formaat': 'pdf'})}",
     }
 
 

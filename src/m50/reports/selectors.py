@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from m50.finance import selectors as finance
@@ -231,3 +232,13 @@ def value_report_pdf(report) -> bytes:
         values={},
     )
     return render.memo_pdf(as_memo)
+
+
+def value_report_attachment(
+    *, municipality_code: str, start: datetime.date, end: datetime.date
+) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of the value report for the period, as the mandate reminders
+    attach it: ``waarderapport-diemen-2022-2023.pdf``. A fixed number of queries."""
+    report = value_report(municipality_code=municipality_code, start=start, end=end)
+    name = slugify(report.facts.registry.name)
+    return f"waarderapport-{name}-{start.year}-{end.year}.pdf", value_report_pdf(report)

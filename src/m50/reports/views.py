@@ -20,6 +20,7 @@ from m50.membership.views import dossier_summary
 from m50.pillars.views import municipality_pillars_context
 from m50.reports import selectors, services
 from m50.reports.forms import BillingChangeForm, HandleForm
+from m50.reports.memo_views import council_memo_context
 from m50.reports.models import BillingChangeRequest
 
 PAGE_SIZE = 100
@@ -86,6 +87,8 @@ def municipality_home(request, municipality) -> dict:
     }
     context.update(municipality_invoices_context(request, municipality))
     context.update(municipality_pillars_context(request, municipality))
+    # The value report and the council memo: the contact's own (empty for a participant).
+    context.update(council_memo_context(request, municipality))
     if has_rule(user, "finance.view_own"):
         context["billing"] = _billing_view(municipality)
         context["billing_changes"] = [

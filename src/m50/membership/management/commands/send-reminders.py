@@ -29,5 +29,10 @@ class Command(AuditedCommand):
         for reminder in sent:
             self.stdout.write(
                 f"{reminder.municipality}: herinnering {reminder.days_before} dagen "
-                f"(nog {reminder.days_left}) aan {', '.join(reminder.recipients)}"
+                f"(nog {reminder.days_left}) aan {', '.join(reminder.recipients)}, "
+                + (
+                    f"met {reminder.attachment}"
+                    if reminder.attachment
+                    else "zonder waarderapport (zie het log)"
+                )
             )
