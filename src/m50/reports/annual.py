@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -129,7 +130,7 @@ def _activities_section(data: NetworkYear) -> Section:
     present = activities.municipalities_present
     rows = [
         (
-            row.label[:1].upper() + row.label[1:],
+            capfirst(row.label),
             format_count(row.activities),
             format_count(row.attendance),
         )
