@@ -707,6 +707,7 @@ EXPECTED = {
     # The network's figures and its year: the bureau's.
     ("reports:dashboard", "get"): page({B}),
     ("reports:network_year", "get"): page({B}),
+    ("reports:network_year_file", "get"): page({B}),
     # The council memo: the bureau, and Diemen's own contact (the sample's member contact is
     # of another municipality); anyone else finds nothing.
     ("reports:council_memo", "get"): {**page({B}), **{r: 404 for r in LOGGED_IN - {B}}},

@@ -1,5 +1,6 @@
 """The bureau's dashboard and the network's year, in the browser: reached from the work queue,
-charts with their tables, and no axe violation (also at 320 px)."""
+charts with their tables, the annual report downloaded as DOCX and PDF, and no axe violation
+(also at 320 px)."""
 
 import datetime
 import re
@@ -67,3 +68,9 @@ def test_the_bureau_reads_the_dashboard_and_the_networks_year(
         page.get_by_role("table", name=re.compile("Leden en aspirant-leden aan het begin"))
     ).to_be_visible()
     check_page(page, axe_check, fits_narrow_screen)
+
+    last = today.year - 1
+    for label, extension in (("Word-bestand (DOCX)", "docx"), ("PDF", "pdf")):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"Jaarverslag {last} downloaden als {label}").click()
+        assert download.value.suggested_filename == f"jaarverslag-m50-{last}.{extension}"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from m50.core.access import rule_required
 from m50.core.formats import long_date
 from m50.municipalities.charts import format_count
-from m50.reports import dashboard
+from m50.reports import annual, dashboard
 from m50.reports.dashboard_charts import Series, grouped_bar_chart
 
 
@@ -145,11 +145,16 @@ def dashboard_view(request):
     )
 
 
-@rule_required("reports.view_network_year")
-def network_year_view(request, year: int):
+def _network_year_or_404(year: int):
     today = timezone.localdate()
     if not settings.M50_NETWORK_FOUNDED.year <= year <= today.year:
         raise Http404
+    return today
+
+
+@rule_required("reports.view_network_year")
+def network_year_view(request, year: int):
+    today = _network_year_or_404(year)
     data = dashboard.network_year(year=year, today=today)
     return render(
         request,
@@ -168,3 +173,21 @@ def network_year_view(request, year: int):
             "title": _("Het netwerk in %(year)s") % {"year": year},
         },
     )
+
+
+@rule_required("reports.view_network_year")
+def network_year_file(request, year: int):
+    """The year page's figures as the annual report: ``?formaat=docx`` (the default) or
+    ``?formaat=pdf``."""
+    today = _network_year_or_404(year)
+    file_format = request.GET.get("formaat", "docx")
+    if file_format not in annual.FORMATS:
+        raise Http404
+    data, content_type, extension = annual.annual_report_file(
+        year=year, file_format=file_format, today=today
+    )
+    response = HttpResponse(data, content_type=content_type)
+    filename = annual.annual_report_filename(year, extension)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

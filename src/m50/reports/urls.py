@@ -15,6 +15,11 @@ urlpatterns = [
     path("dashboard/", dashboard_views.dashboard_view, name="dashboard"),
     path("jaarverslag/<int:year>/", dashboard_views.network_year_view, name="network_year"),
     path(
+        "jaarverslag/<int:year>/downloaden/",
+        dashboard_views.network_year_file,
+        name="network_year_file",
+    ),
+    path(
         "gemeenten/<gemeentecode:code>/raadsinformatiebrief/",
         memo_views.council_memo,
         name="council_memo",

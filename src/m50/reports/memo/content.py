@@ -42,9 +42,19 @@ class MemoInput:
 
 
 @dataclass(frozen=True)
+class SectionTable:
+    """A table in a section: a header row, then rows of the same width (all text)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class Section:
     heading: str
     paragraphs: tuple[str, ...]
+    # After the paragraphs; the memo has none, the network's annual report has some.
+    tables: tuple[SectionTable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,8 @@ class MemoContent:
         for section in self.sections:
             lines.append(section.heading)
             lines.extend(section.paragraphs)
+            for table in section.tables:
+                lines.extend(" | ".join(row) for row in (table.header, *table.rows))
         return "\n".join(lines)
 
 

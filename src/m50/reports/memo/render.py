@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from m50.finance.pdf import ACCENT, BODY, BOLD, FONT_BOLD, INK, MARGIN, RULE
-from m50.reports.memo.content import MemoContent
+from m50.reports.memo.content import MemoContent, SectionTable
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
@@ -46,9 +46,40 @@ def memo_docx(content: MemoContent) -> bytes:
         for text in section.paragraphs:
             paragraph = document.add_paragraph(text)
             paragraph.paragraph_format.space_after = Pt(6)
+        for section_table in section.tables:
+            _docx_table(document, section_table)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_table(document, section_table: SectionTable) -> None:
+    table = document.add_table(rows=1, cols=len(section_table.header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, section_table.header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in section_table.rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    # Word joins two tables that follow each other into one: a paragraph keeps them apart.
+    document.add_paragraph()
+
+
+def _pdf_table(section_table: SectionTable):
+    rows = [[Paragraph(escape(text), BOLD) for text in section_table.header]]
+    rows.extend([Paragraph(escape(text), BODY) for text in row] for row in section_table.rows)
+    table = Table(rows, repeatRows=1, spaceBefore=2 * mm, spaceAfter=2 * mm)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+            ]
+        )
+    )
+    return table
 
 
 def memo_pdf(content: MemoContent, *, compress: bool = True) -> bytes:
@@ -87,5 +118,6 @@ def memo_pdf(content: MemoContent, *, compress: bool = True) -> bytes:
     for section in content.sections:
         story.append(Paragraph(escape(section.heading), HEADING_STYLE))
         story.extend(Paragraph(escape(text), PARAGRAPH_STYLE) for text in section.paragraphs)
+        story.extend(_pdf_table(section_table) for section_table in section.tables)
     document.build(story)
     return buffer.getvalue()
