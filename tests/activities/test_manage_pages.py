@@ -242,6 +242,8 @@ def test_the_organiser_changes_an_activity_and_a_refusal_writes_nothing(
         kind=Kind.PILLAR_MEETING,
         start_date=start.date().isoformat(),
         start_time=start.strftime("%H:%M"),
+        # The end's own date: an activity planned a week from late evening ends after midnight.
+        end_date=local(activity.ends_at).date().isoformat(),
         end_time=local(activity.ends_at).strftime("%H:%M"),
         capacity="1",
     )
