@@ -6,6 +6,30 @@ from m50.accounts.models import MUNICIPAL_ROLES, Role
 from tests.factories import MunicipalityFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="ISO-8601",
+        help="run the suite as if it were this moment (e.g. 2026-12-06T23:50:00+00:00, when "
+        "the Dutch date is already the next day), the clock ticking on from there",
+    )
+
+
+def pytest_configure(config):
+    moment = config.getoption("--clock", default=None)
+    if moment:
+        import datetime
+
+        import time_machine
+
+        # The stops' CI runs at any hour: a test that holds only by day must fail here first.
+        traveller = time_machine.travel(datetime.datetime.fromisoformat(moment), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
 DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
 LOCMEM_CACHE = "django.core.cache.backends.locmem.LocMemCache"
 
