@@ -191,6 +191,16 @@ def test_the_relations_filter_by_kind_and_owner(client, lobbyist, relations):
     assert response.status_code == 200 and "Selecteer een geldige keuze" in response.text
 
 
+def test_the_owner_filter_names_only_those_who_own_a_relation(client, user_for_role, relations):
+    from tests.factories import UserFactory
+
+    UserFactory(username="contact-elders", first_name="Geheime", last_name="Naam")
+    client.force_login(user_for_role(Role.PARTICIPANT))
+    html = client.get(reverse("publicaffairs:stakeholder_list")).text
+    assert "lobbyist" in html
+    assert "contact-elders" not in html and "Geheime Naam" not in html
+
+
 def test_the_lobbyist_records_and_edits_a_relation_and_bad_input_writes_nothing(
     client, lobbyist, relations
 ):

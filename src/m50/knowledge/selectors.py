@@ -282,11 +282,16 @@ def published_per_kind(*, year: int) -> list[tuple[str, str, int]]:
 
 def published_items_of_municipality(*, municipality_id: int, start, end) -> QuerySet[KnowledgeItem]:
     """Published items that are the municipality's (its examples, or about it) dated within
-    ``start``..``end`` (inclusive), oldest first: one query (the council memo)."""
+    ``start``..``end`` (inclusive), oldest first: one query (the council memo).
+
+    Only those every user of a member may read: the memo goes to the council and the value
+    report to the municipality's contact, neither of whom may see an item of the bureau or of
+    a pillar they may not be in."""
     return (
         KnowledgeItem.objects.filter(
             municipality_id=municipality_id,
             status=Status.PUBLISHED,
+            access__in=(Access.PUBLIC, Access.NETWORK),
             date__gte=start,
             date__lte=end,
         )

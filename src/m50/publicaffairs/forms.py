@@ -320,7 +320,7 @@ class StakeholderFilterForm(_FilterForm):
             ("", _("Alle soorten")),
             *selectors.stakeholder_kind_choices(),
         ]
-        self.fields["beheerder"].queryset = selectors.stakeholder_owner_choices()
+        self.fields["beheerder"].queryset = selectors.stakeholder_owner_filter_choices()
 
     def filters(self) -> dict:
         return {"kind": self.cleaned("soort", ""), "owner": self.cleaned("beheerder")}

@@ -893,6 +893,16 @@ def stakeholder_owner_choices():
     return follow_up_owner_choices()
 
 
+def stakeholder_owner_filter_choices():
+    """The owners a list of relations can be filtered on: those who own one. Every role reads
+    the list; the names of all the platform's users are not for every role."""
+    from m50.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True, pk__in=Stakeholder.objects.values("owner_id")
+    ).order_by("username", "pk")
+
+
 def stakeholder_organisation_choices():
     """The organisations a relation may be with: all but the member municipalities."""
     return organisation_choices().exclude(kind="municipality")
