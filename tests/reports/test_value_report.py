@@ -84,6 +84,15 @@ def test_a_bad_period_is_said_in_dutch(client, user_for_role):
     assert "Het einde van de periode ligt vóór het begin." in html
 
 
+def test_a_start_after_the_default_end_gives_no_report(client, user_for_role):
+    item = h.member_via_mandate()
+    client.force_login(user_for_role(Role.BUREAU))
+    # Only a start, long after the default period's end: no PDF of an impossible period.
+    response = client.get(url(item.code, van="2099-01-01", formaat="pdf"))
+    assert response["Content-Type"].startswith("text/html")
+    assert "Het einde van de periode ligt vóór het begin." in response.content.decode()
+
+
 @pytest.mark.parametrize("role", [Role.MEMBER_CONTACT, Role.PARTICIPANT, Role.PUBLIC_AFFAIRS])
 def test_others_find_nothing(client, user_for_role, role):
     item = h.member_via_mandate()

@@ -373,6 +373,8 @@ def attendance_in_period(*, municipality_id: int, start: datetime.date, end: dat
             activity__starts_at__date__gte=start,
             activity__starts_at__date__lte=end,
         )
+        # An activity cancelled after attendance was recorded did not take place.
+        .exclude(activity__status=Status.CANCELLED)
         .values("activity_id", "activity__title", "activity__starts_at", "activity__kind")
         .annotate(people=Count("pk"))
         .order_by("activity__starts_at", "activity_id")
@@ -404,6 +406,8 @@ def attended_counts_by_municipality(*, start: datetime.date, end: datetime.date)
             activity__starts_at__date__gte=start,
             activity__starts_at__date__lte=end,
         )
+        # An activity cancelled after attendance was recorded did not take place.
+        .exclude(activity__status=Status.CANCELLED)
         .values("municipality_id")
         .annotate(activities=Count("activity", distinct=True))
         .order_by()

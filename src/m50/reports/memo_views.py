@@ -176,7 +176,16 @@ def value_report(request, code: str):
     form = ValuePeriodForm(request.GET or None)
     period = {}
     if form.is_bound and form.is_valid():
-        period = {"start": form.cleaned_data["van"], "end": form.cleaned_data["tot"]}
+        given = {"start": form.cleaned_data["van"], "end": form.cleaned_data["tot"]}
+        start, end = selectors.value_period(municipality_code=municipality.code, **given)
+        if start > end:
+            # One end given, the default of the other before it: no period at all.
+            form.add_error(
+                "tot" if given["end"] else "van",
+                _("Het einde van de periode ligt vóór het begin."),
+            )
+        else:
+            period = {"start": start, "end": end}
     report = selectors.value_report(municipality_code=municipality.code, **period)
     if request.GET.get("formaat") == "pdf" and not form.errors:
         response = HttpResponse(selectors.value_report_pdf(report), content_type="application/pdf")

@@ -214,10 +214,20 @@ def value_report(
     aspirant year while it runs, otherwise the calendar year."""
     from m50.reports.memo import value
 
+    start, end = value_period(municipality_code=municipality_code, start=start, end=end)
+    return value.value_report(municipality_code=municipality_code, start=start, end=end)
+
+
+def value_period(
+    *, municipality_code: str, start: datetime.date | None = None, end: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """The value report's period: what is given, the default for what is not."""
+    from m50.reports.memo import value
+
     if start is None or end is None:
         default_start, default_end = value.default_period(municipality_code, timezone.localdate())
         start, end = start or default_start, end or default_end
-    return value.value_report(municipality_code=municipality_code, start=start, end=end)
+    return start, end
 
 
 def value_report_pdf(report) -> bytes:

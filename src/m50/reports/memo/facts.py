@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from m50.activities import selectors as activities
 from m50.contacts import selectors as contacts
 from m50.finance import rules as finance_rules
@@ -369,7 +371,8 @@ def memo_facts(
     attended = tuple(
         ActivityLine(
             title=row["activity__title"],
-            day=row["activity__starts_at"].date(),
+            # The day in the Netherlands, as the period is: 00:30 on 1 January is 1 January.
+            day=timezone.localtime(row["activity__starts_at"]).date(),
             kind=row["activity__kind"],
             people=row["people"],
         )
@@ -378,7 +381,7 @@ def memo_facts(
         )
     )
     hosted = tuple(
-        ActivityLine(title=a.title, day=a.starts_at.date(), kind=a.kind)
+        ActivityLine(title=a.title, day=timezone.localtime(a.starts_at).date(), kind=a.kind)
         for a in activities.hosted_in_period(municipality_id=municipality.pk, start=start, end=end)
     )
     interactions = tuple(
