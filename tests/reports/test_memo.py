@@ -1,6 +1,8 @@
 """The council memo for each kind of dossier: every field filled, the facts right, the same
 content in DOCX and PDF; refused with the list of what is missing, before generation."""
 
+import dataclasses
+
 import pytest
 
 from m50.reports import selectors
@@ -113,6 +115,17 @@ def test_missing_input_is_refused_with_everything_missing():
         "gemeente met dit onderwerp in de portefeuille",
         "het team",
         "de steller",
+    ]
+
+
+def test_a_field_with_a_control_character_is_refused_not_a_crash():
+    item = h.direct_member()
+    given = dataclasses.replace(GIVEN, team="TB\x01DA", steller="Jan\tde Kort")
+    with pytest.raises(MemoRefused) as refused:
+        selectors.council_memo(municipality_code=item.code, given=given)
+    assert refused.value.missing == [
+        "Team zonder onzichtbare stuurtekens (zoals een tab of regeleinde)",
+        "Steller zonder onzichtbare stuurtekens (zoals een tab of regeleinde)",
     ]
 
 

@@ -133,6 +133,14 @@ REFUSALS = {
         lambda: _flip_document_bytes(house_template("{{ datum }}")),
         "Het Word-document is beschadigd en kan niet worden gelezen.",
     ),
+    "unknown in a content control": (
+        lambda: _with_content_control(house_template("{{ datum }}"), "{{ bogus }}"),
+        "Het sjabloon gebruikt een veld dat het platform niet kent: {{ bogus }}.",
+    ),
+    "marked as encrypted": (
+        lambda: _encrypted_flag(house_template("{{ datum }}")),
+        "Het Word-document is beschadigd en kan niet worden gelezen.",
+    ),
     "no placeholder": (
         lambda: _no_fields(),
         "Het sjabloon bevat geen enkel veld, zoals {{ onderwerp }}",
@@ -205,3 +213,63 @@ def test_another_municipalitys_contact_cannot_upload(client, user_for_role):
     client.force_login(user_for_role(Role.MEMBER_CONTACT))
     assert upload(client, member.code, house_template("{{ datum }}")).status_code == 404
     assert not template_path(member).exists()
+
+
+def _with_content_control(data: bytes, text: str, hyperlink: str = "") -> bytes:
+    """The template with a paragraph inside a block content control (as house styles use for
+    their fields) and, with ``hyperlink``, a paragraph whose field is the text of a link."""
+    from docx.oxml import parse_xml
+
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document(io.BytesIO(data))
+    body = document.element.body
+    body.insert(
+        0,
+        parse_xml(
+            f"<w:sdt {namespace}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>{text}</w:t></w:r>"
+            "</w:p></w:sdtContent></w:sdt>"
+        ),
+    )
+    if hyperlink:
+        body.insert(
+            1,
+            parse_xml(
+                f'<w:p {namespace}><w:r><w:t xml:space="preserve">Team: </w:t></w:r>'
+                f"<w:hyperlink><w:r><w:t>{hyperlink}</w:t></w:r></w:hyperlink></w:p>"
+            ),
+        )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _encrypted_flag(data: bytes) -> bytes:
+    """The archive with bit 0 (encrypted) set in every member's local and central header."""
+    data = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset] |= 0x01
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def test_fields_in_content_controls_and_links_are_filled(client, user_for_role):
+    h.fees()
+    member = h.member_via_mandate()
+    client.force_login(user_for_role(Role.MEMBER_CONTACT, municipality=member))
+    data = _with_content_control(house_template("Tekst"), "Op {{ datum }}", hyperlink="{{ team }}")
+    assert upload(client, member.code, data).status_code == 302
+    response = client.post(
+        reverse("reports:council_memo", args=[member.code]),
+        {
+            "datum": "2024-06-04",
+            "portefeuillehouder": "E. Boog",
+            "team": "TBDA",
+            "steller": "Jan Dick de Kort",
+            "bestandsvorm": "huisstijl",
+        },
+    )
+    xml = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
+    assert "Op 4 juni 2024" in xml and "Team: TBDA" in xml
+    assert "{{" not in xml and "}}" not in xml

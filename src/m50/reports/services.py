@@ -273,5 +273,6 @@ def house_template_remove(*, municipality, actor=None, origin: str = "") -> bool
         origin=origin,
         changes={"huisstijlsjabloon": {"old": "aanwezig", "new": None}},
     )
-    path.unlink()
+    # Another removal may have been first: gone is gone.
+    path.unlink(missing_ok=True)
     return True

@@ -5,6 +5,7 @@ no field of a memo is ever empty or a placeholder."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.utils.formats import date_format, number_format
@@ -20,6 +21,8 @@ TITLE = "Informatie van de burgemeester"
 QUESTION_HISTORY = "Wat is de voorgeschiedenis en de concrete aanleiding van de informatie?"
 QUESTION_DECISION = "Ligt aan de informatie een collegebesluit ten grondslag?"
 NOTHING = "nog niets vastgelegd"
+# Characters a field of the memo may not hold: control characters (tab and line breaks too).
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 NUMBER_WORDS = ["geen", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
 
 
@@ -118,6 +121,19 @@ def missing_inputs(facts: MemoFacts, given: MemoInput) -> list[str]:
         missing.append(_("een lidmaatschapsdossier van de gemeente bij het M50"))
     if facts.start > facts.end:
         missing.append(_("een periode waarvan het begin niet na het einde ligt"))
+    for label, text in (
+        (_("Portefeuillehouder"), given.portefeuillehouder),
+        (_("Team"), given.team),
+        (_("Steller"), given.steller),
+        (_("Onderwerp"), given.onderwerp),
+        (_("Begrotingspost"), given.begrotingspost),
+    ):
+        # A Word document cannot hold them (python-docx refuses), a council has no use for them.
+        if CONTROL.search(text or ""):
+            missing.append(
+                _("%(field)s zonder onzichtbare stuurtekens (zoals een tab of regeleinde)")
+                % {"field": label}
+            )
     return missing
 
 

@@ -19,6 +19,8 @@ import docx
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from docx.oxml.ns import qn
+from docx.text.run import Run
 
 # The placeholders, each with what it becomes; ``memo.content`` fills exactly these.
 PLACEHOLDERS = {
@@ -109,7 +111,15 @@ def _document(data: bytes):
     archive = _archive(data)
     try:
         damaged = archive.testzip()
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,  # a member marked as encrypted
+    ):
         damaged = "?"
     if damaged is not None:
         raise TemplateRefused(_("Het Word-document is beschadigd en kan niet worden gelezen."))
@@ -121,17 +131,10 @@ def _document(data: bytes):
         ) from exc
 
 
-def _paragraphs(document):
-    """Every paragraph of the body, its tables (nested too), headers and footers."""
-
-    def of(container):
-        yield from container.paragraphs
-        for table in getattr(container, "tables", ()):
-            for row in table.rows:
-                for cell in row.cells:
-                    yield from of(cell)
-
-    yield from of(document)
+def _parts(document):
+    """The document's body and every header and footer part, each once."""
+    yield document.element.body
+    seen = set()
     for section in document.sections:
         for part in (
             section.header,
@@ -141,14 +144,28 @@ def _paragraphs(document):
             section.even_page_header,
             section.even_page_footer,
         ):
-            if not part.is_linked_to_previous:
-                yield from of(part)
+            if not part.is_linked_to_previous and id(part._element) not in seen:
+                seen.add(id(part._element))
+                yield part._element
+
+
+def _paragraphs(document):
+    """Every paragraph of the document as (its runs, its text), read from the XML: also those
+    in tables, content controls and text boxes, and the runs of hyperlinks, which python-docx's
+    lists of paragraphs and runs leave out. A run belongs to the paragraph nearest to it."""
+    for part in _parts(document):
+        for paragraph in part.iter(qn("w:p")):
+            runs = [
+                run
+                for run in paragraph.iter(qn("w:r"))
+                if next(run.iterancestors(qn("w:p")), None) is paragraph
+            ]
+            yield runs, "".join(Run(run, None).text for run in runs)
 
 
 def _used(document) -> tuple[list[str], list[str]]:
     used, unknown = [], []
-    for paragraph in _paragraphs(document):
-        text = paragraph.text
+    for _runs, text in _paragraphs(document):
         for name in PLACEHOLDER.findall(text):
             (used if name in PLACEHOLDERS else unknown).append(name)
         rest = PLACEHOLDER.sub("", text)
@@ -181,18 +198,18 @@ def template_fill(data: bytes, values: dict[str, str]) -> bytes:
     goes into its first run (its formatting), a value of several lines as line breaks."""
     template_check(data)
     document = _document(data)
-    for paragraph in _paragraphs(document):
-        text = paragraph.text
+    for runs, text in _paragraphs(document):
         if "{{" not in text:
             continue
         filled = PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
-        runs = paragraph.runs
-        if runs:
-            runs[0].text = filled
-            for run in runs[1:]:
-                run.text = ""
-        else:
-            paragraph.add_run(filled)
+        Run(runs[0], None).text = filled
+        for run in runs[1:]:
+            Run(run, None).text = ""
+    # What the paragraphs above did not reach would go to the council as "{{ ... }}".
+    if any(PLACEHOLDER.search(text) for _runs, text in _paragraphs(document)):
+        raise TemplateRefused(
+            _("Het sjabloon kon niet volledig worden ingevuld; sla het opnieuw op in Word.")
+        )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
