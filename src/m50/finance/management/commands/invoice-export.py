@@ -5,37 +5,18 @@ it, so a reader (or a mail job picking up the folder) never sees half an invoice
 unknown number or an invoice that cannot be an e-invoice leaves no file behind.
 """
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from m50.core.commands import AuditedCommand
+from m50.core.files import file_write_atomically
 from m50.finance import selectors
 from m50.finance.pdf import invoice_pdf
 from m50.finance.ubl import UblError, invoice_ubl
 
 RENDERERS = {"pdf": invoice_pdf, "ubl": invoice_ubl}
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """``content`` to ``path`` via a temporary file in the same folder and a rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        # mkstemp makes the file private (0600); give it the mode a new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class Command(AuditedCommand):
@@ -72,7 +53,7 @@ class Command(AuditedCommand):
                 % {"number": invoice.number, "problems": " ".join(exc.messages)}
             ) from exc
         try:
-            write_atomically(output, content)
+            file_write_atomically(path=output, content=content)
         except OSError as exc:
             raise CommandError(
                 _("Kan %(path)s niet schrijven: %(error)s")

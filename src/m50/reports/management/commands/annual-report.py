@@ -5,8 +5,6 @@ The file appears whole or not at all: written beside it and moved into place.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -14,25 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from m50.core.files import file_write_atomically
 from m50.reports import annual
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        # mkstemp makes the file private (0600); give it the mode a new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class Command(BaseCommand):
@@ -61,6 +42,6 @@ class Command(BaseCommand):
         data, _type, _extension = annual.annual_report_file(
             year=year, file_format=options["format"], today=today
         )
-        write_atomically(output, data)
+        file_write_atomically(path=output, content=data)
         if options["verbosity"] >= 1:
             self.stdout.write(_("Geschreven: %(path)s") % {"path": output})

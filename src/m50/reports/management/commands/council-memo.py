@@ -7,13 +7,12 @@ or not at all (written beside it and moved into place).
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from m50.core.files import file_write_atomically
 from m50.municipalities.models import Municipality
 from m50.reports import selectors
 from m50.reports.memo.content import MemoInput, MemoRefused
@@ -26,18 +25,6 @@ def _date(value: str) -> datetime.date:
         raise CommandError(
             _("Geen geldige datum: %(value)s (verwacht: JJJJ-MM-DD).") % {"value": value}
         ) from exc
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path = path.resolve()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class Command(BaseCommand):
@@ -95,6 +82,6 @@ class Command(BaseCommand):
         data, _type, _extension = selectors.council_memo_file(
             content=content, file_format=options["format"]
         )
-        write_atomically(output, data)
+        file_write_atomically(path=output, content=data)
         if options["verbosity"] >= 1:
             self.stdout.write(_("Geschreven: %(path)s") % {"path": output})
