@@ -8,15 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from m50.core.commands import AuditedCommand
 from m50.core.files import file_write_atomically
 from m50.reports import annual
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = "Schrijft het jaarverslag van het M50 over een jaar, als DOCX of PDF."
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from m50.core.commands import AuditedCommand
 from m50.core.files import file_write_atomically
 from m50.municipalities.models import Municipality
 from m50.reports import selectors
@@ -27,7 +28,7 @@ def _date(value: str) -> datetime.date:
         ) from exc
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     # Plain strings: argparse cannot format lazy translations.
     help = (
         "Schrijft de raadsinformatiebrief 'Informatie van de burgemeester' over het "
