@@ -1,8 +1,7 @@
 """/api/v1/organisaties: only for the platform's users, by token (or session)."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from m50.accounts.models import Role
@@ -157,7 +156,7 @@ def test_detail_has_no_contact_details(token_client, organisations):
 
 def test_position_ending_today_is_still_current(token_client, organisations):
     position = organisations["diemen"].positions.get(person__surname="Burgemeester")
-    position.end_date = datetime.date.today()
+    position.end_date = timezone.localdate()
     position.save()
     body = token_client.get(f"{LIST}/gemeente-diemen").json()
     assert "Daan Burgemeester" in [p["personName"] for p in body["currentPositions"]]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from m50.accounts.models import Role
 from m50.contacts import services
@@ -491,7 +492,7 @@ def test_a_person_still_to_start_is_the_contacts_to_manage(contact, diemen):
         person=person,
         organisation=diemen["organisation"],
         function=Function.ALDERMAN,
-        start_date=datetime.date.today() + datetime.timedelta(days=30),
+        start_date=timezone.localdate() + datetime.timedelta(days=30),
     )
     assert contact.get(reverse("contacts:person_edit", args=[person.pk])).status_code == 200
 

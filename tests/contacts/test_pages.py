@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from m50.accounts.models import Role
 from m50.contacts.models import Organisation, Person, Position
@@ -25,7 +26,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("contacts:organisation_list")
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def organisation_url(slug: str) -> str:

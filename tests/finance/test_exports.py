@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from m50.core import tabular
@@ -88,7 +89,7 @@ def read_xlsx(response) -> list[list]:
 def test_invoices_as_csv(client, books):
     response = client.get(INVOICES, {"formaat": "csv"})
     assert response.status_code == 200
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="m50-facturen-{today}.csv"'
     header, *rows = read_csv(response)
     assert header == INVOICE_HEADERS
@@ -149,7 +150,7 @@ def test_payments_as_csv_and_xlsx(client, books):
             "bank",
             "handmatig",
             "",
-            dt.date.today().isoformat(),
+            timezone.localdate().isoformat(),
         ]
     ]
     header, *rows = read_xlsx(client.get(PAYMENTS, {"formaat": "xlsx"}))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from m50.core.versions import FINANCE, data_version_bump, data_versions
 from m50.finance import payments, sending, services
@@ -122,7 +123,7 @@ def test_every_finance_service_raises_the_version_so_no_figure_is_stale(
         ("draft refreshed", lambda: services.invoice_draft_refresh(invoice=drafts[0])),
         ("draft withdrawn", withdraw),
         ("draft sent", lambda: services.invoice_mark_sent(invoice=drafts.pop(), recipients=[MAIL])),
-        ("reminders", lambda: sending.payment_reminders_send(today=datetime.date.today())),
+        ("reminders", lambda: sending.payment_reminders_send(today=timezone.localdate())),
     ]
     for name, step in steps:
         before = shown(bureau)  # fills the cache

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from m50.accounts.models import Role
 from m50.finance import selectors, services
@@ -296,7 +297,7 @@ def test_a_bad_filter_is_reported_and_the_others_apply(bureau):
 
 def test_each_status_filter_agrees_with_the_derived_status(bureau):
     bulk_invoices(30)
-    today = dt.date.today()
+    today = timezone.localdate()
     # Invoices of today as well, not yet due: sent, partly paid; drafts.
     current = drafts(2025, today)
     for n, item in enumerate(current):

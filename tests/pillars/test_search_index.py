@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from m50.accounts.models import Role
 from m50.core.models import SearchEntry, Theme
@@ -99,7 +100,7 @@ def test_a_group_names_its_pillar_and_follows_a_move_and_a_rename(sociaal, finan
 
 def test_an_ended_group_stays_findable_marked_as_ended(sociaal, capsys):
     group = services.theme_group_create(name="Armoedebeleid", pillar=sociaal)
-    services.theme_group_end(theme_group=group, ended_on=datetime.date.today())
+    services.theme_group_end(theme_group=group, ended_on=timezone.localdate())
     assert found(AnonymousUser(), "armoedebeleid beeindigd") == {("themagroep", group.pk)}
     check_index_in_step(capsys)
 

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from m50.accounts.models import Role
 from m50.publicaffairs import records
@@ -357,7 +358,7 @@ def test_the_start_page_flags_an_overdue_consultation_and_an_overdue_action(
     series = records.series_create(
         actor=lobbyist, name="Halfjaarlijks overleg J&V", cadence_months=6, counterpart=jv
     )
-    long_ago = datetime.date.today() - datetime.timedelta(days=300)
+    long_ago = timezone.localdate() - datetime.timedelta(days=300)
     records.interaction_create(
         actor=lobbyist,
         kind=Interaction.Kind.CONSULTATION,

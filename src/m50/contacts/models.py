@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,13 +73,13 @@ class Person(models.Model):
 
 class PositionQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=on)
         )
 
     def past(self, on: datetime.date | None = None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.filter(end_date__lt=on)
 
 
@@ -133,7 +134,7 @@ class Position(models.Model):
         return f"{self.person} — {self.get_function_display()}, {self.organisation}"
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return (self.start_date is None or self.start_date <= on) and (
             self.end_date is None or self.end_date >= on
         )

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from m50.contacts.models import Organisation, Person, Position
 from m50.core.search import index
@@ -48,7 +49,7 @@ def organisation_entry(organisation: Organisation) -> index.EntryData:
 
 
 def _not_ended(on: datetime.date | None = None) -> Q:
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     return Q(end_date__isnull=True) | Q(end_date__gte=on)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from m50.contacts.models import Organisation, Person, Position
 
@@ -66,7 +67,7 @@ def split_current(
     Current ones latest start first, past ones latest end first. Sorted here rather than in
     SQL because databases disagree on where an empty date sorts.
     """
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     current, past = [], []
     for position in positions:
         (current if position.is_current(on) else past).append(position)
@@ -77,7 +78,7 @@ def split_current(
 
 def has_not_ended(position: Position, on: datetime.date | None = None) -> bool:
     """Whether the position runs now or is still to start; no queries."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     return position.end_date is None or position.end_date >= on
 
 
@@ -88,7 +89,7 @@ def person_at_municipality(
     still to start). A past position does not count: who moved on is another municipality's."""
     if municipality_id is None:
         return False
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     return (
         Position.objects.filter(person_id=person_id, organisation__municipality_id=municipality_id)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
@@ -170,7 +171,7 @@ def person_choices(
     organisation of the municipality ``municipality_id`` or of the network ``network_code``.
     With their not-ended positions and organisations prefetched as ``current_positions``; no
     query of its own (two when read)."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     not_ended = Position.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
     if not everyone:
         where = Q(pk__in=[])
