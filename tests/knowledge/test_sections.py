@@ -39,27 +39,3 @@ def test_the_pages_of_a_pillar_a_group_and_a_municipality_show_their_items(
         in client.get(reverse("pillars:detail", args=[sociaal.slug])).content.decode()
     )
 
-
-def test_the_memo_lists_only_the_items_every_member_may_read(bureau, diemen, sociaal):
-    """The council memo and the value report go to the council and to the member's contact:
-    an item of the bureau or of one pillar is not in them, not even by title."""
-    import datetime
-
-    from m50.knowledge import selectors
-
-    day = datetime.date(2024, 5, 1)
-    for access in Access:
-        body = sociaal if access == Access.BODY else None
-        published(
-            bureau,
-            title=f"Item {access}",
-            municipality=diemen.municipality,
-            date=day,
-            access=access,
-            body=body,
-        )
-    found = selectors.published_items_of_municipality(municipality_id=diemen.pk, start=day, end=day)
-    assert sorted(item.title for item in found) == [
-        f"Item {Access.NETWORK}",
-        f"Item {Access.PUBLIC}",
-    ]
