@@ -38,4 +38,3 @@ def test_the_pages_of_a_pillar_a_group_and_a_municipality_show_their_items(
         "Alleen het bureau"
         in client.get(reverse("pillars:detail", args=[sociaal.slug])).content.decode()
     )
-
