@@ -3,9 +3,12 @@ what the library shows them."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from m50.knowledge import selectors
 from m50.knowledge.models import Access
 from tests.factories import ThemeGroupFactory
 from tests.knowledge.conftest import published
@@ -38,3 +41,25 @@ def test_the_pages_of_a_pillar_a_group_and_a_municipality_show_their_items(
         "Alleen het bureau"
         in client.get(reverse("pillars:detail", args=[sociaal.slug])).content.decode()
     )
+
+
+def test_the_memo_lists_only_the_items_every_member_may_read(bureau, diemen, sociaal):
+    """The council memo and the value report go to the council and to the member's contact:
+    an item of the bureau or of one pillar is not in them, not even by title."""
+    day = datetime.date(2024, 5, 1)
+    for access in Access:
+        published(
+            bureau,
+            title=f"Item {access}",
+            municipality=diemen.municipality,
+            date=day,
+            access=access,
+            body=sociaal if access == Access.BODY else None,
+        )
+    found = selectors.published_items_of_municipality(
+        municipality_id=diemen.municipality.pk, start=day, end=day
+    )
+    assert sorted(item.title for item in found) == [
+        f"Item {Access.NETWORK}",
+        f"Item {Access.PUBLIC}",
+    ]
