@@ -19,6 +19,7 @@ MODELS = [
     models.Vote,
     models.ParliamentActivity,
     models.SyncState,
+    models.SyncedFile,
 ]
 
 

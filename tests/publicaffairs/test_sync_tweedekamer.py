@@ -23,6 +23,7 @@ from m50.publicaffairs.models import (
     Motion,
     MotionSubmitter,
     ParliamentActivity,
+    SyncedFile,
     SyncState,
     Vote,
 )
@@ -245,7 +246,7 @@ def test_a_second_sync_of_the_same_files_changes_nothing(tmp_path):
     total = second.total()
     assert (total.new, total.changed, total.deleted) == (0, 0, 0)
     assert total.unchanged == first.total().new + first.total().unchanged
-    assert "0 gewijzigd" in second.lines()[-2]
+    assert "0 gewijzigd" in next(line for line in second.lines() if line.startswith("Totaal"))
     writes = [
         query["sql"]
         for query in queries.captured_queries
@@ -253,6 +254,67 @@ def test_a_second_sync_of_the_same_files_changes_nothing(tmp_path):
         and "core_auditevent" not in query["sql"]
     ]
     assert writes == []
+
+
+def test_a_file_applied_whole_before_is_not_read_again_and_an_edited_one_is(tmp_path):
+    page(tmp_path, "a.json", "Zaak", [zaak(1), zaak(2, Soort="Wetgeving")])
+    page(tmp_path, "b.json", "Besluit", [besluit(10, zaak_id=ident(1))])
+    first = sync(tmp_path)
+    assert SyncedFile.objects.count() == 2
+    assert not any(result.same_as_before for result in first.pages)
+    # The same files again: passed over by their digest, counted as a reading would count them.
+    second = sync(tmp_path)
+    assert all(result.same_as_before for result in second.pages)
+    assert second.totals()["Zaak"].as_dict() == {
+        "new": 0,
+        "changed": 0,
+        "deleted": 0,
+        "skipped": 1,
+        "unchanged": 1,
+    }
+    assert second.totals()["Besluit"].unchanged == 1
+    assert "2 bestanden hadden dezelfde inhoud" in second.lines()[-1]
+    # One file edited (a newer version of the motion): that one is read, the other is not.
+    page(
+        tmp_path,
+        "a.json",
+        "Zaak",
+        [zaak(1, changed="2025-10-09T10:00:00+02:00", Kabinetsappreciatie="Oordeel Kamer")],
+    )
+    third = sync(tmp_path)
+    assert [(r.name, r.same_as_before) for r in third.pages] == [
+        ("a.json", False),
+        ("b.json", True),
+    ]
+    assert third.totals()["Zaak"].changed == 1
+    assert Motion.objects.get().cabinet_appraisal == "Oordeel Kamer"
+    # A copy of a file under another name is the same content.
+    shutil.copy(tmp_path / "b.json", tmp_path / "c.json")
+    assert [r.same_as_before for r in sync(tmp_path).pages] == [True, True, True]
+
+
+def test_a_file_whose_outcome_can_still_change_is_read_again(tmp_path):
+    """A lead committee named before its motion is known, and a record without GewijzigdOp:
+    reading the file later can still change something, so its bytes are not remembered."""
+    page(tmp_path, "1.json", "Commissie", [{"Id": ident(900), "NaamNL": "BZK", "Afkorting": "BZK"}])
+    lead = {
+        "Id": ident(802),
+        "Zaak_Id": ident(1),
+        "Commissie_Id": ident(900),
+        "Relatie": "Voortouwcommissie",
+        "ActorNaam": "BZK",
+        "GewijzigdOp": "2025-10-03T10:21:32+02:00",
+    }
+    page(tmp_path, "2.json", "ZaakActor", [lead])
+    sync(tmp_path)
+    assert list(SyncedFile.objects.values_list("name", flat=True)) == []
+    # The motion arrives (read first, by its name): the lead committee is now applied.
+    page(tmp_path, "0.json", "Zaak", [zaak(1)])
+    report = sync(tmp_path)
+    assert [r.same_as_before for r in report.pages] == [False, False, False]
+    assert Motion.objects.get().committee.abbreviation == "BZK"
+    # The committee has no GewijzigdOp: its file is read every time.
+    assert set(SyncedFile.objects.values_list("name", flat=True)) == {"0.json", "2.json"}
 
 
 def test_a_newer_record_with_other_values_is_updated(tmp_path):

@@ -71,3 +71,9 @@ class ParliamentActivityAdmin(ReadOnlyAdmin):
 @admin.register(models.SyncState)
 class SyncStateAdmin(ReadOnlyAdmin):
     list_display = ("entity", "last_changed_at", "last_run_at", "resume_url")
+
+
+@admin.register(models.SyncedFile)
+class SyncedFileAdmin(ReadOnlyAdmin):
+    list_display = ("name", "entity", "applied_at", "digest")
+    search_fields = ("name", "digest")

@@ -433,6 +433,30 @@ class DeletedRecord(models.Model):
         return f"{self.entity} {self.tk_id}"
 
 
+class SyncedFile(models.Model):
+    """A saved page the sync applied whole, by the digest of its bytes: reading the same file
+    again cannot change anything (each of its records was applied, or was older than what is
+    stored), so a re-sync passes it over and counts its records as unchanged.
+
+    Remembered only for a page whose outcome does not depend on what arrives later: every
+    record has its ``GewijzigdOp``, and a motion's lead committee it names was found."""
+
+    digest = models.CharField(_("SHA-256 van de inhoud"), max_length=64, unique=True)
+    entity = models.CharField(_("entiteit"), max_length=100)
+    name = models.CharField(_("bestandsnaam"), max_length=255)
+    # {entity: {"unchanged": n, "skipped": n}}: the counts a second reading would give.
+    counts = models.JSONField(_("aantallen"), default=dict)
+    applied_at = models.DateTimeField(_("toegepast op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["applied_at", "pk"]
+        verbose_name = _("gesynchroniseerd bestand")
+        verbose_name_plural = _("gesynchroniseerde bestanden")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SyncState(models.Model):
     """How far the sync has come for one Tweede Kamer entity (``Zaak``, ``Stemming``, ...)."""
 

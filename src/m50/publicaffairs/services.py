@@ -4,31 +4,46 @@ whole is audited once, with its counts."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from django.db import transaction
 
 from m50.core.audit import audit_record_of
-from m50.publicaffairs.tweedekamer.pages import PageError, page_read
+from m50.publicaffairs.tweedekamer.pages import PageError, page_load
 from m50.publicaffairs.tweedekamer.rows import sqlite_tuned
-from m50.publicaffairs.tweedekamer.sync import PageResult, SyncReport, SyncSession, page_apply
+from m50.publicaffairs.tweedekamer.sync import (
+    PageResult,
+    SyncReport,
+    SyncSession,
+    page_apply,
+    synced_file_result,
+)
 
 SYNC_AUDIT_ACTION = "tweedekamer.sync"
 
 
 def tweedekamer_directory_sync(*, directory: Path, actor=None) -> SyncReport:
     """Apply every ``*.json`` file in ``directory`` (by name), each in its own transaction;
-    a file that cannot be read or applied changes nothing and is reported by name."""
+    a file that cannot be read or applied changes nothing and is reported by name. A file
+    with the same bytes as one applied whole before is passed over (``SyncedFile``)."""
     report = SyncReport()
     session = SyncSession()
     with sqlite_tuned():
         for path in sorted(directory.glob("*.json")):
+            # A file is read whole once: the sync's pages are at most the API's 250 records.
+            content = path.read_bytes()
+            digest = hashlib.sha256(content).hexdigest()
+            same = synced_file_result(digest=digest, name=path.name)
+            if same is not None:
+                report.pages.append(same)
+                continue
             try:
-                page = page_read(path)
+                page = page_load(content, path=path)
             except PageError as exc:
                 report.pages.append(PageResult(name=path.name, error=str(exc)))
                 continue
-            report.pages.append(page_apply(page, name=path.name, session=session))
+            report.pages.append(page_apply(page, name=path.name, session=session, digest=digest))
     sync_run_audit(report=report, source=str(directory), actor=actor)
     return report
 

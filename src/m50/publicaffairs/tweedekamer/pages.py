@@ -113,10 +113,10 @@ def page_parse(data, *, name: str, path: Path | None = None) -> Page:
     return page
 
 
-def page_read(path: Path) -> Page:
+def page_load(content: bytes, *, path: Path) -> Page:
+    """The page in ``content``, the bytes of the file at ``path``."""
     try:
-        with path.open("rb") as handle:
-            data = json.load(handle)
+        data = json.loads(content)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PageError(
             _("%(file)s: geen geldige JSON (%(error)s).") % {"file": path.name, "error": exc}

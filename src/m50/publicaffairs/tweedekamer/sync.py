@@ -37,6 +37,7 @@ from m50.publicaffairs.models import (
     Motion,
     MotionSubmitter,
     ParliamentActivity,
+    SyncedFile,
     SyncState,
     Vote,
 )
@@ -165,6 +166,8 @@ class PageResult:
     counts: dict[str, Counts] = field(default_factory=dict)
     error: str = ""
     note: str = ""
+    # Passed over: the same bytes were applied whole before (``SyncedFile``).
+    same_as_before: bool = False
 
 
 @dataclass
@@ -197,6 +200,15 @@ class SyncReport:
             _("%(pages)d bestanden gelezen, %(failed)d mislukt.")
             % {"pages": len(self.pages), "failed": len(self.failed)}
         )
+        same = sum(1 for page in self.pages if page.same_as_before)
+        if same:
+            lines.append(
+                _(
+                    "%(same)d bestanden hadden dezelfde inhoud als bij een eerdere "
+                    "synchronisatie: hun records zijn als ongewijzigd geteld."
+                )
+                % {"same": same}
+            )
         return lines
 
 
@@ -234,13 +246,19 @@ class _Run:
         self.latest: dict[str, object] = {}
         self.municipalities = session.municipalities
         self.wrote = False  # a write that no count shows (a motion's lead committee)
+        # False when reading the page again later could still change something: a record
+        # without GewijzigdOp, or a lead committee whose motion or committee is not known yet.
+        self.complete = True
 
     def counts(self, entity: str) -> Counts:
         return self.result.counts.setdefault(entity, Counts())
 
 
-def page_apply(page: Page, *, name: str, session: SyncSession | None = None) -> PageResult:
-    """Apply one page in one transaction: all of it, or (on an error) nothing."""
+def page_apply(
+    page: Page, *, name: str, session: SyncSession | None = None, digest: str = ""
+) -> PageResult:
+    """Apply one page in one transaction: all of it, or (on an error) nothing. With the
+    ``digest`` of the file's bytes, a page applied whole is remembered (``SyncedFile``)."""
     result = PageResult(name=name)
     if page.entity is None:
         result.note = _("geen records (servicedocument); overgeslagen")
@@ -263,6 +281,8 @@ def page_apply(page: Page, *, name: str, session: SyncSession | None = None) -> 
             ):
                 # Counts kept per version of the synced data (the API's list of votes) follow.
                 data_version_bump(names=[TWEEDE_KAMER])
+            if digest and run.complete:
+                _remember_file(digest, name, page.entity, result)
     except (rec.RecordError, PageError) as exc:
         result.counts = {}
         result.error = str(exc) if isinstance(exc, PageError) else f"{name}: {exc}"
@@ -400,7 +420,9 @@ def _moment(spec: Spec, tk_text: str, record: dict, run: _Run):
         changed_at = rec.moment(record, "GewijzigdOp")
     except rec.RecordError as exc:
         raise rec.RecordError(f"{spec.entity} {tk_text}: {exc}") from exc
-    if changed_at is not None:
+    if changed_at is None:
+        run.complete = False
+    else:
         latest = run.latest.get(spec.entity)
         if latest is None or changed_at > latest:
             run.latest[spec.entity] = changed_at
@@ -506,12 +528,16 @@ def _lead_committee(record: dict, run: _Run) -> None:
     if committee_tk is None or motion_tk is None:
         return
     committee = Committee.objects.filter(tk_id=committee_tk).values_list("pk", flat=True).first()
-    if committee is not None and (
+    if committee is None:
+        run.complete = False
+    elif (
         Motion.objects.filter(tk_id=motion_tk)
         .exclude(committee_id=committee)
         .update(committee_id=committee)
     ):
         run.wrote = True
+    elif not Motion.objects.filter(tk_id=motion_tk).exists():
+        run.complete = False
 
 
 def vote_count_text(votes: list[tuple[str, int | None, object]]) -> str:
@@ -594,3 +620,35 @@ def _remember_latest(latest: dict[str, object], session: SyncSession) -> None:
         state.last_changed_at = changed_at
         state.save(update_fields=["last_changed_at"])
         session.latest_changed_at[entity] = changed_at
+
+
+def _remember_file(digest: str, name: str, entity: str, result: PageResult) -> None:
+    """The page as applied whole, with the counts reading it again would give: each record
+    unchanged, or skipped as it was now."""
+    counts = {
+        kind: {
+            "unchanged": counts.new + counts.changed + counts.deleted + counts.unchanged,
+            "skipped": counts.skipped,
+        }
+        for kind, counts in result.counts.items()
+    }
+    SyncedFile.objects.update_or_create(
+        digest=digest, defaults={"name": name[:255], "entity": entity, "counts": counts}
+    )
+
+
+def synced_file_result(*, digest: str, name: str) -> PageResult | None:
+    """The result of a file with these bytes applied whole before, its records counted as
+    unchanged; None when there was none."""
+    counts = SyncedFile.objects.filter(digest=digest).values_list("counts", flat=True).first()
+    if counts is None:
+        return None
+    return PageResult(
+        name=name,
+        counts={
+            kind: Counts(unchanged=kind_counts["unchanged"], skipped=kind_counts["skipped"])
+            for kind, kind_counts in counts.items()
+        },
+        note=_("zelfde inhoud als bij een eerdere synchronisatie; niet opnieuw gelezen"),
+        same_as_before=True,
+    )
