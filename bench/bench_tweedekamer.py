@@ -9,9 +9,11 @@ empty database and then again with nothing changed.
 The pages are written to a temporary directory first, in the shapes the API sends: ``Fractie``,
 ``Zaak`` (Soort Motie), ``Besluit`` with ``$expand=Zaak($select=Id)`` (the link to the motion),
 ``Stemming`` (per fractie, with ``Besluit_Id`` and ``Fractie_Id``). Targets: the first sync in
-under 60 s, the re-sync in under 5 s. Memory: the peak resident size of the process (the
-database's cache included), and the Python heap's peak during the re-sync under tracemalloc,
-run separately as tracemalloc slows Python down. Randomness is seeded.
+under 60 s, the re-sync in under 5 s: once as it runs (every file passed over by its digest,
+``SyncedFile``) and once with those digests forgotten, each record looked up and compared.
+Memory: the peak resident size of the process (the database's cache included), and the Python
+heap's peak during the re-sync under tracemalloc, run separately as tracemalloc slows Python
+down. Randomness is seeded.
 """
 
 from __future__ import annotations
@@ -191,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     motions = options.motions or (MOTIONS // 10 if options.quick else MOTIONS)
     with throwaway_database("m50-bench-tweedekamer-") as workdir:
-        from m50.publicaffairs.models import Decision, Motion, Vote
+        from m50.publicaffairs.models import Decision, Motion, SyncedFile, Vote
         from m50.publicaffairs.services import tweedekamer_directory_sync
 
         pages = workdir / "pages"
@@ -214,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         for label, target in (
             ("first sync", TARGET_FIRST_S),
             ("re-sync, no change", TARGET_AGAIN_S),
+            ("re-sync, compared", TARGET_AGAIN_S),
         ):
+            if label == "re-sync, compared":
+                # As when the same records come in files with other bytes: each record is
+                # looked up and compared, none passed over by its file's digest.
+                SyncedFile.objects.all().delete()
             started, cpu_started = time.perf_counter(), time.process_time()
             report = tweedekamer_directory_sync(directory=pages)
             seconds = time.perf_counter() - started

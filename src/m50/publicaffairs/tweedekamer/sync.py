@@ -339,7 +339,7 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
     counts.unchanged += unchanged - len(live)
     if not live:
         return
-    known = table.versions([key(tk_text) for tk_text, _record in live])
+    known = {db_key: stored for db_key, stored in differing.items() if stored is not None}
     gone = (
         _deleted_among([_uuid(spec, t) for t, _r in live if key(t) not in known])
         if run.session.has_deletions(spec.entity)
@@ -540,17 +540,26 @@ def _lead_committee(record: dict, run: _Run) -> None:
         run.complete = False
 
 
-def vote_count_text(votes: list[tuple[str, int | None, object]]) -> str:
-    """ "95–55": the seats for and against (fractie votes), or in a roll call the members."""
-    if not votes:
-        return ""
-    roll_call = any(member is not None for _kind, _size, member in votes)
-    tally = {"voor": 0, "tegen": 0}
-    for kind, size, _member in votes:
-        key = kind.lower()
-        if key in tally:
-            tally[key] += 1 if roll_call else (size or 0)
-    return f"{tally['voor']}–{tally['tegen']}"
+def _tally(kind: str, size: str) -> str:
+    # SQL of the sum of ``size`` over the votes of ``kind`` ("voor", "tegen"), 0 for none.
+    return f"CAST(COALESCE(SUM(CASE WHEN lower(v.kind) = '{kind}' THEN {size} END), 0) AS TEXT)"
+
+
+# Each decision's vote count, "95–55": the seats for and against (fractie votes), or in a
+# roll call (a vote with a member) the members; "" without votes. In one statement that
+# writes only the counts that differ: per page of votes, three statements (the votes, the
+# decisions, the updates) took 7 s of a first sync of 50,000 motions on PostgreSQL.
+VOTE_COUNT_SQL = (
+    "UPDATE {decision} SET vote_count = tally.text FROM ("  # noqa: S608 (names from the models)
+    "SELECT d.id AS id, CASE WHEN COUNT(v.id) = 0 THEN '' "
+    "WHEN MAX(CASE WHEN v.tk_member_id IS NOT NULL THEN 1 ELSE 0 END) = 1 THEN "
+    f"{_tally('voor', '1')} || '–' || {_tally('tegen', '1')} "
+    f"ELSE {_tally('voor', 'v.fractie_size')} || '–' || {_tally('tegen', 'v.fractie_size')} "
+    "END AS text "
+    "FROM {decision} AS d LEFT JOIN {vote} AS v ON v.decision_id = d.id "
+    "WHERE d.id IN ({ids}) GROUP BY d.id) AS tally "
+    "WHERE {decision}.id = tally.id AND {decision}.vote_count <> tally.text"
+)
 
 
 def _count_votes(decision_ids: set[int]) -> None:
@@ -558,26 +567,13 @@ def _count_votes(decision_ids: set[int]) -> None:
     if not decision_ids:
         return
     ids = sorted(decision_ids)
-    marks = ", ".join(["%s"] * len(ids))
-    vote, decision = Table.of(Vote).name, Table.of(Decision).name
-    votes: dict[int, list] = defaultdict(list)
+    sql = VOTE_COUNT_SQL.format(
+        decision=Table.of(Decision).name,
+        vote=Table.of(Vote).name,
+        ids=", ".join(["%s"] * len(ids)),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT decision_id, kind, fractie_size, tk_member_id FROM {vote} "  # noqa: S608
-            f"WHERE decision_id IN ({marks})",
-            ids,
-        )
-        for decision_id, kind, size, member in cursor.fetchall():
-            votes[decision_id].append((kind, size, member))
-        cursor.execute(f"SELECT id, vote_count FROM {decision} WHERE id IN ({marks})", ids)  # noqa: S608
-        changed = [
-            (text, pk)
-            for pk, stored in cursor.fetchall()
-            if (text := vote_count_text(votes.get(pk, []))) != stored
-        ]
-        if changed:
-            update = f"UPDATE {decision} SET vote_count = %s WHERE id = %s"  # noqa: S608
-            cursor.executemany(update, changed)
+        cursor.execute(sql, ids)
 
 
 def _place_members(tk_member_ids: set[uuid.UUID]) -> None:
@@ -632,8 +628,10 @@ def _remember_file(digest: str, name: str, entity: str, result: PageResult) -> N
         }
         for kind, counts in result.counts.items()
     }
-    SyncedFile.objects.update_or_create(
-        digest=digest, defaults={"name": name[:255], "entity": entity, "counts": counts}
+    # A sync beside this one may have remembered the same bytes: then that row stands.
+    SyncedFile.objects.bulk_create(
+        [SyncedFile(digest=digest, name=name[:255], entity=entity, counts=counts)],
+        ignore_conflicts=True,
     )
 
 
