@@ -18,9 +18,12 @@ from m50.publicaffairs.tweedekamer.sync import (
     SyncSession,
     page_apply,
     synced_file_result,
+    synced_files_counts,
 )
 
 SYNC_AUDIT_ACTION = "tweedekamer.sync"
+# Files read ahead to look up their digests at once (a file of 250 votes is about 100 KiB).
+FILES_PER_LOOKUP = 50
 
 
 def tweedekamer_directory_sync(*, directory: Path, actor=None) -> SyncReport:
@@ -29,21 +32,26 @@ def tweedekamer_directory_sync(*, directory: Path, actor=None) -> SyncReport:
     with the same bytes as one applied whole before is passed over (``SyncedFile``)."""
     report = SyncReport()
     session = SyncSession()
+    paths = sorted(directory.glob("*.json"))
     with sqlite_tuned():
-        for path in sorted(directory.glob("*.json")):
-            # A file is read whole once: the sync's pages are at most the API's 250 records.
-            content = path.read_bytes()
-            digest = hashlib.sha256(content).hexdigest()
-            same = synced_file_result(digest=digest, name=path.name)
-            if same is not None:
-                report.pages.append(same)
-                continue
-            try:
-                page = page_load(content, path=path)
-            except PageError as exc:
-                report.pages.append(PageResult(name=path.name, error=str(exc)))
-                continue
-            report.pages.append(page_apply(page, name=path.name, session=session, digest=digest))
+        for first in range(0, len(paths), FILES_PER_LOOKUP):
+            # Files are read whole (a page is at most the API's 250 records), some at a time:
+            # one query for which of them were applied before.
+            chunk = [(path, path.read_bytes()) for path in paths[first : first + FILES_PER_LOOKUP]]
+            digests = [hashlib.sha256(content).hexdigest() for _path, content in chunk]
+            known = synced_files_counts(digests=digests)
+            for (path, content), digest in zip(chunk, digests, strict=True):
+                if digest in known:
+                    report.pages.append(synced_file_result(name=path.name, counts=known[digest]))
+                    continue
+                try:
+                    page = page_load(content, path=path)
+                except PageError as exc:
+                    report.pages.append(PageResult(name=path.name, error=str(exc)))
+                    continue
+                report.pages.append(
+                    page_apply(page, name=path.name, session=session, digest=digest)
+                )
     sync_run_audit(report=report, source=str(directory), actor=actor)
     return report
 

@@ -635,12 +635,14 @@ def _remember_file(digest: str, name: str, entity: str, result: PageResult) -> N
     )
 
 
-def synced_file_result(*, digest: str, name: str) -> PageResult | None:
-    """The result of a file with these bytes applied whole before, its records counted as
-    unchanged; None when there was none."""
-    counts = SyncedFile.objects.filter(digest=digest).values_list("counts", flat=True).first()
-    if counts is None:
-        return None
+def synced_files_counts(*, digests: list[str]) -> dict[str, dict]:
+    """``{digest: counts}`` of the files among ``digests`` applied whole before."""
+    return dict(SyncedFile.objects.filter(digest__in=digests).values_list("digest", "counts"))
+
+
+def synced_file_result(*, name: str, counts: dict) -> PageResult:
+    """The result of a file applied whole before (``counts`` as remembered): its records
+    counted as unchanged, or skipped as they were."""
     return PageResult(
         name=name,
         counts={
