@@ -23,7 +23,7 @@ from m50.publicaffairs.tweedekamer.sync import (
 
 SYNC_AUDIT_ACTION = "tweedekamer.sync"
 # Files read ahead to look up their digests at once (a file of 250 votes is about 100 KiB).
-FILES_PER_LOOKUP = 50
+FILES_PER_LOOKUP = 20
 
 
 def tweedekamer_directory_sync(*, directory: Path, actor=None) -> SyncReport:
