@@ -196,6 +196,30 @@ def test_a_deleted_record_removes_what_it_names(tmp_path):
     assert not Vote.objects.exists()
 
 
+def test_a_fractie_deleted_halfway_through_a_run_is_not_linked_to_afterwards(tmp_path):
+    """The run keeps the fracties it found; one deleted on a later page is looked up again."""
+    fractie = {
+        "Id": ident(520),
+        "NaamNL": "Fractie 20",
+        "Afkorting": "F20",
+        "GewijzigdOp": "2025-01-01T10:00:00+01:00",
+        "Verwijderd": False,
+    }
+    page(tmp_path, "1.json", "Fractie", [fractie])
+    page(tmp_path, "2.json", "Besluit", [besluit(10)])
+    page(tmp_path, "3.json", "Stemming", [stemming(20, besluit_id=ident(10))])
+    gone = {**fractie, "GewijzigdOp": "2025-10-08T09:00:00+02:00", "Verwijderd": True}
+    page(tmp_path, "4.json", "Fractie", [gone])
+    page(
+        tmp_path, "5.json", "Stemming", [stemming(21, besluit_id=ident(10), Fractie_Id=ident(520))]
+    )
+    report = sync(tmp_path)
+    assert report.failed == []
+    assert Vote.objects.get(tk_id=ident(20)).fractie_id is None  # SET NULL by the deletion
+    later = Vote.objects.get(tk_id=ident(21))
+    assert (later.fractie_id, str(later.tk_fractie_id)) == (None, ident(520))
+
+
 def test_unknown_values_of_the_tweede_kamer_lists_are_kept_as_text(tmp_path):
     page(tmp_path, "zaak.json", "Zaak", [zaak(1, Kabinetsappreciatie="Overbodig")])
     page(tmp_path, "besluit.json", "Besluit", [besluit(10, BesluitSoort="Stemmen - uitgesteld")])

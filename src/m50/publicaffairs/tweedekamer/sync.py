@@ -212,12 +212,20 @@ class SyncReport:
         return lines
 
 
+# Tables of a few hundred rows at most, each named by nearly every page of votes or seats:
+# their rows found by Tweede Kamer id are kept for the run (the same 15 fracties were looked up
+# 3,000 times in a first sync of 50,000 motions).
+KEPT_PKS = (Fractie, Committee, MemberOfParliament)
+
+
 class SyncSession:
     """What a run learns once and uses for every page: the municipality each place of
-    residence names, and which entities have deleted records remembered."""
+    residence names, which entities have deleted records remembered, and the primary keys
+    of the ``KEPT_PKS`` tables' rows found so far."""
 
     def __init__(self):
         self.municipalities: dict[str, int | None] = {}
+        self.pks: dict[type[models.Model], dict] = {}
         self.with_deletions: dict[str, bool] = {}
         self.latest_changed_at: dict[str, object] | None = None
 
@@ -245,6 +253,10 @@ class _Run:
         self.members_to_place: set[uuid.UUID] = set()
         self.latest: dict[str, object] = {}
         self.municipalities = session.municipalities
+        # Rows of KEPT_PKS tables found by this page, kept for the run once it commits; a
+        # table this page deleted from is looked up again.
+        self.found_pks: dict[type[models.Model], dict] = defaultdict(dict)
+        self.deleted_from: set[type[models.Model]] = set()
         self.wrote = False  # a write that no count shows (a motion's lead committee)
         # False when reading the page again later could still change something: a record
         # without GewijzigdOp, or a lead committee whose motion or committee is not known yet.
@@ -283,6 +295,11 @@ def page_apply(
                 data_version_bump(names=[TWEEDE_KAMER])
             if digest and run.complete:
                 _remember_file(digest, name, page.entity, result)
+        # Committed: what the page found is known for the rest of the run.
+        for model, found in run.found_pks.items():
+            run.session.pks.setdefault(model, {}).update(found)
+        for model in run.deleted_from:
+            run.session.pks.pop(model, None)
     except (rec.RecordError, PageError) as exc:
         result.counts = {}
         result.error = str(exc) if isinstance(exc, PageError) else f"{name}: {exc}"
@@ -316,6 +333,7 @@ def _apply(spec: Spec, by_id: dict[str, dict], run: _Run) -> None:
             elif model is FractieMembership:
                 run.members_to_place.update(tk for tk in doomed.values() if tk)
             model.objects.filter(pk__in=doomed).delete()
+            run.deleted_from.add(model)
         counts.deleted += len(doomed)
         counts.unchanged += len(deleted) - len(doomed)
         _remember_deleted(spec.entity, deleted, run)
@@ -460,7 +478,15 @@ def _resolve(spec: Spec, candidates: list[tuple[uuid.UUID, dict]], run: _Run) ->
     for fk, tk_field, target in spec.refs:
         wanted = {values[tk_field] for _tk, values in candidates if values.get(tk_field)}
         table = Table.of(target)
-        found = table.pks(list(wanted))
+        if target in KEPT_PKS:
+            kept = run.session.pks.get(target, {})
+            found = {key: kept[key] for tk_id in wanted if (key := table.key(tk_id)) in kept}
+            if len(found) < len(wanted):
+                looked_up = table.pks([tk for tk in wanted if table.key(tk) not in found])
+                found.update(looked_up)
+                run.found_pks[target].update(looked_up)
+        else:
+            found = table.pks(list(wanted))
         for _tk, values in candidates:
             if tk_field in values:
                 tk_id = values[tk_field]
