@@ -93,6 +93,13 @@ class Table:
             cls._tables[model] = cls(model)
         return cls._tables[model]
 
+    @classmethod
+    def statistics_forget(cls) -> None:
+        """Count inserts from zero again (at the start of a run): a run that inserts fewer
+        than ``ANALYZE_AFTER`` rows into a table never analyzes it."""
+        for table in cls._tables.values():
+            table.analyzed_rows, table.unanalyzed = None, 0
+
     def __init__(self, model: type[models.Model]):
         quote = connection.ops.quote_name
         self.model = model

@@ -226,6 +226,7 @@ class SyncSession:
     def __init__(self):
         self.municipalities: dict[str, int | None] = {}
         self.pks: dict[type[models.Model], dict] = {}
+        Table.statistics_forget()
         self.with_deletions: dict[str, bool] = {}
         self.latest_changed_at: dict[str, object] | None = None
 
