@@ -50,6 +50,20 @@ def upload(client, code, data, name="huisstijl.docx"):
     return client.post(reverse("reports:council_memo_template", args=[code]), {"sjabloon": file})
 
 
+def write_in_house_style(client, code):
+    """The memo of 4 June 2024, written into the stored house template."""
+    return client.post(
+        reverse("reports:council_memo", args=[code]),
+        {
+            "datum": "2024-06-04",
+            "portefeuillehouder": "E. Boog",
+            "team": "TBDA",
+            "steller": "Jan Dick de Kort",
+            "bestandsvorm": "huisstijl",
+        },
+    )
+
+
 def test_the_template_is_filled_with_the_memo(client, user_for_role):
     h.fees()
     member = h.member_via_mandate()
@@ -64,16 +78,7 @@ def test_the_template_is_filled_with_the_memo(client, user_for_role):
     assert response.status_code == 302
     assert template_path(member).read_bytes() == data
     assert AuditEvent.objects.filter(action="memo_template.store").count() == 1
-    response = client.post(
-        reverse("reports:council_memo", args=[member.code]),
-        {
-            "datum": "2024-06-04",
-            "portefeuillehouder": "E. Boog",
-            "team": "TBDA",
-            "steller": "Jan Dick de Kort",
-            "bestandsvorm": "huisstijl",
-        },
-    )
+    response = write_in_house_style(client, member.code)
     assert response["Content-Disposition"].startswith("attachment")
     text = h.docx_text(response.content)
     filled = docx.Document(io.BytesIO(response.content))
@@ -260,16 +265,7 @@ def test_fields_in_content_controls_and_links_are_filled(client, user_for_role):
     client.force_login(user_for_role(Role.MEMBER_CONTACT, municipality=member))
     data = _with_content_control(house_template("Tekst"), "Op {{ datum }}", hyperlink="{{ team }}")
     assert upload(client, member.code, data).status_code == 302
-    response = client.post(
-        reverse("reports:council_memo", args=[member.code]),
-        {
-            "datum": "2024-06-04",
-            "portefeuillehouder": "E. Boog",
-            "team": "TBDA",
-            "steller": "Jan Dick de Kort",
-            "bestandsvorm": "huisstijl",
-        },
-    )
+    response = write_in_house_style(client, member.code)
     xml = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
     assert "Op 4 juni 2024" in xml and "Team: TBDA" in xml
     assert "{{" not in xml and "}}" not in xml
