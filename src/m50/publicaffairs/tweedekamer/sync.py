@@ -226,9 +226,9 @@ class SyncSession:
     def __init__(self):
         self.municipalities: dict[str, int | None] = {}
         self.pks: dict[type[models.Model], dict] = {}
-        Table.statistics_forget()
         self.with_deletions: dict[str, bool] = {}
         self.latest_changed_at: dict[str, object] | None = None
+        Table.statistics_forget()
 
     def latest(self, entity: str):
         """The stored last ``GewijzigdOp`` of ``entity`` (read once per run)."""
@@ -648,7 +648,7 @@ def _remember_latest(latest: dict[str, object], session: SyncSession) -> None:
 def _remember_file(digest: str, name: str, entity: str, result: PageResult) -> None:
     """The page as applied whole, with the counts reading it again would give: each record
     unchanged, or skipped as it was now."""
-    counts = {
+    again = {
         kind: {
             "unchanged": counts.new + counts.changed + counts.deleted + counts.unchanged,
             "skipped": counts.skipped,
@@ -657,7 +657,7 @@ def _remember_file(digest: str, name: str, entity: str, result: PageResult) -> N
     }
     # A sync beside this one may have remembered the same bytes: then that row stands.
     SyncedFile.objects.bulk_create(
-        [SyncedFile(digest=digest, name=name[:255], entity=entity, counts=counts)],
+        [SyncedFile(digest=digest, name=name[:255], entity=entity, counts=again)],
         ignore_conflicts=True,
     )
 
