@@ -81,6 +81,26 @@ def test_an_estimate_is_close_and_rounded(monkeypatch, sampled):
     assert estimate.facets["theme"][0][0] == "jeugdzorg"
 
 
+def test_a_sparse_sample_is_taken_from_the_counting_pass(
+    monkeypatch, no_providers, django_assert_num_queries
+):
+    # 1,200 matches, a sample of about 50: one in 24, so sparse that the ids the first pass
+    # keeps (one in 16) hold it, and no second pass over the matches picks it.
+    monkeypatch.setattr(query, "SAMPLE", 50)
+    monkeypatch.setattr(query, "MIN_SAMPLE", 20)
+    monkeypatch.setattr(query, "PRESAMPLE_STEP", 16)
+    _entries(1200)
+    with django_assert_num_queries(4):
+        kept = _search(monkeypatch, 100, page=2)
+    monkeypatch.setattr(query, "PRESAMPLE_STEP", 10_000)
+    walked = _search(monkeypatch, 100, page=2)
+    assert kept.estimated and walked.estimated
+    assert (kept.total, kept.kinds, kept.facets) == (walked.total, walked.kinds, walked.facets)
+    assert [h.object_id for h in kept.hits] == [h.object_id for h in walked.hits]
+    # The estimate still counts only what the member sees: 1,000 of the 1,200.
+    assert 700 <= kept.total <= 1300 and len(kept.hits) == 20
+
+
 def test_an_estimate_offers_at_most_the_estimated_pages(monkeypatch, sampled):
     monkeypatch.setattr(query, "ESTIMATED_PAGES", 3)
     results = _search(monkeypatch, 100, page=40)

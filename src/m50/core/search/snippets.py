@@ -10,7 +10,10 @@ from __future__ import annotations
 import functools
 import re
 
-from django.utils.html import escape
+# What django.utils.html.escape does, without its lazy-text wrapper around each of a page's
+# few hundred calls.
+from html import escape
+
 from django.utils.safestring import SafeString, mark_safe
 
 from m50.core.search.normalise import STOP_WORDS, stem
