@@ -8,7 +8,9 @@ same way on both databases, and only for the hits shown.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Iterator
 
 # What django.utils.html.escape does, without its lazy-text wrapper around each of a page's
 # few hundred calls.
@@ -42,24 +44,39 @@ class Marker:
         self.stems, self.prefixes = query.stems(), query.prefixes()
         starts = {token[:STEM_KEEPS] for token in (*self.stems, *self.prefixes) if token}
         alternatives = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
-        self.candidates = (
-            re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*") if alternatives else None
-        )
+        # A word starting so; that it starts a word is checked apart (a look-behind before the
+        # alternatives would be tried at every character of the text).
+        self.candidates = re.compile(rf"(?:{alternatives})[^\W_]*") if alternatives else None
 
     def matches(self, word: str) -> bool:
         return any(
             token in self.stems or token.startswith(self.prefixes) for token in _tokens(word)
         )
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every matching word of ``text``."""
-        folded = text.lower() if text.isascii() else fold(text)
-        if self.candidates is not None and len(folded) == len(text):
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """(start, end) of every matching word of ``text``, or of ``text[start:end]`` (which
+        must start and end at the edge of a word)."""
+        return list(self._spans(text, start, len(text) if end is None else end))
+
+    def first(self, text: str) -> tuple[int, int] | None:
+        """(start, end) of the first matching word of ``text``, or None."""
+        return next(self._spans(text, 0, len(text)), None)
+
+    def _spans(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        part = text[start:end]
+        folded = part.lower() if part.isascii() else fold(part)
+        if self.candidates is not None and len(folded) == len(part):
             # Folding kept every character in its place: scan the folded text for candidates.
-            found = (m.span() for m in self.candidates.finditer(folded))
+            found = (
+                m.span()
+                for m in self.candidates.finditer(folded)
+                if not m.start() or not folded[m.start() - 1].isalnum()
+            )
         else:
-            found = (m.span() for m in _WORD.finditer(text))
-        return [(left, right) for left, right in found if self.matches(text[left:right])]
+            found = (m.span() for m in _WORD.finditer(part))
+        for left, right in found:
+            if self.matches(part[left:right]):
+                yield start + left, start + right
 
 
 def matcher(query: ParsedQuery) -> Marker:
@@ -83,17 +100,17 @@ def highlight(text: str, marker: Marker) -> SafeString:
 
 def _window(text: str, marker: Marker) -> tuple[int, int, list[tuple[int, int]]] | None:
     """(start, end, marked spans) of the words around the first match, or None."""
-    marked = marker.spans(text)
-    if not marked:
+    found = marker.first(text)
+    if found is None:
         return None
     if len(text) <= SHORT:
-        return 0, len(text), marked
-    first = marked[0][0]
+        return 0, len(text), marker.spans(text)
+    first = found[0]
     before = [m.start() for m in _WORD.finditer(text, max(0, first - 40 * BEFORE), first)]
     start = before[-BEFORE:][0] if before else first
-    after = [m.end() for m in _WORD.finditer(text, first, first + 40 * LENGTH)]
-    end = after[: LENGTH - len(before[-BEFORE:])][-1]
-    return start, end, [span for span in marked if start <= span[0] and span[1] <= end]
+    after = _WORD.finditer(text, first, first + 40 * LENGTH)
+    end = [m.end() for m in itertools.islice(after, LENGTH - len(before[-BEFORE:]))][-1]
+    return start, end, marker.spans(text, start, end)
 
 
 def snippet(texts: list[str], marker: Marker) -> SafeString:
