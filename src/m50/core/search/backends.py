@@ -165,24 +165,19 @@ def match(query: ParsedQuery, *, headline_only: bool = False) -> Match:
     )
 
 
-def matches_counted(found: Match, sampled: str) -> tuple[str, list]:
-    """SQL giving, in one pass over the full-text index alone, how many entries match and the
-    ids of those matches for which the SQL condition ``sampled`` (over the entry id ``{id}``)
-    holds: on SQLite as one comma-separated text, on PostgreSQL as an array (see
-    :func:`ids_parsed`)."""
+def matches_counted(cursor, found: Match, sampled: str) -> tuple[int, list[int]]:
+    """How many entries match, and the ids of the matches for which the SQL condition
+    ``sampled`` (over the entry id ``{id}``) holds: one pass over the full-text index alone."""
     condition = sampled.format(id=found.bare_id)
     if _vendor() == "sqlite":
         ids = f"group_concat(CASE WHEN {condition} THEN {found.bare_id} END)"
     else:
         ids = f"array_agg({found.bare_id}) FILTER (WHERE {condition})"
-    sql = f"SELECT COUNT(*), {ids} FROM {found.bare_source} WHERE {found.condition}"  # noqa: S608
-    return sql, list(found.params)
-
-
-def ids_parsed(value) -> list[int]:
-    """The ids of :func:`matches_counted` as a list (none: NULL)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return list(map(int, value.split(",")))
-    return list(value)
+    cursor.execute(
+        f"SELECT COUNT(*), {ids} FROM {found.bare_source} WHERE {found.condition}",  # noqa: S608
+        list(found.params),
+    )
+    count, ids = cursor.fetchone()
+    if isinstance(ids, str):  # SQLite: one text
+        return count, list(map(int, ids.split(",")))
+    return count, list(ids or [])

@@ -154,16 +154,13 @@ def search(
         return empty
     found = backends.match(parsed)
     with connection.cursor() as cursor:
-        cursor.execute(*backends.matches_counted(found, _sampled("{id}", PRESAMPLE_STEP)))
-        matches, presample = cursor.fetchone()
+        matches, presample = backends.matches_counted(
+            cursor, found, _sampled("{id}", PRESAMPLE_STEP)
+        )
         step = 1 if matches <= EXACT_LIMIT else math.ceil(matches / SAMPLE)
         if step >= PRESAMPLE_STEP:
             bound = HASH_RANGE // step
-            ids = [
-                pk
-                for pk in backends.ids_parsed(presample)
-                if (pk * HASH_FACTOR) % HASH_RANGE < bound
-            ]
+            ids = [pk for pk in presample if (pk * HASH_FACTOR) % HASH_RANGE < bound]
             counts = _counts(cursor, found, condition, step, ids=ids)
         else:
             counts = _counts(cursor, found, condition, step)
