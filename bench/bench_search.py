@@ -93,7 +93,7 @@ QUERIES = [
     ("common word", "gemeenten", False),
     ("two words", "jeugdzorg kosten", False),
     ("phrase", '"tweede kamer"', False),
-    ("type-ahead prefix", "woni", True),
+    ("prefix (woni*)", "woni", True),
     ("no match", "ruimtevaart", False),
     # A facet chosen on the commonest word: the theme "wonen" is on about one entry in six.
     ("common, one theme", "gemeenten", False, {"theme": "wonen"}),

@@ -4,9 +4,10 @@ Four queries whatever the size of the index: how many entries match the words; t
 kind, which make the total, and per facet value); the page of hits; and their texts. The counts
 and the page are each one SQL statement with the match, the viewer's access condition and the
 filters together, so what the viewer may not see is counted nowhere. Past ``EXACT_LIMIT``
-matches the counts are taken over a sample of them and the page from the full-text index's
-best-ranked matches, so a search for a word in most of the index costs little more than the
-full-text ranking alone (see ``bench/bench_search.py``).
+matches the counts are taken over a sample of them (drawn from the ids the first query keeps,
+when the sample is sparse enough) and the page from the full-text index's best-ranked matches,
+so a search for a word in most of the index costs little more than the full-text ranking alone
+(see ``bench/bench_search.py``).
 Type-ahead (:func:`suggest`) is one query: the best few matches, without counts or snippets.
 """
 
