@@ -167,12 +167,11 @@ def match(query: ParsedQuery, *, headline_only: bool = False) -> Match:
 
 def matches_counted(cursor, found: Match, sampled: str) -> tuple[int, list[int]]:
     """How many entries match, and the ids of the matches for which the SQL condition
-    ``sampled`` (over the entry id ``{id}``) holds: one pass over the full-text index alone."""
-    condition = sampled.format(id=found.bare_id)
+    ``sampled`` (over ``found.bare_id``) holds: one pass over the full-text index alone."""
     if _vendor() == "sqlite":
-        ids = f"group_concat(CASE WHEN {condition} THEN {found.bare_id} END)"
+        ids = f"group_concat(CASE WHEN {sampled} THEN {found.bare_id} END)"
     else:
-        ids = f"array_agg({found.bare_id}) FILTER (WHERE {condition})"
+        ids = f"array_agg({found.bare_id}) FILTER (WHERE {sampled})"
     cursor.execute(
         f"SELECT COUNT(*), {ids} FROM {found.bare_source} WHERE {found.condition}",  # noqa: S608
         list(found.params),

@@ -156,7 +156,7 @@ def search(
     found = backends.match(parsed)
     with connection.cursor() as cursor:
         matches, presample = backends.matches_counted(
-            cursor, found, _sampled("{id}", PRESAMPLE_STEP)
+            cursor, found, _sampled(found.bare_id, PRESAMPLE_STEP)
         )
         step = 1 if matches <= EXACT_LIMIT else math.ceil(matches / SAMPLE)
         if step >= PRESAMPLE_STEP:

@@ -100,11 +100,12 @@ def highlight(text: str, marker: Marker) -> SafeString:
 
 def _window(text: str, marker: Marker) -> tuple[int, int, list[tuple[int, int]]] | None:
     """(start, end, marked spans) of the words around the first match, or None."""
+    if len(text) <= SHORT:
+        marked = marker.spans(text)
+        return (0, len(text), marked) if marked else None
     found = marker.first(text)
     if found is None:
         return None
-    if len(text) <= SHORT:
-        return 0, len(text), marker.spans(text)
     first = found[0]
     before = [m.start() for m in _WORD.finditer(text, max(0, first - 40 * BEFORE), first)]
     start = before[-BEFORE:][0] if before else first
