@@ -25,7 +25,6 @@ import gc
 import random
 import time
 
-from bench.bench_activities import timed
 from bench.bench_national import Measurement
 from bench.harness import throwaway_database
 
@@ -409,12 +408,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("-" * 70)
         for text in SUGGEST_TEXTS:
-            for name, viewer in viewers.items():
-                run = _suggest(text, viewer)
-                shown = run()
-                result = timed(run, rounds)
+            measured = interleaved(
+                {name: _suggest(text, viewer) for name, viewer in viewers.items()}, rounds
+            )
+            for name, result in measured.items():
                 print(
-                    f"{text:<20} {name:<12} {shown:>8} {result.queries:>7} "
+                    f"{text:<20} {name:<12} {result.status:>8} {result.queries:>7} "
                     f"{result.quantile(0.5):>9.1f} {result.quantile(0.95):>9.1f}",
                     flush=True,
                 )
